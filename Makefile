@@ -1,0 +1,77 @@
+# powsim build. `make` builds ./powsim; `make check` runs every test;
+# `make demo` runs the six-node lecture and draws its figures;
+# `make bench` measures hashing, the engine and the bench scenarios.
+# `make SANITIZE=address,undefined check` builds and tests with sanitizers.
+
+PKGS     := glib-2.0 openssl libcjson
+CC       ?= cc
+SANITIZE ?=
+BUILD    ?= build$(if $(SANITIZE),/san)
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wno-missing-field-initializers
+OPT      ?= -O2 -g
+CFLAGS   ?= $(OPT)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(CFLAGS) -Iinclude $(PKG_CFLAGS) \
+             $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+ALL_LDFLAGS = $(LDFLAGS) $(if $(SANITIZE),-fsanitize=$(SANITIZE))
+
+LIB_SRC  := $(sort $(wildcard src/*.c))
+SIM_SRC  := $(sort $(wildcard sim/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+SIM_OBJ  := $(SIM_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+LIB      := $(BUILD)/libpowsim.a
+POWSIM   := $(if $(SANITIZE),$(BUILD)/powsim,powsim)
+
+DEMO_SCENARIO ?= scenarios/six-node-lecture.json
+
+.PHONY: all deps check check-includes demo bench clean tests
+all: deps $(POWSIM)
+
+deps:
+	@sh sim/setup-deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(POWSIM): $(SIM_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(SIM_OBJ) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB) $(ALL_LDFLAGS) $(PKG_LIBS)
+
+tests: $(TEST_BIN)
+
+# Every unit test, the scenario tests, the include-layering check, and
+# the whole unit suite once more under ASan+UBSan.
+check: deps $(POWSIM) tests check-includes
+	@POWSIM=./$(POWSIM) BUILD=$(BUILD) sh tests/run-tests.sh
+ifeq ($(SANITIZE),)
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined OPT="-O1 -g" tests $(BUILD)/san/powsim >/dev/null
+	@echo "== the same suite under AddressSanitizer and UndefinedBehaviorSanitizer"
+	@POWSIM=./$(BUILD)/san/powsim BUILD=$(BUILD)/san SAN=1 sh tests/run-tests.sh
+endif
+
+check-includes:
+	@sh tests/check-includes.sh
+
+demo: deps $(POWSIM)
+	./$(POWSIM) run $(DEMO_SCENARIO) --plot
+
+bench: deps $(POWSIM)
+	./$(POWSIM) bench
+
+clean:
+	rm -rf build powsim
+
+-include $(LIB_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(TEST_BIN:=.d)

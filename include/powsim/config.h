@@ -1,0 +1,157 @@
+/* config: the settings of one run, as plain data.
+ *
+ * struct scenario is what a scenario file says once it has been read,
+ * validated and completed with defaults (scenario.h reads it; the world
+ * runs it). Every field has a documented default in scenarios/README.md.
+ * Strings and arrays are owned by the struct and freed by config_clear().
+ * Node names: a group of COUNT > 1 named "miner" gives nodes "miner1" ..
+ * "minerCOUNT"; a group of one gives a node named after the group. Node
+ * ids follow group order, then index: they are stable for a scenario.
+ */
+#ifndef POWSIM_CONFIG_H
+#define POWSIM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "powsim/simtime.h"
+
+enum mining_mode { MINING_REAL, MINING_FAST, MINING_MODEL };
+enum fork_choice { FORK_MOST_WORK, FORK_LONGEST };
+enum topology { TOPO_FULL, TOPO_RANDOM, TOPO_EDGES };
+enum relay { RELAY_PUSH, RELAY_PULL_CHAIN, RELAY_INV };
+enum latency_law { LAT_CONSTANT, LAT_UNIFORM, LAT_LOGNORMAL, LAT_PARETO };
+enum node_role { ROLE_MINER, ROLE_TRADER, ROLE_RELAY };
+enum interval_law { INTERVAL_FIXED, INTERVAL_UNIFORM, INTERVAL_EXP };
+enum mempool_order { MEMPOOL_ARRIVAL, MEMPOOL_FEE };
+enum template_refresh { REFRESH_ON_TX, REFRESH_ON_BLOCK };
+
+/* A latency law. constant: VALUE. uniform: VALUE..MAX. lognormal: median
+ * VALUE, SHAPE = sigma of the log. pareto: mean VALUE, SHAPE = alpha > 1. */
+struct latency_cfg {
+	enum latency_law law;
+	simtime_t value;
+	simtime_t max;
+	double shape;
+};
+
+/* How a trader trades. fixed: every INTERVAL; uniform: INTERVAL..
+ * INTERVAL_MAX; exponential: mean INTERVAL. Amounts uniform in
+ * [AMOUNT_MIN, AMOUNT_MAX]. TO names the recipient node (NULL: a random
+ * other node each time). */
+struct trade_cfg {
+	enum interval_law law;
+	simtime_t interval;
+	simtime_t interval_max;
+	uint64_t amount_min, amount_max;
+	uint64_t fee;
+	char *to;
+	simtime_t start; /* first transfer no earlier than this */
+};
+
+struct group_cfg {
+	char *name;
+	uint32_t count;
+	enum node_role role;
+	double hashrate;   /* H/s per node; miners only */
+	uint64_t balance;  /* genesis allocation per node */
+	struct trade_cfg trade; /* traders only */
+};
+
+enum tl_action {
+	TL_DIFFICULTY, TL_HASHRATE, TL_BURST, TL_LEAVE, TL_JOIN,
+	TL_PARTITION, TL_HEAL, TL_LATENCY,
+};
+
+/* A timeline action. It fires AT (simulated time) or, if BY_HEIGHT, when
+ * the highest main-chain height first reaches AT_HEIGHT. A difficulty
+ * action is also a consensus rule: blocks whose height >= AT_HEIGHT (or
+ * whose timestamp >= AT) require MILLIZEROS; the last applicable rule in
+ * file order wins. */
+struct event_cfg {
+	simtime_t at;
+	uint32_t at_height;
+	bool by_height;
+	enum tl_action action;
+	char *target;          /* node or group name; NULL = all */
+	uint32_t millizeros;   /* difficulty */
+	double hashrate;       /* hashrate: new H/s per node */
+	uint32_t count;        /* burst: transfers */
+	GPtrArray *sides;      /* partition: array of GStrv of node/group names */
+	struct latency_cfg latency; /* latency */
+	char *link_to;         /* latency: with TARGET, only link TARGET-LINK_TO */
+};
+
+struct consensus_cfg {
+	enum mining_mode mode;
+	uint32_t millizeros;        /* initial difficulty */
+	enum fork_choice fork_choice;
+	uint64_t reward;
+	uint32_t max_block_txs;     /* transactions per block, coinbase excluded */
+	uint32_t retarget_every;    /* 0 = no automatic retargeting */
+	simtime_t retarget_interval;/* target block interval */
+	double retarget_clamp;      /* max factor per retarget, >= 1 */
+};
+
+struct network_cfg {
+	enum topology topology;
+	uint32_t degree;            /* random: outbound links per node */
+	GPtrArray *edges;           /* edges: node names, pairs in order */
+	struct latency_cfg latency;
+	simtime_t processing;       /* per message received */
+	enum relay relay;
+	simtime_t validate_block;   /* per block validated */
+	simtime_t validate_tx;      /* per transaction in a validated block */
+	double bandwidth;           /* bit/s per link, 0 = unlimited */
+	uint64_t header_bytes;      /* wire size of a header/announcement */
+	uint64_t tx_bytes;          /* wire size of one transaction */
+};
+
+struct mempool_cfg {
+	enum mempool_order order;
+	uint32_t capacity;
+	enum template_refresh refresh;
+};
+
+/* The run stops at the first of these that is set (0 = unset). */
+struct stop_cfg {
+	simtime_t time;
+	uint32_t height;
+	uint32_t blocks;
+};
+
+struct scenario {
+	char *file;            /* where it was read from, for messages */
+	char *name;
+	uint64_t seed;
+	struct stop_cfg stop;
+	struct consensus_cfg consensus;
+	struct network_cfg network;
+	struct mempool_cfg mempool;
+	GArray *groups;        /* of struct group_cfg */
+	GArray *events;        /* of struct event_cfg, file order */
+	simtime_t sample;      /* timeline.csv sampling interval */
+};
+
+/* Fill S with every default (no groups, no events). */
+void config_init(struct scenario *s);
+
+/* Free what S owns and zero it. NULL-safe. */
+void config_clear(struct scenario *s);
+
+/* Total number of nodes over all groups. */
+uint32_t config_node_count(const struct scenario *s);
+
+/* The name of node ID into BUF (see the naming rule above). */
+void config_node_name(const struct scenario *s, uint32_t id, char *buf, unsigned len);
+
+/* The group index of node ID. */
+uint32_t config_node_group(const struct scenario *s, uint32_t id);
+
+/* Node ids named by NAME (a node or a group), appended to OUT (guint32).
+ * Returns false if NAME names nothing. */
+bool config_resolve(const struct scenario *s, const char *name, GArray *out);
+
+#endif

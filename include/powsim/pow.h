@@ -1,0 +1,87 @@
+/* pow: proof-of-work arithmetic and the nonce scan.
+ *
+ * Pure functions over 256-bit unsigned integers: targets from difficulty
+ * given in leading hex zeros, block work, chain work, and the check of a
+ * header hash against a target. The scan hashes a fixed 96-byte header
+ * whose last 8 bytes are the nonce (little-endian), so the first 64-byte
+ * SHA-256 chunk is hashed once per template (the midstate) and every nonce
+ * costs one compression of the final chunk.
+ *
+ * Difficulty is carried as thousandths of a hex zero ("milli-zeros"):
+ * z hex zeros mean target = 16^(64 - z) = 2^(256 - 4z), so 5000 is the
+ * lecture's "5 leading zeros" and fractional difficulty is allowed.
+ * A hash meets a target when, read as a big-endian integer, it is < target.
+ */
+#ifndef POWSIM_POW_H
+#define POWSIM_POW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define POW_HEADER_SIZE 96
+#define POW_NONCE_OFFSET 88 /* the nonce: bytes 88..95, little-endian */
+#define POW_MAX_MILLIZEROS 60000 /* 60 hex zeros */
+
+/* A 256-bit unsigned integer; w[0] is the most significant word. */
+struct u256 {
+	uint64_t w[4];
+};
+
+/* -1, 0 or 1 as A <, =, > B. */
+int u256_cmp(const struct u256 *a, const struct u256 *b);
+
+/* *R = A + B, saturating at 2^256 - 1. R may alias A or B. */
+void u256_add(struct u256 *r, const struct u256 *a, const struct u256 *b);
+
+/* *R = A - B; requires A >= B. */
+void u256_sub(struct u256 *r, const struct u256 *a, const struct u256 *b);
+
+/* *Q = floor(N / D); D != 0. O(256) shift-subtract steps: call per
+ * difficulty, not per hash. */
+void u256_div(struct u256 *q, const struct u256 *n, const struct u256 *d);
+
+/* The value as a double (for output and statistics only). */
+double u256_to_double(const struct u256 *a);
+
+/* From / to 32 big-endian bytes (a hash reads as an integer this way). */
+void u256_from_be(struct u256 *r, const uint8_t be[32]);
+void u256_to_be(const struct u256 *a, uint8_t be[32]);
+
+/* The target for MILLIZEROS thousandths of a hex zero (0..POW_MAX_MILLIZEROS):
+ * floor(2^(256 - millizeros/250)), capped at 2^256 - 1. Integral zeros
+ * give an exact power of two; fractional ones a 53-bit mantissa. */
+void pow_target_from_millizeros(uint32_t millizeros, struct u256 *target);
+
+/* The expected number of hashes to meet TARGET: floor(2^256 / (target+1)). */
+void pow_work_from_target(const struct u256 *target, struct u256 *work);
+
+/* True if HASH (32 bytes, big-endian) is below TARGET. */
+bool pow_hash_meets(const uint8_t hash[32], const struct u256 *target);
+
+/* SHA-256 of a 96-byte header. */
+void pow_hash_header(const uint8_t header[POW_HEADER_SIZE], uint8_t out[32]);
+
+/* A nonce scanner over one header template (holds the midstate). */
+typedef struct pow_scan pow_scan_t;
+
+/* A new scanner for HEADER (copied; its nonce bytes are ignored). */
+pow_scan_t *pow_scan_new(const uint8_t header[POW_HEADER_SIZE]);
+
+/* Replace the template of S by HEADER (recomputes the midstate). */
+void pow_scan_reset(pow_scan_t *s, const uint8_t header[POW_HEADER_SIZE]);
+
+/* NULL-safe. */
+void pow_scan_free(pow_scan_t *s);
+
+/* Try nonces FROM, FROM+1, ... FROM+COUNT-1 in order. Returns true at the
+ * first whose header hash meets TARGET, with *NONCE and HASH set; false if
+ * none does. Uses the midstate: one compression per nonce. */
+bool pow_scan_run(pow_scan_t *s, uint64_t from, uint64_t count,
+		  const struct u256 *target, uint64_t *nonce, uint8_t hash[32]);
+
+/* The same search, done naively: one-shot EVP digest of the whole header
+ * per nonce. For the benchmark's comparison and as a cross-check in tests. */
+bool pow_scan_run_naive(pow_scan_t *s, uint64_t from, uint64_t count,
+			const struct u256 *target, uint64_t *nonce, uint8_t hash[32]);
+
+#endif

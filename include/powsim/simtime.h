@@ -1,0 +1,36 @@
+/* simtime: simulated time.
+ *
+ * Simulated time is a signed 64-bit count of nanoseconds since the start of
+ * a run (about 292 years of range). It is an integer so that no floating
+ * point ever orders events; a floating-point delay is rounded once, by
+ * simtime_from_s(), when it is scheduled.
+ */
+#ifndef POWSIM_SIMTIME_H
+#define POWSIM_SIMTIME_H
+
+#include <stdint.h>
+
+typedef int64_t simtime_t;
+
+#define SIMTIME_NS   ((simtime_t)1)
+#define SIMTIME_US   ((simtime_t)1000)
+#define SIMTIME_MS   ((simtime_t)1000000)
+#define SIMTIME_S    ((simtime_t)1000000000)
+#define SIMTIME_MIN  (60 * SIMTIME_S)
+#define SIMTIME_HOUR (3600 * SIMTIME_S)
+#define SIMTIME_NEVER INT64_MAX
+
+/* Seconds as a double, for output only. */
+static inline double simtime_to_s(simtime_t t) { return (double)t / 1e9; }
+
+/* Round seconds to the nearest nanosecond, saturating at SIMTIME_NEVER. */
+static inline simtime_t simtime_from_s(double s)
+{
+	if (!(s < 9.2e9))
+		return SIMTIME_NEVER;
+	if (s <= 0)
+		return 0;
+	return (simtime_t)(s * 1e9 + 0.5);
+}
+
+#endif

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Installs the Debian packages powsim needs, only those that are missing.
+# Called by `make deps` (and so by `make demo` and `make check`).
+set -eu
+
+missing=""
+pkg-config --exists glib-2.0 || missing="$missing libglib2.0-dev"
+pkg-config --exists openssl || missing="$missing libssl-dev"
+pkg-config --exists libcjson || missing="$missing libcjson-dev"
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
+command -v cc >/dev/null 2>&1 || missing="$missing gcc"
+
+[ -z "$missing" ] && exit 0
+
+echo "setup-deps: installing:$missing" >&2
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "setup-deps: need root (or sudo) to install:$missing" >&2
+		exit 1
+	fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing pkg-config >/dev/null

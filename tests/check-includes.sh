@@ -1,0 +1,39 @@
+#!/bin/sh
+# Checks the one-way layering of modules: a module may include only modules
+# of a strictly lower rank (see DESIGN notes in README, "Modules").
+# Unknown modules are an error, so a new module must be ranked here.
+rank() {
+	case "$1" in
+	simtime|rng|hash|units) echo 0 ;;
+	evq|pow|wallet|config) echo 1 ;;
+	block|tx|net) echo 2 ;;
+	chain|ledger) echo 3 ;;
+	mempool) echo 4 ;;
+	node) echo 5 ;;
+	world) echo 6 ;;
+	scenario|trace|timeline|plot|bench|expect|lecture) echo 7 ;;
+	*) echo "" ;;
+	esac
+}
+status=0
+for f in src/*.c include/powsim/*.h; do
+	[ -e "$f" ] || continue
+	mod=$(basename "$f"); mod=${mod%.*}
+	r=$(rank "$mod")
+	if [ -z "$r" ]; then echo "check-includes: $f: module '$mod' has no rank in tests/check-includes.sh"; status=1; continue; fi
+	for dep in $(sed -n 's/^#include "powsim\/\([a-z_0-9]*\)\.h".*/\1/p' "$f"); do
+		[ "$dep" = "$mod" ] && continue
+		d=$(rank "$dep")
+		if [ -z "$d" ] || [ "$d" -ge "$r" ]; then
+			echo "check-includes: $f (rank $r) includes powsim/$dep.h (rank ${d:-unknown})"
+			status=1
+		fi
+	done
+	if grep -q -E '#include <(openssl|cjson)/' "$f"; then
+		case "$mod" in hash|pow|wallet|tx|scenario|trace|bench) ;; *)
+			echo "check-includes: $f includes OpenSSL or cJSON; only hash, pow, wallet, tx, scenario, trace, bench may"; status=1 ;;
+		esac
+	fi
+done
+[ $status -eq 0 ] && echo "check-includes: layering ok"
+exit $status
