@@ -4,14 +4,15 @@
 # Unknown modules are an error, so a new module must be ranked here.
 rank() {
 	case "$1" in
-	simtime|rng|hash|units) echo 0 ;;
-	evq|pow|wallet|config) echo 1 ;;
-	block|tx|net) echo 2 ;;
-	chain|ledger) echo 3 ;;
-	mempool) echo 4 ;;
-	node) echo 5 ;;
-	world) echo 6 ;;
-	scenario|trace|timeline|plot|bench|expect|lecture) echo 7 ;;
+	simtime) echo 0 ;;
+	rng|hash|units) echo 1 ;;
+	evq|pow|wallet|config) echo 2 ;;
+	tx|net) echo 3 ;;
+	block|ledger) echo 4 ;;
+	chain|mempool|consensus) echo 5 ;;
+	node) echo 6 ;;
+	world) echo 7 ;;
+	scenario|trace|timeline|plot|bench|expect|lecture) echo 8 ;;
 	*) echo "" ;;
 	esac
 }

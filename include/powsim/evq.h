@@ -51,22 +51,27 @@ void evq_register(evq_t *q, uint32_t kind, evq_handler_fn fn, void *ctx);
 simtime_t evq_now(const evq_t *q);
 
 /* Schedule an event of KIND for DST, DELAY (>= 0) after now.
- * Returns its id. The payload is copied. */
+ * Returns its id. The payload is copied (NULL: all zero). O(log n).
+ * A negative delay is a bug and aborts; a time past SIMTIME_NEVER is
+ * clamped to SIMTIME_NEVER. */
 evq_id_t evq_schedule(evq_t *q, simtime_t delay, uint32_t kind, uint32_t dst,
 		      const struct evq_payload *p);
 
 /* Cancel the pending event ID. Returns true if it was pending (and now will
- * never fire), false if it already fired, was cancelled, or never existed. */
+ * never fire), false if it already fired, was cancelled, or never existed.
+ * O(1) amortised (the event is left behind as a tombstone). */
 bool evq_cancel(evq_t *q, evq_id_t id);
 
 /* Time of the next pending event. Returns false if none is pending. */
 bool evq_peek_time(const evq_t *q, simtime_t *t);
 
 /* Pop the next pending event into *EV and advance the clock to its time.
- * Returns false if none is pending. Does not call the handler. */
+ * Returns false if none is pending. Does not call the handler. O(log n). */
 bool evq_pop(evq_t *q, struct evq_event *ev);
 
-/* Pop the next event and call its kind's handler. Returns false if none. */
+/* Pop the next event and call its kind's handler. Returns false if none.
+ * An event of a kind with no handler is a bug and aborts. The handler may
+ * schedule and cancel events. */
 bool evq_step(evq_t *q);
 
 /* Pending events (cancelled ones excluded). */
@@ -74,5 +79,15 @@ uint64_t evq_pending(const evq_t *q);
 
 /* Events popped so far. */
 uint64_t evq_processed(const evq_t *q);
+
+/* Test-only: true if Q's internal structure is sound (heap order, slot
+ * bookkeeping, counts). O(n) time and memory: for unit tests after each
+ * mutation, never on the simulation path. */
+bool evq_check_invariants(const evq_t *q);
+
+/* Test-only: renumber the internal 32-bit tie-breaker after LIMIT
+ * insertions (1..2^32-2) instead of about 2^32, so that tests can exercise
+ * the renumbering. Never changes the order of events. */
+void evq_set_tie_limit(evq_t *q, uint32_t limit);
 
 #endif

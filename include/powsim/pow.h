@@ -48,11 +48,16 @@ void u256_from_be(struct u256 *r, const uint8_t be[32]);
 void u256_to_be(const struct u256 *a, uint8_t be[32]);
 
 /* The target for MILLIZEROS thousandths of a hex zero (0..POW_MAX_MILLIZEROS):
- * floor(2^(256 - millizeros/250)), capped at 2^256 - 1. Integral zeros
- * give an exact power of two; fractional ones a 53-bit mantissa. */
+ * 2^(256 - millizeros/250), capped at 2^256 - 1 (for 0). When millizeros
+ * is a multiple of 250 (whole bits: 5000 -> 2^236, 4500 -> 2^238) it is
+ * that exact power of two. Otherwise it is floor(M * 2^(E - 52)), E the
+ * integral part of the exponent and M = 2^52 * exp2(fractional part), a
+ * 53-bit integer: the real value to about one part in 2^52 (one unit when
+ * E < 52), not always its floor. Strictly decreasing in MILLIZEROS. */
 void pow_target_from_millizeros(uint32_t millizeros, struct u256 *target);
 
-/* The expected number of hashes to meet TARGET: floor(2^256 / (target+1)). */
+/* The expected number of hashes to meet TARGET: floor(2^256 / (target+1)),
+ * saturated at 2^256 - 1 for target 0. Costs one u256_div. */
 void pow_work_from_target(const struct u256 *target, struct u256 *work);
 
 /* True if HASH (32 bytes, big-endian) is below TARGET. */
@@ -73,9 +78,11 @@ void pow_scan_reset(pow_scan_t *s, const uint8_t header[POW_HEADER_SIZE]);
 /* NULL-safe. */
 void pow_scan_free(pow_scan_t *s);
 
-/* Try nonces FROM, FROM+1, ... FROM+COUNT-1 in order. Returns true at the
- * first whose header hash meets TARGET, with *NONCE and HASH set; false if
- * none does. Uses the midstate: one compression per nonce. */
+/* Try nonces FROM, FROM+1, ... FROM+COUNT-1 (modulo 2^64) in order.
+ * Returns true at the first whose header hash meets TARGET, with *NONCE
+ * and HASH set; false if none does (COUNT = 0 included), leaving them
+ * untouched. The attempts made are *NONCE - FROM + 1 on success, COUNT on
+ * failure. Uses the midstate: one compression per nonce. */
 bool pow_scan_run(pow_scan_t *s, uint64_t from, uint64_t count,
 		  const struct u256 *target, uint64_t *nonce, uint8_t hash[32]);
 

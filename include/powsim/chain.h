@@ -1,0 +1,120 @@
+/* chain: the world's block store, each node's view of it, and fork choice.
+ *
+ * The store owns every block of a run, genesis first, with dense ids in
+ * the order blocks were added. Beside each block it keeps the world-wide
+ * verdict of validation (computed once, reused by every node) and one
+ * opaque pointer for the caller (the world keeps the block's post-state
+ * of the ledger there).
+ *
+ * A view is one node's knowledge: which blocks it holds, which it has
+ * found invalid, which wait for a missing parent (orphans), and its tip.
+ * Fork choice is one comparator: most cumulative work (default) or
+ * greatest height (`longest`, as in the source documents); a block that
+ * only ties the tip never replaces it, so ties go to the block seen first.
+ * Across nodes (chain_best) a tie goes to the lower hash, so runs repeat.
+ */
+#ifndef POWSIM_CHAIN_H
+#define POWSIM_CHAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "powsim/block.h"
+#include "powsim/config.h"
+
+typedef struct chain_store chain_store_t;
+
+enum chain_verdict {
+	CHAIN_UNCHECKED = 0,
+	CHAIN_VALID,
+	CHAIN_INVALID,
+};
+
+/* A store holding GENESIS (owned from here on) as id 0. */
+chain_store_t *chain_store_new(struct block *genesis);
+
+/* Free the store and every block. Calls FREE_AUX on each non-NULL aux
+ * pointer if FREE_AUX is not NULL. NULL-safe. */
+void chain_store_free(chain_store_t *s, void (*free_aux)(void *));
+
+/* Add B (owned from here on); sets and returns its id. */
+uint32_t chain_store_add(chain_store_t *s, struct block *b);
+
+uint32_t chain_store_count(const chain_store_t *s);
+const struct block *chain_store_get(const chain_store_t *s, uint32_t id);
+const struct block *chain_store_genesis(const chain_store_t *s);
+
+/* The block with HASH, or NULL. O(1). */
+const struct block *chain_store_find(const chain_store_t *s, const uint8_t hash[32]);
+
+/* The cached verdict of block ID, and its reason when invalid. */
+enum chain_verdict chain_store_verdict(const chain_store_t *s, uint32_t id,
+				       const char **reason);
+void chain_store_set_verdict(chain_store_t *s, uint32_t id, enum chain_verdict v,
+			     const char *reason /* static string */);
+
+/* The caller's pointer kept beside block ID. */
+void *chain_store_aux(const chain_store_t *s, uint32_t id);
+void chain_store_set_aux(chain_store_t *s, uint32_t id, void *aux);
+
+/* >0 if A is better than B under RULE, <0 if worse, 0 if they tie. */
+int chain_compare(const struct block *a, const struct block *b, enum fork_choice rule);
+
+/* The best of N tips under RULE; ties to the lower hash. N > 0. */
+const struct block *chain_best(const struct block *const *tips, uint32_t n,
+			       enum fork_choice rule);
+
+/* The last common ancestor of A and B. O(height difference + depth). */
+const struct block *chain_fork_point(const struct block *a, const struct block *b);
+
+/* True if ANC is B or one of B's ancestors. O(height difference). */
+bool chain_is_ancestor(const struct block *anc, const struct block *b);
+
+/* The ancestor of B at HEIGHT (<= B's height). O(height difference). */
+const struct block *chain_ancestor(const struct block *b, uint32_t height);
+
+enum view_status {
+	VIEW_UNKNOWN = 0,
+	VIEW_HAVE,     /* connected and valid */
+	VIEW_INVALID,  /* rejected */
+	VIEW_ORPHAN,   /* waiting for its parent */
+	VIEW_PENDING,  /* received, being validated */
+	VIEW_REQUESTED,/* asked for, not yet received */
+};
+
+/* One node's view. Memory: one byte per block of the store the node has
+ * heard of, plus its orphans. */
+struct chain_view {
+	const struct block *tip;
+	uint8_t *status;        /* enum view_status by block id */
+	uint32_t status_len;
+	GArray *orphans;        /* of const struct block *, arrival order */
+};
+
+/* A tip change: OLD_TIP replaced by NEW_TIP; FORK is their last common
+ * ancestor, DEPTH the blocks dropped from the old chain (0: extension). */
+struct chain_reorg {
+	const struct block *old_tip, *new_tip, *fork;
+	uint32_t depth;
+};
+
+/* A view holding only GENESIS. */
+void chain_view_init(struct chain_view *v, const struct block *genesis);
+void chain_view_clear(struct chain_view *v);
+
+enum view_status chain_view_status(const struct chain_view *v, const struct block *b);
+void chain_view_set_status(struct chain_view *v, const struct block *b, enum view_status st);
+
+/* Connect B, whose parent the view HAS and which is valid: mark it HAVE
+ * and run fork choice. Returns true if the tip changed, with *R filled. */
+bool chain_view_connect(struct chain_view *v, const struct block *b,
+			enum fork_choice rule, struct chain_reorg *r);
+
+/* Keep B until its parent arrives. */
+void chain_view_add_orphan(struct chain_view *v, const struct block *b);
+
+/* Remove and return an orphan whose parent is PARENT, or NULL. Call until
+ * NULL to drain them, oldest first. */
+const struct block *chain_view_take_orphan(struct chain_view *v, const struct block *parent);
+
+#endif

@@ -1,0 +1,67 @@
+/* consensus: the rules every honest node applies identically.
+ *
+ * The difficulty a block must meet, and the validity of a block against
+ * its parent. Both are pure functions of the block, its ancestors and the
+ * scenario's consensus settings, so one verdict per block serves the whole
+ * world.
+ *
+ * Difficulty. A block inherits its parent's difficulty, except that
+ *  - with automatic retargeting (every N blocks), a block whose height is a
+ *    multiple of N gets its parent's difficulty times the ratio of the
+ *    target span to the actual span of the last N blocks, that ratio
+ *    clamped to [1/clamp, clamp] and expressed in thousandths of a zero;
+ *  - a scheduled change (a timeline `difficulty` action) applies to the
+ *    first block of a chain that crosses its trigger: for a height trigger
+ *    H the block at height H; for a time trigger T the first block whose
+ *    timestamp is >= T while its parent's is < T. When several changes
+ *    apply to one block, the last in file order wins.
+ * A block's timestamp is when its template was made, so a block in flight
+ * across a change keeps the difficulty it was mined at and stays valid.
+ *
+ * Validity, in order, with the reason string of the first failure:
+ * "bad-height", "time-too-old" (timestamp before the parent's),
+ * "time-too-new" (more than the allowed drift after the moment of checking
+ * is not judged here: see consensus_check_time), "bad-diff" (not the
+ * required difficulty), "high-hash" (hash above target; skipped when the
+ * run models PoW and the block says so), "bad-pow-mode" (a modelled block
+ * in a run that does PoW), "bad-merkle", "no-coinbase", then the ledger's
+ * verdicts on the transactions ("bad-coinbase", "bad-signature", "bad-seq",
+ * "overspend", ...), "too-many-txs".
+ */
+#ifndef POWSIM_CONSENSUS_H
+#define POWSIM_CONSENSUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "powsim/block.h"
+#include "powsim/config.h"
+#include "powsim/ledger.h"
+
+typedef struct consensus consensus_t;
+
+/* The rules of scenario SC (copied: SC may go away). */
+consensus_t *consensus_new(const struct scenario *sc);
+void consensus_free(consensus_t *c);
+
+/* The difficulty (millizeros) required of a child of PARENT whose
+ * timestamp is TIMESTAMP. */
+uint32_t consensus_required(const consensus_t *c, const struct block *parent,
+			    simtime_t timestamp);
+
+/* The earliest time > NOW at which a time-triggered difficulty change
+ * could apply, or SIMTIME_NEVER: miners rebuild their templates then. */
+simtime_t consensus_next_time_rule(const consensus_t *c, simtime_t now);
+
+/* The block reward. */
+uint64_t consensus_reward(const consensus_t *c);
+
+/* Check B against its parent, whose post-state is PARENT_STATE. Returns
+ * B's post-state (one reference, the caller's; see ledger.h) or NULL with
+ * *REASON set to a static string. KEYS: verify every signature with these,
+ * or NULL if the caller has already verified each transaction. */
+ledger_state_t *consensus_check_block(const consensus_t *c, const struct block *b,
+				      ledger_state_t *parent_state, tx_keys_t *keys,
+				      const char **reason);
+
+#endif

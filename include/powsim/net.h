@@ -1,0 +1,75 @@
+/* net: the modelled network between nodes.
+ *
+ * Topology (full mesh, random graph, explicit edges), the delay of each
+ * message, and who can reach whom. A message of B bytes sent from A to a
+ * peer P starts when the link A->P is free, occupies it for B*8/bandwidth,
+ * then travels for a latency drawn from the link's law, and is processed
+ * for the configured per-message time. Deliveries on one link keep their
+ * order (links behave like TCP connections). Latencies are drawn from the
+ * network's own random stream, so the same sends give the same delays.
+ *
+ * Nodes may be offline (churn) and the network may be partitioned into
+ * sides; a message never crosses sides or reaches an offline node.
+ */
+#ifndef POWSIM_NET_H
+#define POWSIM_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "powsim/config.h"
+#include "powsim/simtime.h"
+
+typedef struct net net_t;
+
+#define NET_NO_PEER UINT32_MAX
+
+/* Build the network of N nodes for scenario SC, drawing the random graph
+ * from SEED's topology stream. Edges name nodes as config.h resolves them.
+ * Returns NULL with ERR set if an edge names no node. */
+net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **err);
+
+/* NULL-safe. */
+void net_free(net_t *net);
+
+uint32_t net_node_count(const net_t *net);
+
+/* The number of peers of NODE. */
+uint32_t net_degree(const net_t *net, uint32_t node);
+
+/* Peer number INDEX (< degree) of NODE; peers keep a fixed order. */
+uint32_t net_peer(const net_t *net, uint32_t node, uint32_t index);
+
+/* Index of TO among FROM's peers, or NET_NO_PEER. O(degree). */
+uint32_t net_peer_index(const net_t *net, uint32_t from, uint32_t to);
+
+/* True if a message from FROM can reach TO now: both online, same side. */
+bool net_reachable(const net_t *net, uint32_t from, uint32_t to);
+
+/* The delay, from NOW, until a message of BYTES sent by FROM to its
+ * peer number PEER_INDEX is delivered and processed. Books the link. */
+simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
+		   simtime_t now);
+
+void net_set_online(net_t *net, uint32_t node, bool online);
+bool net_online(const net_t *net, uint32_t node);
+
+/* Put each node on side SIDE_OF[node] (same side: connected). */
+void net_partition(net_t *net, const uint32_t *side_of);
+
+/* One side again. */
+void net_heal(net_t *net);
+
+/* Side of NODE (0 when not partitioned). */
+uint32_t net_side(const net_t *net, uint32_t node);
+
+/* Replace the latency law of every link (FROM == NET_NO_PEER), or of the
+ * link FROM-TO in both directions. */
+void net_set_latency(net_t *net, const struct latency_cfg *lat, uint32_t from, uint32_t to);
+
+/* Total number of links (undirected). */
+uint64_t net_link_count(const net_t *net);
+
+#endif

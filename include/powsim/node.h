@@ -1,0 +1,141 @@
+/* node: the protocol of one virtual node.
+ *
+ * A node holds its view of the chain, its mempool and, if it mines, its
+ * block template. It reacts to messages delivered by the network, to the
+ * end of its modelled validation work, and to its own mined blocks; it
+ * relays by the scenario's protocol:
+ *   push        send every newly connected block to every peer;
+ *   inv         announce the hash; a peer that lacks the block asks for
+ *               it and the block follows;
+ *   pull-chain  announce a new tip; a peer whose tip is worse fetches the
+ *               announcer's whole chain (its size grows with the chain)
+ *               and adopts it if valid, as in the source documents.
+ * Transactions are always pushed. A node that joins, or whose partition
+ * heals, asks every peer for its chain.
+ *
+ * Validation costs modelled time: each node validates one thing at a
+ * time (busy_until), validate_block per block plus validate_tx per
+ * transaction. The verdict itself is computed once for the world and
+ * cached in the block store.
+ *
+ * Nodes never touch the event queue except by scheduling relative to now.
+ * The world (world.h) owns the nodes, runs the mining engine, and learns
+ * what happens through the hooks below.
+ */
+#ifndef POWSIM_NODE_H
+#define POWSIM_NODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "powsim/chain.h"
+#include "powsim/config.h"
+#include "powsim/consensus.h"
+#include "powsim/evq.h"
+#include "powsim/mempool.h"
+#include "powsim/net.h"
+#include "powsim/rng.h"
+
+/* Event kinds the node protocol schedules (the world registers them). */
+enum node_event {
+	NODE_EV_MSG = 0,      /* a message delivered: see enum node_msg */
+	NODE_EV_VALIDATED,    /* p.ptr: the block validated; p.c: sender */
+	NODE_EV_CHAIN_DONE,   /* p.ptr: tip of a fetched chain validated */
+	NODE_EV_KINDS,
+};
+
+/* Messages: p.a = type, p.c = sender, p.ptr = block or tx. */
+enum node_msg {
+	MSG_BLOCK = 1,   /* a block */
+	MSG_INV,         /* "I have this block" */
+	MSG_GETDATA,     /* "send me this block" */
+	MSG_ANNOUNCE,    /* pull-chain: "my tip is this block" */
+	MSG_GETCHAIN,    /* "send me your chain" */
+	MSG_CHAIN,       /* a whole chain, by its tip */
+	MSG_TX,          /* a transaction */
+};
+
+/* A miner's current template: what it hashes, or draws a time for. */
+struct node_template {
+	struct block_header h;     /* nonce not set */
+	GPtrArray *txs;            /* const struct tx *, coinbase first */
+	uint64_t fees;
+	simtime_t t0;              /* when hashing on it started */
+	uint64_t gen;              /* bumped at every rebuild */
+};
+
+struct node {
+	uint32_t id;
+	enum node_role role;
+	bool online;
+	uint64_t hashrate;         /* H/s, integer so mining times are exact */
+	struct chain_view view;
+	mempool_t *mempool;
+	simtime_t busy_until;      /* end of the validation work queued */
+	struct rng rng;
+	struct node_template tpl;
+	bool has_template;
+	uint32_t next_seq;         /* traders: sequence of the next transfer */
+};
+
+struct node_hooks;
+
+/* What the nodes share: the world's machinery, read-mostly. */
+struct node_env {
+	evq_t *q;
+	net_t *net;
+	chain_store_t *store;
+	consensus_t *cons;
+	const struct scenario *sc;
+	tx_keys_t *keys;
+	struct node *nodes;
+	uint32_t n;
+	GPtrArray *tx_arena;       /* the world's: owns coinbases nodes make */
+	const struct node_hooks *hooks;
+	void *hook_ctx;
+};
+
+/* What the world learns of. Every hook is optional. */
+struct node_hooks {
+	/* N now holds B (it connected B, valid), for propagation figures. */
+	void (*block_held)(void *ctx, const struct node *n, const struct block *b);
+	/* N's tip changed. */
+	void (*tip_changed)(void *ctx, const struct node *n, const struct chain_reorg *r);
+	/* N rejected B for REASON (counted once per block by the world). */
+	void (*block_rejected)(void *ctx, const struct node *n, const struct block *b,
+			       const char *reason);
+	/* N dropped transaction T for REASON. */
+	void (*tx_rejected)(void *ctx, const struct node *n, const struct tx *t,
+			    const char *reason);
+	/* Whether T's signature is good (the world checks each tx once).
+	 * Without this hook every transaction is taken as authentic. */
+	bool (*tx_authentic)(void *ctx, const struct tx *t);
+	/* N's template changed: the mining engine restarts it. */
+	void (*template_changed)(void *ctx, struct node *n);
+};
+
+/* Set up node ID of group G at genesis; it mines if G is a miner group. */
+void node_init(struct node *n, uint32_t id, const struct group_cfg *g,
+	       const struct node_env *env);
+void node_clear(struct node *n);
+
+/* Handle a delivered event of one of the kinds above. */
+void node_handle(const struct node_env *env, struct node *n, const struct evq_event *ev);
+
+/* (Re)build N's template on its tip, now; fires template_changed. */
+void node_rebuild_template(const struct node_env *env, struct node *n);
+
+/* N mined B (built from its template): hold it, make it the tip, relay. */
+void node_mined(const struct node_env *env, struct node *n, const struct block *b);
+
+/* N creates transaction T (owned by the world): pool it and relay it.
+ * Returns false (and reports the reason) if N's tip state rejects it. */
+bool node_submit_tx(const struct node_env *env, struct node *n, const struct tx *t);
+
+/* N asks every reachable peer for its chain (on start, join, heal). */
+void node_request_chains(const struct node_env *env, struct node *n);
+
+/* The ledger state after N's tip. */
+ledger_state_t *node_tip_state(const struct node_env *env, const struct node *n);
+
+#endif

@@ -1,0 +1,45 @@
+/* trace: the outputs of a finished run.
+ *
+ * Writes, into one directory, the files whose columns README.md
+ * ("Outputs") documents: blocks.csv, reorgs.csv, txs.csv, timeline.csv,
+ * events.csv, phases.csv, miners.csv, summary.json and chain.json. Every
+ * file is first written under a temporary name in the same directory and
+ * only renamed into place once all of them were written, so a failed
+ * write never replaces the outputs of an earlier good run.
+ *
+ * Everything written is a function of the scenario and the seed, except
+ * summary.json's "wall_s" line, the one figure measured outside the
+ * simulation.
+ */
+#ifndef POWSIM_TRACE_H
+#define POWSIM_TRACE_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#include "powsim/world.h"
+
+/* Check that DIR exists or can be made, and that a file can be created in
+ * it. Returns false with ERR naming the directory. */
+bool trace_prepare_dir(const char *dir, GError **err);
+
+/* Write every output of W into DIR. Returns false with ERR naming the
+ * file on an I/O failure; the earlier files in DIR are then untouched. */
+bool trace_write(const world_t *w, const char *dir, GError **err);
+
+/* One per main-chain difficulty phase. */
+struct trace_phase {
+	uint32_t millizeros;
+	uint32_t start_height, end_height, blocks;
+	simtime_t start, end;       /* parent of first block mined .. last mined */
+	double mean_interval_s;
+	double expected_interval_s; /* work / mean total hash rate of the run */
+	double blocks_per_min;
+	uint32_t txs;               /* transfers included, coinbases excluded */
+};
+
+/* The phases of W's main chain into a new array of struct trace_phase. */
+GArray *trace_phases(const world_t *w);
+
+#endif

@@ -1,0 +1,133 @@
+/* world: one simulated run.
+ *
+ * The world owns the event queue, the network, the nodes, the block store
+ * and every transaction, and runs the loop: pop the next (time, seq)
+ * event, hand it to its handler, repeat, until the scenario's stop
+ * condition or an interrupt. It also runs the mining engine:
+ *   real   each miner really hashes its template at its hash rate in
+ *          simulated time. Before the clock moves to the next event, every
+ *          miner hashes the nonces its rate allows up to that moment, in
+ *          slices of 1/32 of the expected block interval so that a find
+ *          stops the others early; a valid nonce at attempt k of a
+ *          template started at t0 is found at t0 + ceil(k / rate). Total
+ *          hashing is about 16^z per block, not per miner.
+ *   fast   each miner's next find is drawn from the exponential law with
+ *          rate hashrate / work; the winner's block then gets a real nonce.
+ *   model  the same draws, no hashing: the header says the PoW was
+ *          modelled and validation skips only that check.
+ * and the timeline of the scenario (difficulty, hashrate, burst, leave,
+ * join, partition, heal, latency), and it keeps the records the traces are
+ * written from (trace.h).
+ */
+#ifndef POWSIM_WORLD_H
+#define POWSIM_WORLD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "powsim/chain.h"
+#include "powsim/config.h"
+#include "powsim/node.h"
+
+typedef struct world world_t;
+
+/* Propagation of one block: how many nodes hold it, and when 50 %, 90 %
+ * and 100 % of all nodes first did (-1: not reached). */
+struct world_block_stat {
+	uint32_t held;
+	simtime_t t50, t90, t100;
+};
+
+struct world_reorg {
+	simtime_t time;
+	uint32_t node;
+	const struct block *old_tip, *new_tip;
+	uint32_t depth;
+};
+
+struct world_sample {
+	simtime_t time;
+	uint32_t max_height, min_height, distinct_tips;
+	uint32_t max_mempool;
+	double mean_mempool;
+	uint32_t online;
+	uint32_t millizeros;
+};
+
+/* A timeline action that fired. */
+struct world_fired {
+	simtime_t time;
+	enum tl_action action;
+	char *target;
+	char *value;
+};
+
+/* A transaction created in the run (not coinbases). */
+struct world_tx {
+	const struct tx *tx;
+	const char *rejected; /* first reason a node gave, or NULL */
+	bool injected;        /* deliberately invalid */
+};
+
+struct world_counts {
+	uint64_t blocks_mined;
+	uint64_t hashes;
+	uint64_t events;
+	uint64_t wall_us;            /* wall time of world_run, for summaries */
+	GHashTable *block_rejects;   /* reason -> count of distinct blocks */
+	GHashTable *tx_rejects;      /* reason -> count of distinct txs */
+	bool interrupted;
+};
+
+/* Called when a block is mined (for the lecture's console feed). */
+typedef void (*world_mined_fn)(void *ctx, const world_t *w, const struct block *b);
+
+/* Build the world of scenario SC (which must outlive it). Returns NULL
+ * with ERR set if the scenario cannot be built (an edge naming no node). */
+world_t *world_new(const struct scenario *sc, GError **err);
+
+/* NULL-safe. */
+void world_free(world_t *w);
+
+void world_on_mined(world_t *w, world_mined_fn fn, void *ctx);
+
+/* Called about every PERIOD events, for a progress line. */
+void world_on_progress(world_t *w, void (*fn)(void *ctx, const world_t *w), void *ctx,
+		       uint64_t period);
+
+/* Run to the stop condition, or until *INTERRUPT becomes non-zero (then
+ * the records stand as of the last event done). */
+void world_run(world_t *w, volatile sig_atomic_t *interrupt);
+
+const struct scenario *world_scenario(const world_t *w);
+simtime_t world_now(const world_t *w);
+uint32_t world_node_count(const world_t *w);
+const struct node *world_node(const world_t *w, uint32_t id);
+const chain_store_t *world_store(const world_t *w);
+tx_keys_t *world_keys(const world_t *w);
+
+/* The run's main chain: the best tip among online nodes (chain_best). */
+const struct block *world_main_tip(const world_t *w);
+
+/* Node name of ID into BUF. */
+void world_node_name(const world_t *w, uint32_t id, char *buf, unsigned len);
+
+const struct world_block_stat *world_block_stat(const world_t *w, uint32_t block_id);
+const GArray *world_reorgs(const world_t *w);   /* struct world_reorg */
+const GArray *world_samples(const world_t *w);  /* struct world_sample */
+const GArray *world_fired(const world_t *w);    /* struct world_fired */
+const GArray *world_txs(const world_t *w);      /* struct world_tx */
+const struct world_counts *world_counts(const world_t *w);
+
+/* Hash rate of node ID summed over time (H), and over all nodes: their
+ * ratio is the node's share of the run's hashing. */
+double world_node_hash_time(const world_t *w, uint32_t id);
+
+/* For tests: check the invariants of every node (tip has the most work of
+ * the valid blocks it holds; mempools consistent). Aborts on a breach. */
+void world_check_invariants(const world_t *w);
+
+#endif

@@ -1,0 +1,240 @@
+/* chain: block store, per-node views, fork choice. See chain.h. */
+#include "powsim/chain.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include <glib.h>
+
+struct store_entry {
+	struct block *block;
+	void *aux;
+	const char *reason;
+	uint8_t verdict;
+};
+
+struct chain_store {
+	GArray *entries;         /* of struct store_entry, by id */
+	GHashTable *by_hash;     /* hash (32 bytes in the block) -> block */
+};
+
+static guint hash32_hash(gconstpointer key)
+{
+	const uint8_t *h = key;
+	guint v;
+	memcpy(&v, h + 28, sizeof v); /* low bytes vary even at high difficulty */
+	return v;
+}
+
+static gboolean hash32_equal(gconstpointer a, gconstpointer b)
+{
+	return memcmp(a, b, 32) == 0;
+}
+
+chain_store_t *chain_store_new(struct block *genesis)
+{
+	chain_store_t *s = g_new0(chain_store_t, 1);
+	s->entries = g_array_new(FALSE, TRUE, sizeof(struct store_entry));
+	s->by_hash = g_hash_table_new(hash32_hash, hash32_equal);
+	chain_store_add(s, genesis);
+	return s;
+}
+
+void chain_store_free(chain_store_t *s, void (*free_aux)(void *))
+{
+	if (!s)
+		return;
+	for (guint i = 0; i < s->entries->len; i++) {
+		struct store_entry *e = &g_array_index(s->entries, struct store_entry, i);
+		if (free_aux && e->aux)
+			free_aux(e->aux);
+		block_free(e->block);
+	}
+	g_array_free(s->entries, TRUE);
+	g_hash_table_destroy(s->by_hash);
+	g_free(s);
+}
+
+uint32_t chain_store_add(chain_store_t *s, struct block *b)
+{
+	assert(g_hash_table_lookup(s->by_hash, b->hash) == NULL);
+	struct store_entry e = { .block = b };
+	b->id = s->entries->len;
+	g_array_append_val(s->entries, e);
+	g_hash_table_insert(s->by_hash, b->hash, b);
+	return b->id;
+}
+
+uint32_t chain_store_count(const chain_store_t *s)
+{
+	return s->entries->len;
+}
+
+static struct store_entry *entry(const chain_store_t *s, uint32_t id)
+{
+	assert(id < s->entries->len);
+	return &g_array_index(s->entries, struct store_entry, id);
+}
+
+const struct block *chain_store_get(const chain_store_t *s, uint32_t id)
+{
+	return entry(s, id)->block;
+}
+
+const struct block *chain_store_genesis(const chain_store_t *s)
+{
+	return entry(s, 0)->block;
+}
+
+const struct block *chain_store_find(const chain_store_t *s, const uint8_t hash[32])
+{
+	return g_hash_table_lookup(s->by_hash, hash);
+}
+
+enum chain_verdict chain_store_verdict(const chain_store_t *s, uint32_t id,
+				       const char **reason)
+{
+	struct store_entry *e = entry(s, id);
+	if (reason)
+		*reason = e->reason;
+	return e->verdict;
+}
+
+void chain_store_set_verdict(chain_store_t *s, uint32_t id, enum chain_verdict v,
+			     const char *reason)
+{
+	struct store_entry *e = entry(s, id);
+	e->verdict = (uint8_t)v;
+	e->reason = reason;
+}
+
+void *chain_store_aux(const chain_store_t *s, uint32_t id)
+{
+	return entry(s, id)->aux;
+}
+
+void chain_store_set_aux(chain_store_t *s, uint32_t id, void *aux)
+{
+	entry(s, id)->aux = aux;
+}
+
+int chain_compare(const struct block *a, const struct block *b, enum fork_choice rule)
+{
+	if (rule == FORK_LONGEST) {
+		if (a->h.height != b->h.height)
+			return a->h.height > b->h.height ? 1 : -1;
+		return 0;
+	}
+	return u256_cmp(&a->chainwork, &b->chainwork);
+}
+
+const struct block *chain_best(const struct block *const *tips, uint32_t n,
+			       enum fork_choice rule)
+{
+	assert(n > 0);
+	const struct block *best = tips[0];
+	for (uint32_t i = 1; i < n; i++) {
+		int c = chain_compare(tips[i], best, rule);
+		if (c > 0 || (c == 0 && memcmp(tips[i]->hash, best->hash, 32) < 0))
+			best = tips[i];
+	}
+	return best;
+}
+
+const struct block *chain_ancestor(const struct block *b, uint32_t height)
+{
+	assert(height <= b->h.height);
+	while (b->h.height > height)
+		b = b->parent;
+	return b;
+}
+
+const struct block *chain_fork_point(const struct block *a, const struct block *b)
+{
+	if (a->h.height > b->h.height)
+		a = chain_ancestor(a, b->h.height);
+	else
+		b = chain_ancestor(b, a->h.height);
+	while (a != b) {
+		a = a->parent;
+		b = b->parent;
+	}
+	return a;
+}
+
+bool chain_is_ancestor(const struct block *anc, const struct block *b)
+{
+	if (anc->h.height > b->h.height)
+		return false;
+	return chain_ancestor(b, anc->h.height) == anc;
+}
+
+void chain_view_init(struct chain_view *v, const struct block *genesis)
+{
+	memset(v, 0, sizeof *v);
+	v->tip = genesis;
+	v->orphans = g_array_new(FALSE, FALSE, sizeof(const struct block *));
+	chain_view_set_status(v, genesis, VIEW_HAVE);
+}
+
+void chain_view_clear(struct chain_view *v)
+{
+	if (!v)
+		return;
+	g_free(v->status);
+	if (v->orphans)
+		g_array_free(v->orphans, TRUE);
+	memset(v, 0, sizeof *v);
+}
+
+enum view_status chain_view_status(const struct chain_view *v, const struct block *b)
+{
+	return b->id < v->status_len ? v->status[b->id] : VIEW_UNKNOWN;
+}
+
+void chain_view_set_status(struct chain_view *v, const struct block *b, enum view_status st)
+{
+	if (b->id >= v->status_len) {
+		uint32_t len = v->status_len ? v->status_len : 16;
+		while (len <= b->id)
+			len *= 2;
+		v->status = g_realloc(v->status, len);
+		memset(v->status + v->status_len, VIEW_UNKNOWN, len - v->status_len);
+		v->status_len = len;
+	}
+	v->status[b->id] = (uint8_t)st;
+}
+
+bool chain_view_connect(struct chain_view *v, const struct block *b,
+			enum fork_choice rule, struct chain_reorg *r)
+{
+	assert(b->parent && chain_view_status(v, b->parent) == VIEW_HAVE);
+	chain_view_set_status(v, b, VIEW_HAVE);
+	if (chain_compare(b, v->tip, rule) <= 0)
+		return false;
+	r->old_tip = v->tip;
+	r->new_tip = b;
+	r->fork = b->parent == v->tip ? v->tip : chain_fork_point(v->tip, b);
+	r->depth = v->tip->h.height - r->fork->h.height;
+	v->tip = b;
+	return true;
+}
+
+void chain_view_add_orphan(struct chain_view *v, const struct block *b)
+{
+	chain_view_set_status(v, b, VIEW_ORPHAN);
+	g_array_append_val(v->orphans, b);
+}
+
+/* O(orphans): they are few, and only while blocks arrive out of order. */
+const struct block *chain_view_take_orphan(struct chain_view *v, const struct block *parent)
+{
+	for (guint i = 0; i < v->orphans->len; i++) {
+		const struct block *o = g_array_index(v->orphans, const struct block *, i);
+		if (o->parent == parent) {
+			g_array_remove_index(v->orphans, i);
+			return o;
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,181 @@
+/* config: defaults, ownership and node naming for struct scenario
+ * (see config.h). The defaults here are the ones documented in
+ * scenarios/README.md; change both together. */
+#include "powsim/config.h"
+
+#include <string.h>
+
+static void group_clear(void *p)
+{
+	struct group_cfg *g = p;
+
+	g_free(g->name);
+	g_free(g->trade.to);
+	memset(g, 0, sizeof *g);
+}
+
+static void event_clear(void *p)
+{
+	struct event_cfg *e = p;
+
+	g_free(e->target);
+	g_free(e->link_to);
+	if (e->sides != NULL)
+		g_ptr_array_unref(e->sides);
+	memset(e, 0, sizeof *e);
+}
+
+void config_init(struct scenario *s)
+{
+	memset(s, 0, sizeof *s);
+	s->seed = 1;
+
+	s->consensus.mode = MINING_REAL;
+	s->consensus.millizeros = 4000;
+	s->consensus.fork_choice = FORK_MOST_WORK;
+	s->consensus.reward = 50;
+	s->consensus.max_block_txs = 1000;
+	s->consensus.retarget_every = 0;
+	s->consensus.retarget_interval = 0;
+	s->consensus.retarget_clamp = 4;
+
+	s->network.topology = TOPO_FULL;
+	s->network.degree = 8;
+	s->network.edges = g_ptr_array_new_with_free_func(g_free);
+	s->network.latency.law = LAT_CONSTANT;
+	s->network.latency.value = 50 * SIMTIME_MS;
+	s->network.processing = 1 * SIMTIME_MS;
+	s->network.relay = RELAY_PUSH;
+	s->network.validate_block = 1 * SIMTIME_MS;
+	s->network.validate_tx = 10 * SIMTIME_US;
+	s->network.bandwidth = 0;
+	s->network.header_bytes = 96;
+	s->network.tx_bytes = 250;
+
+	s->mempool.order = MEMPOOL_ARRIVAL;
+	s->mempool.capacity = 10000;
+	s->mempool.refresh = REFRESH_ON_TX;
+
+	s->groups = g_array_new(FALSE, TRUE, sizeof(struct group_cfg));
+	g_array_set_clear_func(s->groups, group_clear);
+	s->events = g_array_new(FALSE, TRUE, sizeof(struct event_cfg));
+	g_array_set_clear_func(s->events, event_clear);
+
+	s->sample = 1 * SIMTIME_S;
+}
+
+void config_clear(struct scenario *s)
+{
+	if (s == NULL)
+		return;
+	g_free(s->file);
+	g_free(s->name);
+	if (s->network.edges != NULL)
+		g_ptr_array_unref(s->network.edges);
+	if (s->groups != NULL)
+		g_array_unref(s->groups);
+	if (s->events != NULL)
+		g_array_unref(s->events);
+	memset(s, 0, sizeof *s);
+}
+
+static const struct group_cfg *group_at(const struct scenario *s, guint i)
+{
+	return &g_array_index(s->groups, struct group_cfg, i);
+}
+
+uint32_t config_node_count(const struct scenario *s)
+{
+	uint32_t n = 0;
+
+	for (guint i = 0; s->groups != NULL && i < s->groups->len; i++)
+		n += group_at(s, i)->count;
+	return n;
+}
+
+/* The group of node ID and the node's index in it. O(groups). */
+static uint32_t locate(const struct scenario *s, uint32_t id, uint32_t *index)
+{
+	uint32_t first = 0;
+
+	for (guint i = 0; s->groups != NULL && i < s->groups->len; i++) {
+		uint32_t c = group_at(s, i)->count;
+		if (id - first < c) {
+			*index = id - first;
+			return i;
+		}
+		first += c;
+	}
+	g_error("config: node id %u out of range (%u nodes)", id, first);
+}
+
+void config_node_name(const struct scenario *s, uint32_t id, char *buf, unsigned len)
+{
+	uint32_t index;
+	const struct group_cfg *g = group_at(s, locate(s, id, &index));
+
+	if (g->count == 1)
+		g_strlcpy(buf, g->name, len);
+	else
+		g_snprintf(buf, len, "%s%u", g->name, index + 1);
+}
+
+uint32_t config_node_group(const struct scenario *s, uint32_t id)
+{
+	uint32_t index;
+
+	return locate(s, id, &index);
+}
+
+/* If NAME is PREFIX followed by a decimal index 1..COUNT with no leading
+ * zero, store the index (from 1) in *K. */
+static bool split_index(const char *name, const char *prefix, uint32_t count, uint32_t *k)
+{
+	size_t plen = strlen(prefix);
+	const char *d = name + plen;
+	uint64_t v = 0;
+
+	if (strncmp(name, prefix, plen) != 0 || *d < '1' || *d > '9')
+		return false;
+	for (; *d; d++) {
+		if (!g_ascii_isdigit(*d))
+			return false;
+		v = v * 10 + (uint64_t)(*d - '0');
+		if (v > count)
+			return false;
+	}
+	*k = (uint32_t)v;
+	return true;
+}
+
+bool config_resolve(const struct scenario *s, const char *name, GArray *out)
+{
+	uint32_t first = 0, k;
+
+	if (name == NULL || s->groups == NULL)
+		return false;
+	/* A group name wins; the scenario reader rejects files where a group
+	 * name is also the name of another group's node. */
+	for (guint i = 0; i < s->groups->len; i++) {
+		const struct group_cfg *g = group_at(s, i);
+		if (strcmp(g->name, name) == 0) {
+			for (uint32_t j = 0; j < g->count; j++) {
+				guint32 id = first + j;
+				g_array_append_val(out, id);
+			}
+			return true;
+		}
+		first += g->count;
+	}
+	first = 0;
+	for (guint i = 0; i < s->groups->len; i++) {
+		const struct group_cfg *g = group_at(s, i);
+		if (g->count > 1 && split_index(name, g->name, g->count, &k)) {
+			guint32 id = first + k - 1;
+			g_array_append_val(out, id);
+			return true;
+		}
+		first += g->count;
+	}
+	return false;
+}

@@ -1,0 +1,310 @@
+/* net: topology, message delays, partitions and churn. See net.h. */
+#include "powsim/net.h"
+
+#include <assert.h>
+#include <math.h>
+#include <string.h>
+
+#include "powsim/rng.h"
+
+/* One direction of a link, stored in the sender's adjacency. */
+struct link {
+	uint32_t peer;
+	int32_t law;             /* index into net->laws; -1 = network law */
+	simtime_t free_at;       /* when the sender's side of the link is idle */
+	simtime_t last_delivery; /* deliveries keep their order */
+};
+
+struct adj {
+	struct link *links;
+	uint32_t len, cap;
+};
+
+struct net {
+	uint32_t n;
+	struct adj *adj;
+	uint8_t *online;
+	uint32_t *side;
+	struct latency_cfg law;  /* the network's law */
+	GArray *laws;            /* per-link overrides */
+	simtime_t processing;
+	double bandwidth;        /* bit/s, 0 = unlimited */
+	struct rng rng;
+	uint64_t links;
+};
+
+static bool has_link(const struct net *net, uint32_t a, uint32_t b)
+{
+	const struct adj *x = &net->adj[a];
+	for (uint32_t i = 0; i < x->len; i++)
+		if (x->links[i].peer == b)
+			return true;
+	return false;
+}
+
+static void add_half(struct net *net, uint32_t a, uint32_t b)
+{
+	struct adj *x = &net->adj[a];
+	if (x->len == x->cap) {
+		x->cap = x->cap ? 2 * x->cap : 8;
+		x->links = g_renew(struct link, x->links, x->cap);
+	}
+	x->links[x->len++] = (struct link){ .peer = b, .law = -1 };
+}
+
+/* Add the undirected link a-b unless it exists or is a loop. O(degree). */
+static void add_link(struct net *net, uint32_t a, uint32_t b)
+{
+	if (a == b || has_link(net, a, b))
+		return;
+	add_half(net, a, b);
+	add_half(net, b, a);
+	net->links++;
+}
+
+static void build_full(struct net *net)
+{
+	for (uint32_t a = 0; a < net->n; a++)
+		for (uint32_t b = a + 1; b < net->n; b++)
+			add_link(net, a, b);
+}
+
+/* Each node opens DEGREE outbound links to distinct random others. */
+static void build_random(struct net *net, uint32_t degree)
+{
+	uint32_t d = degree < net->n - 1 ? degree : net->n - 1;
+	for (uint32_t a = 0; a < net->n; a++) {
+		uint32_t opened = 0, tries = 0;
+		while (opened < d && tries < 50 * d + 100) {
+			uint32_t b = (uint32_t)rng_below(&net->rng, net->n);
+			tries++;
+			if (b == a || has_link(net, a, b))
+				continue;
+			add_link(net, a, b);
+			opened++;
+		}
+	}
+}
+
+static uint32_t find_root(uint32_t *parent, uint32_t x)
+{
+	while (parent[x] != x) {
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
+
+/* Join disconnected components of a random graph, deterministically: each
+ * component's lowest node links to node 0's component. */
+static void connect_components(struct net *net)
+{
+	uint32_t *parent = g_new(uint32_t, net->n);
+	for (uint32_t i = 0; i < net->n; i++)
+		parent[i] = i;
+	for (uint32_t a = 0; a < net->n; a++)
+		for (uint32_t j = 0; j < net->adj[a].len; j++) {
+			uint32_t ra = find_root(parent, a);
+			uint32_t rb = find_root(parent, net->adj[a].links[j].peer);
+			if (ra != rb)
+				parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+		}
+	for (uint32_t a = 1; a < net->n; a++) {
+		uint32_t r = find_root(parent, a);
+		if (r != find_root(parent, 0)) {
+			add_link(net, a, (uint32_t)rng_below(&net->rng, a));
+			parent[r] = find_root(parent, 0);
+		}
+	}
+	g_free(parent);
+}
+
+static bool build_edges(struct net *net, const struct scenario *sc, GError **err)
+{
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(guint32));
+	GArray *b = g_array_new(FALSE, FALSE, sizeof(guint32));
+	bool ok = true;
+	for (guint i = 0; ok && i + 1 < sc->network.edges->len; i += 2) {
+		const char *na = g_ptr_array_index(sc->network.edges, i);
+		const char *nb = g_ptr_array_index(sc->network.edges, i + 1);
+		g_array_set_size(a, 0);
+		g_array_set_size(b, 0);
+		if (!config_resolve(sc, na, a) || !config_resolve(sc, nb, b)) {
+			g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+				    "%s: network.edges[%u]: no node named \"%s\"", sc->file,
+				    i / 2, config_resolve(sc, na, a) ? nb : na);
+			ok = false;
+			break;
+		}
+		for (guint x = 0; x < a->len; x++)
+			for (guint y = 0; y < b->len; y++)
+				add_link(net, g_array_index(a, guint32, x), g_array_index(b, guint32, y));
+	}
+	g_array_free(a, TRUE);
+	g_array_free(b, TRUE);
+	return ok;
+}
+
+net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **err)
+{
+	net_t *net = g_new0(net_t, 1);
+	net->n = n;
+	net->adj = g_new0(struct adj, n);
+	net->online = g_new(uint8_t, n);
+	memset(net->online, 1, n);
+	net->side = g_new0(uint32_t, n);
+	net->law = sc->network.latency;
+	net->laws = g_array_new(FALSE, FALSE, sizeof(struct latency_cfg));
+	net->processing = sc->network.processing;
+	net->bandwidth = sc->network.bandwidth;
+	rng_seed(&net->rng, seed, RNG_STREAM_TOPOLOGY);
+	switch (sc->network.topology) {
+	case TOPO_FULL:
+		build_full(net);
+		break;
+	case TOPO_RANDOM:
+		if (n > 1) {
+			build_random(net, sc->network.degree);
+			connect_components(net);
+		}
+		break;
+	case TOPO_EDGES:
+		if (!build_edges(net, sc, err)) {
+			net_free(net);
+			return NULL;
+		}
+		break;
+	}
+	rng_seed(&net->rng, seed, RNG_STREAM_LATENCY);
+	return net;
+}
+
+void net_free(net_t *net)
+{
+	if (!net)
+		return;
+	for (uint32_t i = 0; i < net->n; i++)
+		g_free(net->adj[i].links);
+	g_free(net->adj);
+	g_free(net->online);
+	g_free(net->side);
+	g_array_free(net->laws, TRUE);
+	g_free(net);
+}
+
+uint32_t net_node_count(const net_t *net)
+{
+	return net->n;
+}
+
+uint64_t net_link_count(const net_t *net)
+{
+	return net->links;
+}
+
+uint32_t net_degree(const net_t *net, uint32_t node)
+{
+	return net->adj[node].len;
+}
+
+uint32_t net_peer(const net_t *net, uint32_t node, uint32_t index)
+{
+	assert(index < net->adj[node].len);
+	return net->adj[node].links[index].peer;
+}
+
+uint32_t net_peer_index(const net_t *net, uint32_t from, uint32_t to)
+{
+	const struct adj *x = &net->adj[from];
+	for (uint32_t i = 0; i < x->len; i++)
+		if (x->links[i].peer == to)
+			return i;
+	return NET_NO_PEER;
+}
+
+bool net_reachable(const net_t *net, uint32_t from, uint32_t to)
+{
+	return net->online[from] && net->online[to] && net->side[from] == net->side[to];
+}
+
+static simtime_t sample_latency(struct net *net, const struct latency_cfg *l)
+{
+	double v = (double)l->value / 1e9;
+	switch (l->law) {
+	case LAT_CONSTANT:
+		return l->value;
+	case LAT_UNIFORM:
+		return simtime_from_s(rng_uniform(&net->rng, v, (double)l->max / 1e9));
+	case LAT_LOGNORMAL:
+		return simtime_from_s(rng_lognormal(&net->rng, v, l->shape));
+	case LAT_PARETO:
+		return simtime_from_s(rng_pareto(&net->rng, v, l->shape));
+	}
+	return l->value;
+}
+
+simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
+		   simtime_t now)
+{
+	struct link *k = &net->adj[from].links[peer_index];
+	simtime_t start = k->free_at > now ? k->free_at : now;
+	simtime_t tx = 0;
+	if (net->bandwidth > 0)
+		tx = simtime_from_s((double)bytes * 8.0 / net->bandwidth);
+	k->free_at = start + tx;
+	const struct latency_cfg *law = k->law < 0 ? &net->law
+				      : &g_array_index(net->laws, struct latency_cfg, k->law);
+	simtime_t at = start + tx + sample_latency(net, law) + net->processing;
+	if (at < k->last_delivery)
+		at = k->last_delivery;
+	k->last_delivery = at;
+	return at - now;
+}
+
+void net_set_online(net_t *net, uint32_t node, bool online)
+{
+	net->online[node] = online;
+}
+
+bool net_online(const net_t *net, uint32_t node)
+{
+	return net->online[node];
+}
+
+void net_partition(net_t *net, const uint32_t *side_of)
+{
+	memcpy(net->side, side_of, net->n * sizeof *side_of);
+}
+
+void net_heal(net_t *net)
+{
+	memset(net->side, 0, net->n * sizeof *net->side);
+}
+
+uint32_t net_side(const net_t *net, uint32_t node)
+{
+	return net->side[node];
+}
+
+static void set_link_law(struct net *net, uint32_t a, uint32_t b, int32_t law)
+{
+	uint32_t i = net_peer_index(net, a, b);
+	if (i != NET_NO_PEER)
+		net->adj[a].links[i].law = law;
+}
+
+void net_set_latency(net_t *net, const struct latency_cfg *lat, uint32_t from, uint32_t to)
+{
+	if (from == NET_NO_PEER) {
+		net->law = *lat;
+		g_array_set_size(net->laws, 0);
+		for (uint32_t a = 0; a < net->n; a++)
+			for (uint32_t i = 0; i < net->adj[a].len; i++)
+				net->adj[a].links[i].law = -1;
+		return;
+	}
+	g_array_append_val(net->laws, *lat);
+	int32_t idx = (int32_t)net->laws->len - 1;
+	set_link_law(net, from, to, idx);
+	set_link_law(net, to, from, idx);
+}

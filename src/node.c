@@ -1,0 +1,457 @@
+/* node: one node's protocol. See node.h. */
+#include "powsim/node.h"
+
+#include <assert.h>
+#include <string.h>
+
+#define HOOK(env, name, ...) \
+	do { \
+		if ((env)->hooks && (env)->hooks->name) \
+			(env)->hooks->name((env)->hook_ctx, __VA_ARGS__); \
+	} while (0)
+
+static void connect_block(const struct node_env *env, struct node *n,
+			  const struct block *b, uint32_t from);
+
+/* ---- verdicts, computed once for the world ---- */
+
+/* The world-wide verdict on B, computing it (and B's ledger state) on
+ * first use. B's parent must have a valid verdict already. */
+static bool block_ok(const struct node_env *env, const struct block *b, const char **reason)
+{
+	enum chain_verdict v = chain_store_verdict(env->store, b->id, reason);
+	if (v != CHAIN_UNCHECKED)
+		return v == CHAIN_VALID;
+	ledger_state_t *parent = chain_store_aux(env->store, b->parent->id);
+	assert(parent != NULL);
+	ledger_state_t *st = consensus_check_block(env->cons, b, parent, env->keys, reason);
+	chain_store_set_verdict(env->store, b->id, st ? CHAIN_VALID : CHAIN_INVALID, *reason);
+	chain_store_set_aux(env->store, b->id, st);
+	return st != NULL;
+}
+
+ledger_state_t *node_tip_state(const struct node_env *env, const struct node *n)
+{
+	return chain_store_aux(env->store, n->view.tip->id);
+}
+
+/* ---- sending ---- */
+
+static void send_to(const struct node_env *env, struct node *n, uint32_t peer_index,
+		    enum node_msg type, const void *ptr, uint64_t bytes)
+{
+	uint32_t peer = net_peer(env->net, n->id, peer_index);
+	if (!net_reachable(env->net, n->id, peer))
+		return;
+	simtime_t now = evq_now(env->q);
+	simtime_t delay = net_send(env->net, n->id, peer_index, bytes, now);
+	struct evq_payload p = { .a = type, .c = n->id, .ptr = (void *)ptr };
+	evq_schedule(env->q, delay, NODE_EV_MSG, peer, &p);
+}
+
+static void send_to_node(const struct node_env *env, struct node *n, uint32_t peer,
+			 enum node_msg type, const void *ptr, uint64_t bytes)
+{
+	uint32_t i = net_peer_index(env->net, n->id, peer);
+	if (i != NET_NO_PEER)
+		send_to(env, n, i, type, ptr, bytes);
+}
+
+/* Send to every peer but EXCEPT (a node id, or NET_NO_PEER). */
+static void broadcast(const struct node_env *env, struct node *n, uint32_t except,
+		      enum node_msg type, const void *ptr, uint64_t bytes)
+{
+	uint32_t d = net_degree(env->net, n->id);
+	for (uint32_t i = 0; i < d; i++)
+		if (net_peer(env->net, n->id, i) != except)
+			send_to(env, n, i, type, ptr, bytes);
+}
+
+/* Bytes of the chain ending at TIP that a peer must download: all of it
+ * for pull-chain (the source documents' /chain), else the blocks the peer
+ * lacks (what a locator exchange would find). O(blocks walked). */
+static uint64_t chain_bytes(const struct node_env *env, const struct block *tip,
+			    const struct node *peer)
+{
+	uint64_t bytes = env->sc->network.header_bytes;
+	bool whole = env->sc->network.relay == RELAY_PULL_CHAIN;
+	for (const struct block *b = tip; b; b = b->parent) {
+		if (!whole && chain_view_status(&peer->view, b) == VIEW_HAVE)
+			break;
+		bytes += b->size;
+	}
+	return bytes;
+}
+
+/* Tell peers about B, newly held; TIP_CHANGED if it became our tip. */
+static void relay_block(const struct node_env *env, struct node *n, const struct block *b,
+			uint32_t from, bool tip_changed)
+{
+	uint64_t small = env->sc->network.header_bytes;
+	switch (env->sc->network.relay) {
+	case RELAY_PUSH:
+		broadcast(env, n, from, MSG_BLOCK, b, b->size);
+		break;
+	case RELAY_INV:
+		broadcast(env, n, from, MSG_INV, b, small);
+		break;
+	case RELAY_PULL_CHAIN:
+		if (tip_changed && n->view.tip == b)
+			broadcast(env, n, from, MSG_ANNOUNCE, b, small);
+		break;
+	}
+}
+
+void node_request_chains(const struct node_env *env, struct node *n)
+{
+	broadcast(env, n, NET_NO_PEER, MSG_GETCHAIN, NULL, env->sc->network.header_bytes);
+}
+
+/* ---- validation work ---- */
+
+static simtime_t validation_cost(const struct node_env *env, const struct block *b)
+{
+	return env->sc->network.validate_block + (simtime_t)b->n_tx * env->sc->network.validate_tx;
+}
+
+/* Queue WORK of validation behind N's earlier work; returns its delay. */
+static simtime_t book_work(const struct node_env *env, struct node *n, simtime_t work)
+{
+	simtime_t now = evq_now(env->q);
+	simtime_t start = n->busy_until > now ? n->busy_until : now;
+	n->busy_until = start + work;
+	return n->busy_until - now;
+}
+
+static void schedule_validation(const struct node_env *env, struct node *n,
+				const struct block *b, uint32_t from)
+{
+	chain_view_set_status(&n->view, b, VIEW_PENDING);
+	struct evq_payload p = { .c = from, .ptr = (void *)b };
+	evq_schedule(env->q, book_work(env, n, validation_cost(env, b)), NODE_EV_VALIDATED,
+		     n->id, &p);
+}
+
+/* B and every orphan waiting on it are invalid for N. */
+static void reject_block(const struct node_env *env, struct node *n, const struct block *b,
+			 const char *reason)
+{
+	chain_view_set_status(&n->view, b, VIEW_INVALID);
+	HOOK(env, block_rejected, n, b, reason);
+	const struct block *o;
+	while ((o = chain_view_take_orphan(&n->view, b)) != NULL)
+		reject_block(env, n, o, "bad-prevblk");
+}
+
+/* ---- tip changes and the mempool ---- */
+
+static void add_back(const struct node_env *env, struct node *n, const struct block *b)
+{
+	for (uint32_t i = 1; i < b->n_tx; i++)
+		mempool_add(n->mempool, b->txs[i], NULL);
+	(void)env;
+}
+
+static void drop_cb(void *ctx, const struct tx *t, enum ledger_code why)
+{
+	void **pair = ctx;
+	const struct node_env *env = pair[0];
+	const struct node *n = pair[1];
+	HOOK(env, tx_rejected, n, t, ledger_reason(why));
+}
+
+static void update_mempool(const struct node_env *env, struct node *n,
+			   const struct chain_reorg *r)
+{
+	for (const struct block *b = r->old_tip; b != r->fork; b = b->parent)
+		add_back(env, n, b);
+	for (const struct block *b = r->new_tip; b != r->fork; b = b->parent)
+		mempool_remove_block(n->mempool, b->txs, b->n_tx);
+	void *ctx[2] = { (void *)env, n };
+	mempool_revalidate(n->mempool, node_tip_state(env, n), NULL, drop_cb, ctx);
+}
+
+static void tip_changed(const struct node_env *env, struct node *n, const struct chain_reorg *r)
+{
+	HOOK(env, tip_changed, n, r);
+	update_mempool(env, n, r);
+	node_rebuild_template(env, n);
+}
+
+/* Connect B (valid, parent held) and everything waiting on it. */
+static void connect_block(const struct node_env *env, struct node *n,
+			  const struct block *b, uint32_t from)
+{
+	struct chain_reorg r;
+	bool changed = chain_view_connect(&n->view, b, env->sc->consensus.fork_choice, &r);
+	HOOK(env, block_held, n, b);
+	if (changed)
+		tip_changed(env, n, &r);
+	relay_block(env, n, b, from, changed);
+	const struct block *o;
+	while ((o = chain_view_take_orphan(&n->view, b)) != NULL)
+		schedule_validation(env, n, o, from);
+}
+
+static void accept_validated(const struct node_env *env, struct node *n,
+			     const struct block *b, uint32_t from)
+{
+	enum view_status st = chain_view_status(&n->view, b);
+	if (st == VIEW_HAVE || st == VIEW_INVALID)
+		return;
+	const char *reason = NULL;
+	if (!block_ok(env, b, &reason)) {
+		reject_block(env, n, b, reason);
+		return;
+	}
+	connect_block(env, n, b, from);
+}
+
+/* ---- messages ---- */
+
+static void on_block(const struct node_env *env, struct node *n, const struct block *b,
+		     uint32_t from)
+{
+	enum view_status st = chain_view_status(&n->view, b);
+	if (st != VIEW_UNKNOWN && st != VIEW_REQUESTED)
+		return; /* a duplicate: dropped before it costs work */
+	enum view_status pst = chain_view_status(&n->view, b->parent);
+	if (pst == VIEW_INVALID) {
+		reject_block(env, n, b, "bad-prevblk");
+		return;
+	}
+	if (pst != VIEW_HAVE) {
+		chain_view_add_orphan(&n->view, b);
+		if (pst == VIEW_UNKNOWN) {
+			/* Missing history: fetch the sender's chain in one go. */
+			chain_view_set_status(&n->view, b->parent, VIEW_REQUESTED);
+			send_to_node(env, n, from, MSG_GETCHAIN, NULL,
+				     env->sc->network.header_bytes);
+		}
+		return;
+	}
+	schedule_validation(env, n, b, from);
+}
+
+static void on_chain(const struct node_env *env, struct node *n, const struct block *tip,
+		     uint32_t from)
+{
+	enum view_status st = chain_view_status(&n->view, tip);
+	if (st == VIEW_HAVE || st == VIEW_INVALID)
+		return;
+	if (chain_compare(tip, n->view.tip, env->sc->consensus.fork_choice) <= 0)
+		return;
+	/* The source documents' nodes check every block of a fetched chain;
+	 * other relays check only the blocks they lack. */
+	bool whole = env->sc->network.relay == RELAY_PULL_CHAIN;
+	simtime_t work = 0;
+	for (const struct block *b = tip; b && b->parent; b = b->parent) {
+		if (!whole && chain_view_status(&n->view, b) == VIEW_HAVE)
+			break;
+		work += validation_cost(env, b);
+	}
+	struct evq_payload p = { .c = from, .ptr = (void *)tip };
+	evq_schedule(env->q, book_work(env, n, work), NODE_EV_CHAIN_DONE, n->id, &p);
+}
+
+/* A fetched chain has been checked: connect its blocks oldest first. */
+static void chain_done(const struct node_env *env, struct node *n, const struct block *tip,
+		       uint32_t from)
+{
+	GPtrArray *todo = g_ptr_array_new();
+	for (const struct block *b = tip; chain_view_status(&n->view, b) != VIEW_HAVE; b = b->parent)
+		g_ptr_array_add(todo, (void *)b);
+	for (guint i = todo->len; i-- > 0;) {
+		const struct block *b = g_ptr_array_index(todo, i);
+		const char *reason = NULL;
+		if (chain_view_status(&n->view, b) == VIEW_INVALID || !block_ok(env, b, &reason)) {
+			reject_block(env, n, b, reason ? reason : "bad-prevblk");
+			for (guint j = i; j-- > 0;)
+				reject_block(env, n, g_ptr_array_index(todo, j), "bad-prevblk");
+			break;
+		}
+		connect_block(env, n, b, from);
+	}
+	g_ptr_array_free(todo, TRUE);
+}
+
+static bool authentic(const struct node_env *env, const struct tx *t)
+{
+	return !env->hooks || !env->hooks->tx_authentic ||
+	       env->hooks->tx_authentic(env->hook_ctx, t);
+}
+
+static void on_tx(const struct node_env *env, struct node *n, const struct tx *t, uint32_t from)
+{
+	if (!authentic(env, t)) {
+		HOOK(env, tx_rejected, n, t, "bad-signature");
+		return;
+	}
+	struct mempool_verdict v = mempool_add(n->mempool, t, node_tip_state(env, n));
+	if (v.code == MEMPOOL_DUPLICATE)
+		return;
+	if (v.code != MEMPOOL_ADDED) {
+		HOOK(env, tx_rejected, n, t, v.reason);
+		return;
+	}
+	if (v.evicted)
+		HOOK(env, tx_rejected, n, v.evicted, "mempool-full");
+	broadcast(env, n, from, MSG_TX, t, env->sc->network.tx_bytes);
+	if (env->sc->mempool.refresh == REFRESH_ON_TX)
+		node_rebuild_template(env, n);
+}
+
+static void on_msg(const struct node_env *env, struct node *n, const struct evq_event *ev)
+{
+	uint32_t from = (uint32_t)ev->p.c;
+	if (!net_reachable(env->net, from, n->id))
+		return; /* the link went down while the message was in flight */
+	const struct block *b = ev->p.ptr;
+	uint64_t small = env->sc->network.header_bytes;
+	switch ((enum node_msg)ev->p.a) {
+	case MSG_BLOCK:
+		on_block(env, n, b, from);
+		break;
+	case MSG_INV:
+		if (chain_view_status(&n->view, b) == VIEW_UNKNOWN) {
+			chain_view_set_status(&n->view, b, VIEW_REQUESTED);
+			send_to_node(env, n, from, MSG_GETDATA, b, small);
+		}
+		break;
+	case MSG_GETDATA:
+		if (chain_view_status(&n->view, b) == VIEW_HAVE)
+			send_to_node(env, n, from, MSG_BLOCK, b, b->size);
+		break;
+	case MSG_ANNOUNCE:
+		if (chain_view_status(&n->view, b) != VIEW_HAVE &&
+		    chain_compare(b, n->view.tip, env->sc->consensus.fork_choice) > 0)
+			send_to_node(env, n, from, MSG_GETCHAIN, NULL, small);
+		break;
+	case MSG_GETCHAIN:
+		send_to_node(env, n, from, MSG_CHAIN, n->view.tip,
+			     chain_bytes(env, n->view.tip, &env->nodes[from]));
+		break;
+	case MSG_CHAIN:
+		on_chain(env, n, b, from);
+		break;
+	case MSG_TX:
+		on_tx(env, n, ev->p.ptr, from);
+		break;
+	}
+}
+
+void node_handle(const struct node_env *env, struct node *n, const struct evq_event *ev)
+{
+	if (!n->online)
+		return;
+	switch ((enum node_event)ev->kind) {
+	case NODE_EV_MSG:
+		on_msg(env, n, ev);
+		break;
+	case NODE_EV_VALIDATED:
+		accept_validated(env, n, ev->p.ptr, (uint32_t)ev->p.c);
+		break;
+	case NODE_EV_CHAIN_DONE:
+		chain_done(env, n, ev->p.ptr, (uint32_t)ev->p.c);
+		break;
+	default:
+		assert(!"not a node event");
+	}
+}
+
+/* ---- mining and transactions ---- */
+
+static const struct tx *coinbase_for(const struct node_env *env, struct node *n,
+				     uint32_t height, uint64_t amount)
+{
+	const struct tx *last = n->tpl.txs->len ? g_ptr_array_index(n->tpl.txs, 0) : NULL;
+	if (last && last->seq == height && last->amount == amount)
+		return last;
+	struct tx *cb = g_new0(struct tx, 1);
+	tx_coinbase(cb, env->keys, n->id, amount, height, evq_now(env->q));
+	g_ptr_array_add(env->tx_arena, cb);
+	return cb;
+}
+
+void node_rebuild_template(const struct node_env *env, struct node *n)
+{
+	if (n->role != ROLE_MINER || !n->online || n->hashrate == 0) {
+		n->has_template = false;
+		HOOK(env, template_changed, n);
+		return;
+	}
+	const struct block *tip = n->view.tip;
+	simtime_t now = evq_now(env->q);
+	uint32_t max = env->sc->consensus.max_block_txs;
+	const struct tx **sel = g_new(const struct tx *, max + 1);
+	uint32_t k = mempool_select(n->mempool, node_tip_state(env, n), max, sel + 1);
+	uint64_t fees = 0;
+	for (uint32_t i = 1; i <= k; i++)
+		fees += sel[i]->fee;
+	sel[0] = coinbase_for(env, n, tip->h.height + 1, consensus_reward(env->cons) + fees);
+	g_ptr_array_set_size(n->tpl.txs, 0);
+	for (uint32_t i = 0; i <= k; i++)
+		g_ptr_array_add(n->tpl.txs, (void *)sel[i]);
+	g_free(sel);
+
+	struct block_header *h = &n->tpl.h;
+	memset(h, 0, sizeof *h);
+	h->version = BLOCK_VERSION |
+		     (env->sc->consensus.mode == MINING_MODEL ? BLOCK_FLAG_MODELLED : 0);
+	h->height = tip->h.height + 1;
+	memcpy(h->prev, tip->hash, 32);
+	block_merkle((const struct tx *const *)n->tpl.txs->pdata, n->tpl.txs->len, h->merkle);
+	h->timestamp = now;
+	h->millizeros = consensus_required(env->cons, tip, now);
+	h->miner = n->id;
+	n->tpl.fees = fees;
+	n->tpl.t0 = now;
+	n->tpl.gen++;
+	n->has_template = true;
+	HOOK(env, template_changed, n);
+}
+
+void node_mined(const struct node_env *env, struct node *n, const struct block *b)
+{
+	const char *reason = NULL;
+	bool ok = block_ok(env, b, &reason);
+	if (!ok)
+		g_error("node %u mined an invalid block: %s", n->id, reason);
+	connect_block(env, n, b, NET_NO_PEER);
+}
+
+bool node_submit_tx(const struct node_env *env, struct node *n, const struct tx *t)
+{
+	struct mempool_verdict v = mempool_add(n->mempool, t, node_tip_state(env, n));
+	if (v.code != MEMPOOL_ADDED) {
+		HOOK(env, tx_rejected, n, t, v.reason);
+		return false;
+	}
+	broadcast(env, n, NET_NO_PEER, MSG_TX, t, env->sc->network.tx_bytes);
+	if (env->sc->mempool.refresh == REFRESH_ON_TX)
+		node_rebuild_template(env, n);
+	return true;
+}
+
+void node_init(struct node *n, uint32_t id, const struct group_cfg *g,
+	       const struct node_env *env)
+{
+	memset(n, 0, sizeof *n);
+	n->id = id;
+	n->role = g->role;
+	n->online = true;
+	n->hashrate = g->role == ROLE_MINER ? (uint64_t)(g->hashrate + 0.5) : 0;
+	chain_view_init(&n->view, chain_store_genesis(env->store));
+	n->mempool = mempool_new(env->sc->mempool.order, env->sc->mempool.capacity);
+	rng_seed(&n->rng, env->sc->seed, RNG_STREAM_NODE + id);
+	n->tpl.txs = g_ptr_array_new();
+}
+
+void node_clear(struct node *n)
+{
+	chain_view_clear(&n->view);
+	mempool_free(n->mempool);
+	if (n->tpl.txs)
+		g_ptr_array_free(n->tpl.txs, TRUE);
+	memset(n, 0, sizeof *n);
+}

@@ -1,0 +1,309 @@
+/* plot: run gnuplot over the scripts in plots/ (see plot.h). */
+#include "powsim/plot.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+G_DEFINE_QUARK(powsim-plot-error-quark, plot_error)
+
+/* The figures of one run, in the order they are drawn. */
+static const char *const run_figures[] = {
+	"intervals", "forks", "propagation", "backlog", "miners",
+};
+static const char *const compare_figures[] = { "intervals-compare", "forks-compare" };
+
+/* The CSVs the scripts read and the columns they rely on. A header may
+ * carry more columns after these (appended columns do not move the ones the
+ * scripts read by number). */
+struct run_file {
+	const char *name;
+	const char *header;
+	bool for_compare; /* read by the comparison figures too */
+};
+static const struct run_file run_files[] = {
+	{ "blocks.csv", "time_s,height,hash,parent,miner,zeros,nonce,n_tx,interval_s,"
+	  "main_chain,t50_s,t90_s,t100_s,size_bytes", true },
+	{ "reorgs.csv", "time_s,node,old_tip,new_tip,depth,old_height,new_height", true },
+	{ "txs.csv", "id,created_s,sender,recipient,amount,fee,status,included_height,"
+	  "included_s,latency_s", false },
+	{ "timeline.csv", "time_s,max_height,min_height,distinct_tips,max_mempool,"
+	  "mean_mempool,online_nodes,zeros", false },
+	{ "events.csv", "time_s,action,target,value", false },
+	{ "phases.csv", "phase,zeros,start_height,end_height,blocks,start_s,end_s,"
+	  "mean_interval_s,expected_interval_s,blocks_per_min,txs", true },
+	{ "miners.csv", "name,hashrate_share,blocks,main_blocks,main_share", false },
+};
+
+/* Check that FILE exists and starts with the expected header line. */
+static bool check_csv(const char *dir, const struct run_file *f, GError **err)
+{
+	g_autofree char *path = g_build_filename(dir, f->name, NULL);
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_INPUT, "%s: %s (is %s a finished run directory?)",
+			    path, g_strerror(errno), dir);
+		return false;
+	}
+	char line[512];
+	bool ok = fgets(line, sizeof line, fp) != NULL;
+	fclose(fp);
+	if (ok) {
+		line[strcspn(line, "\r\n")] = '\0';
+		size_t n = strlen(f->header);
+		ok = strncmp(line, f->header, n) == 0 && (line[n] == '\0' || line[n] == ',');
+	}
+	if (!ok) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_INPUT, "%s: expected the header row \"%s\", found \"%s\"",
+			    path, f->header, line);
+		return false;
+	}
+	return true;
+}
+
+static bool check_run_dir(const char *dir, bool compare_only, GError **err)
+{
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_INPUT, "%s: no such run directory", dir);
+		return false;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(run_files); i++) {
+		if (compare_only && !run_files[i].for_compare)
+			continue;
+		if (!check_csv(dir, &run_files[i], err))
+			return false;
+	}
+	return true;
+}
+
+static bool has_scripts(const char *dir)
+{
+	g_autofree char *probe = g_build_filename(dir, "intervals.gp", NULL);
+	return g_file_test(probe, G_FILE_TEST_IS_REGULAR);
+}
+
+/* The directory holding the scripts (see plot.h for the search order). */
+static char *find_scripts(GError **err)
+{
+	const char *env = g_getenv("POWSIM_PLOTS");
+	if (env && *env) {
+		if (has_scripts(env))
+			return g_strdup(env);
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO,
+			    "POWSIM_PLOTS=%s: no intervals.gp there (it should name the plots/ directory)", env);
+		return NULL;
+	}
+	g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+	if (exe) {
+		g_autofree char *bin = g_path_get_dirname(exe);
+		g_autofree char *beside = g_build_filename(bin, "plots", NULL);
+		if (has_scripts(beside))
+			return g_steal_pointer(&beside);
+		g_autofree char *share = g_build_filename(bin, "..", "share", "powsim", "plots", NULL);
+		if (has_scripts(share))
+			return g_steal_pointer(&share);
+	}
+	if (has_scripts("plots"))
+		return g_strdup("plots");
+	g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO,
+		    "cannot find the gnuplot scripts (plots/intervals.gp): not beside %s nor in ./plots; "
+		    "set POWSIM_PLOTS to the plots/ directory", exe ? exe : "the powsim binary");
+	return NULL;
+}
+
+/* Append NAME='VALUE' to S, VALUE quoted for gnuplot: a single quote is
+ * doubled; control characters (a newline would end the -e command) are
+ * refused. */
+static bool gp_assign(GString *s, const char *name, const char *value, GError **err)
+{
+	for (const char *p = value; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			g_set_error(err, PLOT_ERROR, PLOT_ERROR_INPUT,
+				    "%s: a control character in a path or name given to gnuplot", value);
+			return false;
+		}
+	}
+	g_string_append_printf(s, "%s='", name);
+	for (const char *p = value; *p; p++) {
+		if (*p == '\'')
+			g_string_append_c(s, '\'');
+		g_string_append_c(s, *p);
+	}
+	g_string_append(s, "'; ");
+	return true;
+}
+
+/* Run gnuplot -e VARS SCRIPTS/FIGURE.gp. gnuplot's stderr goes into ERR on
+ * failure; its warnings (empty data, handled by the scripts) are dropped on
+ * success. */
+static bool run_gnuplot(const char *scripts, const char *figure, const char *vars, GError **err)
+{
+	g_autofree char *gnuplot = g_find_program_in_path("gnuplot");
+	if (!gnuplot) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_GNUPLOT,
+			    "gnuplot not found; install gnuplot-nox (make deps does)");
+		return false;
+	}
+	g_autofree char *name = g_strconcat(figure, ".gp", NULL);
+	g_autofree char *script = g_build_filename(scripts, name, NULL);
+	if (!g_file_test(script, G_FILE_TEST_IS_REGULAR)) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: no such script", script);
+		return false;
+	}
+	char *argv[] = { gnuplot, (char *)"-e", (char *)vars, script, NULL };
+	g_autofree char *out = NULL, *errout = NULL;
+	int status = 0;
+	GError *spawn_err = NULL;
+	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &errout, &status,
+			  &spawn_err)) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_GNUPLOT, "cannot run %s: %s", gnuplot, spawn_err->message);
+		g_error_free(spawn_err);
+		return false;
+	}
+#if GLIB_CHECK_VERSION(2, 70, 0)
+	bool ok = g_spawn_check_wait_status(status, NULL);
+#else
+	bool ok = g_spawn_check_exit_status(status, NULL);
+#endif
+	if (!ok) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_GNUPLOT, "gnuplot failed on %s:\n%s", script,
+			    errout && *errout ? g_strstrip(errout) : "(no error output)");
+		return false;
+	}
+	return true;
+}
+
+/* Remove TMP and whatever gnuplot left in it. */
+static void remove_tmpdir(const char *tmp)
+{
+	GDir *d = g_dir_open(tmp, 0, NULL);
+	if (d) {
+		const char *e;
+		while ((e = g_dir_read_name(d))) {
+			g_autofree char *p = g_build_filename(tmp, e, NULL);
+			g_unlink(p);
+		}
+		g_dir_close(d);
+	}
+	g_rmdir(tmp);
+}
+
+/* Draw FIGURES (with VARS common to all, plus out=) into a temporary
+ * directory beside OUTDIR, then rename each PNG and SVG into OUTDIR. */
+static bool render(const char *scripts, const char *const *figures, size_t n_figures,
+		   const char *vars, const char *outdir, GError **err)
+{
+	if (g_mkdir_with_parents(outdir, 0777) != 0) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: cannot create: %s", outdir, g_strerror(errno));
+		return false;
+	}
+	g_autofree char *abs = g_canonicalize_filename(outdir, NULL);
+	g_autofree char *parent = g_path_get_dirname(abs);
+	g_autofree char *tmp = g_build_filename(parent, ".plots-XXXXXX", NULL);
+	if (!g_mkdtemp(tmp)) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: cannot create a temporary directory: %s",
+			    parent, g_strerror(errno));
+		return false;
+	}
+	bool ok = true;
+	for (size_t i = 0; ok && i < n_figures; i++) {
+		g_autofree char *out = g_build_filename(tmp, figures[i], NULL);
+		GString *v = g_string_new(vars);
+		ok = gp_assign(v, "out", out, err) &&
+		     run_gnuplot(scripts, figures[i], v->str, err);
+		g_string_free(v, TRUE);
+	}
+	for (size_t i = 0; ok && i < n_figures; i++) {
+		for (int k = 0; ok && k < 2; k++) {
+			g_autofree char *file = g_strconcat(figures[i], k ? ".svg" : ".png", NULL);
+			g_autofree char *from = g_build_filename(tmp, file, NULL);
+			g_autofree char *to = g_build_filename(outdir, file, NULL);
+			if (g_rename(from, to) != 0) {
+				g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "cannot move %s to %s: %s",
+					    from, to, g_strerror(errno));
+				ok = false;
+			}
+		}
+	}
+	remove_tmpdir(tmp);
+	return ok;
+}
+
+/* The last component of DIR ("out/lecture/" gives "lecture"). */
+static char *run_basename(const char *dir)
+{
+	g_autofree char *abs = g_canonicalize_filename(dir, NULL);
+	return g_path_get_basename(abs);
+}
+
+bool plot_run(const char *dir, GError **err)
+{
+	g_return_val_if_fail(dir != NULL, false);
+	if (!check_run_dir(dir, false, err))
+		return false;
+	g_autofree char *scripts = find_scripts(err);
+	if (!scripts)
+		return false;
+	g_autofree char *name = run_basename(dir);
+	g_autoptr(GString) vars = g_string_new(NULL);
+	if (!gp_assign(vars, "dir", dir, err) || !gp_assign(vars, "name", name, err))
+		return false;
+	g_autofree char *outdir = g_build_filename(dir, "plots", NULL);
+	return render(scripts, run_figures, G_N_ELEMENTS(run_figures), vars->str, outdir, err);
+}
+
+/* Legend entry of run I: its label, else its directory's last component,
+ * else (when another run has the same one) parent/last. O(N^2) in runs. */
+static char *legend_name(const char *const *dirs, const char *const *labels, unsigned n, unsigned i)
+{
+	if (labels && labels[i])
+		return g_strdup(labels[i]);
+	g_autofree char *mine = run_basename(dirs[i]);
+	for (unsigned j = 0; j < n; j++) {
+		g_autofree char *other = run_basename(dirs[j]);
+		if (j != i && strcmp(mine, other) == 0) {
+			g_autofree char *abs = g_canonicalize_filename(dirs[i], NULL);
+			g_autofree char *up = g_path_get_dirname(abs);
+			g_autofree char *upname = g_path_get_basename(up);
+			return g_build_filename(upname, mine, NULL);
+		}
+	}
+	return g_steal_pointer(&mine);
+}
+
+bool plot_compare_labelled(const char *const *dirs, const char *const *labels, unsigned n,
+			   const char *outdir, GError **err)
+{
+	g_return_val_if_fail(dirs != NULL && outdir != NULL, false);
+	if (n == 0) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_INPUT, "no run directories to compare");
+		return false;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (!check_run_dir(dirs[i], true, err))
+			return false;
+	g_autofree char *scripts = find_scripts(err);
+	if (!scripts)
+		return false;
+	g_autoptr(GString) vars = g_string_new(NULL);
+	g_string_append_printf(vars, "n=%u; ", n);
+	for (unsigned i = 0; i < n; i++) {
+		char key[32];
+		g_autofree char *name = legend_name(dirs, labels, n, i);
+		snprintf(key, sizeof key, "dir%u", i + 1);
+		if (!gp_assign(vars, key, dirs[i], err))
+			return false;
+		snprintf(key, sizeof key, "name%u", i + 1);
+		if (!gp_assign(vars, key, name, err))
+			return false;
+	}
+	return render(scripts, compare_figures, G_N_ELEMENTS(compare_figures), vars->str, outdir, err);
+}
+
+bool plot_compare(const char *const *dirs, unsigned n, const char *outdir, GError **err)
+{
+	return plot_compare_labelled(dirs, NULL, n, outdir, err);
+}

@@ -1,0 +1,869 @@
+/* world: the run loop, the mining engine, traders, timeline and records.
+ * See world.h. */
+#include "powsim/world.h"
+
+#include <assert.h>
+#include <math.h>
+#include <string.h>
+
+#include "powsim/pow.h"
+
+/* Event kinds of the world, after the node protocol's. */
+enum {
+	WORLD_EV_MINED = NODE_EV_KINDS, /* dst miner; p.a template generation */
+	WORLD_EV_TRADE,                 /* dst trader */
+	WORLD_EV_TIMELINE,              /* p.a index into scenario events */
+	WORLD_EV_SAMPLE,
+	WORLD_EV_STOP,
+};
+
+/* The mining engine's state of one miner. */
+struct miner {
+	pow_scan_t *scan;      /* real and fast modes */
+	uint64_t scanned;      /* nonces tried on the current template */
+	evq_id_t found_ev;     /* pending WORLD_EV_MINED, or 0 */
+	uint64_t nonce;        /* the winning nonce once found */
+	struct u256 target;
+	double work;           /* expected hashes of the template */
+	simtime_t rate_since;  /* hash-time accounting */
+};
+
+struct world {
+	const struct scenario *sc;
+	evq_t *q;
+	net_t *net;
+	chain_store_t *store;
+	consensus_t *cons;
+	tx_keys_t *keys;
+	struct node *nodes;
+	struct miner *miners;
+	uint32_t n;
+	struct node_env env;
+	struct node_hooks hooks;
+	GPtrArray *tx_arena;          /* owns every tx of the run */
+	GHashTable *tx_index;         /* tx pointer -> index in txs + 1 */
+	GHashTable *bad_sig;          /* txs whose signature is bad */
+	GHashTable *block_rejected;   /* blocks already counted */
+	GArray *stats;                /* struct world_block_stat by block id */
+	GArray *reorgs, *samples, *fired, *txs;
+	double *hash_time;            /* per node: sum of rate * seconds */
+	struct world_counts counts;
+	uint32_t max_height;
+	bool *height_fired;           /* per scenario event */
+	bool stopped;
+	world_mined_fn mined_fn;
+	void *mined_ctx;
+	void (*progress_fn)(void *, const world_t *);
+	void *progress_ctx;
+	uint64_t progress_period;
+	struct rng rng;               /* timeline choices */
+};
+
+static void schedule(world_t *w, simtime_t delay, uint32_t kind, uint32_t dst, uint64_t a)
+{
+	struct evq_payload p = { .a = a };
+	evq_schedule(w->q, delay < 0 ? 0 : delay, kind, dst, &p);
+}
+
+/* ---- hash-time accounting (miners' shares of the hashing) ---- */
+
+static void account_rate(world_t *w, uint32_t id)
+{
+	simtime_t now = evq_now(w->q);
+	struct miner *m = &w->miners[id];
+	const struct node *n = &w->nodes[id];
+	if (n->online && n->role == ROLE_MINER)
+		w->hash_time[id] += (double)n->hashrate * simtime_to_s(now - m->rate_since);
+	m->rate_since = now;
+}
+
+/* ---- mining engine ---- */
+
+static void miner_stop(world_t *w, uint32_t id)
+{
+	struct miner *m = &w->miners[id];
+	if (m->found_ev)
+		evq_cancel(w->q, m->found_ev);
+	m->found_ev = 0;
+}
+
+/* Nonces miner ID may have tried by time T on its template. */
+static uint64_t attempts_by(const world_t *w, uint32_t id, simtime_t t)
+{
+	const struct node *n = &w->nodes[id];
+	if (t <= n->tpl.t0)
+		return 0;
+	unsigned __int128 a = (unsigned __int128)(uint64_t)(t - n->tpl.t0) * n->hashrate;
+	return (uint64_t)(a / 1000000000u);
+}
+
+/* When attempt K (1-based) of miner ID's template completes. */
+static simtime_t attempt_time(const world_t *w, uint32_t id, uint64_t k)
+{
+	const struct node *n = &w->nodes[id];
+	unsigned __int128 ns = (unsigned __int128)k * 1000000000u;
+	ns = (ns + n->hashrate - 1) / n->hashrate;
+	return n->tpl.t0 + (simtime_t)ns;
+}
+
+static void template_changed(void *ctx, struct node *n)
+{
+	world_t *w = ctx;
+	struct miner *m = &w->miners[n->id];
+	account_rate(w, n->id);
+	miner_stop(w, n->id);
+	if (!n->has_template)
+		return;
+	uint8_t bytes[POW_HEADER_SIZE];
+	block_header_encode(&n->tpl.h, bytes);
+	pow_target_from_millizeros(n->tpl.h.millizeros, &m->target);
+	struct u256 work;
+	pow_work_from_target(&m->target, &work);
+	m->work = u256_to_double(&work);
+	m->scanned = 0;
+	if (w->sc->consensus.mode != MINING_MODEL) {
+		if (m->scan)
+			pow_scan_reset(m->scan, bytes);
+		else
+			m->scan = pow_scan_new(bytes);
+	}
+	if (w->sc->consensus.mode == MINING_REAL)
+		return; /* found lazily by mine_until() */
+	double mean = m->work / (double)n->hashrate;
+	simtime_t delay = simtime_from_s(rng_exp(&n->rng, mean));
+	struct evq_payload p = { .a = n->tpl.gen };
+	m->found_ev = evq_schedule(w->q, delay, WORLD_EV_MINED, n->id, &p);
+}
+
+/* The length of one round of lazy hashing: 1/32 of the expected interval
+ * at the first template's difficulty, at least 1 ms. */
+static simtime_t mining_slice(const world_t *w)
+{
+	double total = 0, work = 0;
+	for (uint32_t i = 0; i < w->n; i++) {
+		if (!w->nodes[i].has_template)
+			continue;
+		total += (double)w->nodes[i].hashrate;
+		if (work == 0)
+			work = w->miners[i].work;
+	}
+	if (total <= 0)
+		return SIMTIME_NEVER;
+	simtime_t s = simtime_from_s(work / total / 32.0);
+	return s < SIMTIME_MS ? SIMTIME_MS : s;
+}
+
+/* Real mode: hash every miner's template up to time T, slice by slice.
+ * Returns true if a find was scheduled (at or before T). */
+static bool mine_until(world_t *w, simtime_t t)
+{
+	simtime_t slice = mining_slice(w);
+	if (slice == SIMTIME_NEVER)
+		return false;
+	simtime_t now = evq_now(w->q), h = now;
+	while (h < t) {
+		h = t - h > slice ? h + slice : t;
+		bool found = false;
+		for (uint32_t i = 0; i < w->n; i++) {
+			struct node *n = &w->nodes[i];
+			struct miner *m = &w->miners[i];
+			if (!n->has_template || m->found_ev)
+				continue;
+			uint64_t upto = attempts_by(w, i, h);
+			if (upto <= m->scanned)
+				continue;
+			uint64_t nonce;
+			uint8_t hash[32];
+			if (pow_scan_run(m->scan, m->scanned, upto - m->scanned, &m->target,
+					 &nonce, hash)) {
+				w->counts.hashes += nonce + 1 - m->scanned;
+				m->scanned = nonce + 1;
+				m->nonce = nonce;
+				struct evq_payload p = { .a = n->tpl.gen };
+				simtime_t at = attempt_time(w, i, nonce + 1);
+				m->found_ev = evq_schedule(w->q, at > now ? at - now : 0,
+							   WORLD_EV_MINED, i, &p);
+				found = true;
+			} else {
+				w->counts.hashes += upto - m->scanned;
+				m->scanned = upto;
+			}
+		}
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+/* Fast mode: the winner's block gets a real nonce, found from 0. */
+static uint64_t find_nonce(world_t *w, struct miner *m)
+{
+	const uint64_t chunk = 1u << 20;
+	uint64_t nonce;
+	uint8_t hash[32];
+	for (uint64_t from = 0;; from += chunk) {
+		if (pow_scan_run(m->scan, from, chunk, &m->target, &nonce, hash)) {
+			w->counts.hashes += nonce + 1 - from;
+			return nonce;
+		}
+		w->counts.hashes += chunk;
+	}
+}
+
+static void check_stop(world_t *w)
+{
+	const struct stop_cfg *s = &w->sc->stop;
+	if ((s->blocks && w->counts.blocks_mined >= s->blocks) ||
+	    (s->height && w->max_height >= s->height))
+		w->stopped = true;
+}
+
+static void on_mined(void *ctx, const struct evq_event *ev)
+{
+	world_t *w = ctx;
+	struct node *n = &w->nodes[ev->dst];
+	struct miner *m = &w->miners[ev->dst];
+	assert(n->has_template && ev->p.a == n->tpl.gen);
+	m->found_ev = 0;
+	struct block_header h = n->tpl.h;
+	switch (w->sc->consensus.mode) {
+	case MINING_REAL:
+		h.nonce = m->nonce;
+		break;
+	case MINING_FAST:
+		h.nonce = find_nonce(w, m);
+		break;
+	case MINING_MODEL:
+		h.nonce = 0;
+		break;
+	}
+	uint64_t size = w->sc->network.header_bytes +
+			(uint64_t)n->tpl.txs->len * w->sc->network.tx_bytes;
+	struct block *b = block_new(&h, n->view.tip, (const struct tx *const *)n->tpl.txs->pdata,
+				    n->tpl.txs->len, evq_now(w->q), size);
+	assert(b->parent == n->view.tip);
+	chain_store_add(w->store, b);
+	struct world_block_stat st = { .t50 = -1, .t90 = -1, .t100 = -1 };
+	g_array_append_val(w->stats, st);
+	w->counts.blocks_mined++;
+	if (w->mined_fn)
+		w->mined_fn(w->mined_ctx, w, b);
+	node_mined(&w->env, n, b);
+	check_stop(w);
+}
+
+/* ---- node hooks ---- */
+
+static void block_held(void *ctx, const struct node *n, const struct block *b)
+{
+	world_t *w = ctx;
+	(void)n;
+	if (b->id == 0)
+		return;
+	struct world_block_stat *st = &g_array_index(w->stats, struct world_block_stat, b->id);
+	st->held++;
+	simtime_t dt = evq_now(w->q) - b->mined_at;
+	uint64_t pct = (uint64_t)st->held * 100;
+	if (st->t50 < 0 && pct >= 50ull * w->n)
+		st->t50 = dt;
+	if (st->t90 < 0 && pct >= 90ull * w->n)
+		st->t90 = dt;
+	if (st->t100 < 0 && st->held >= w->n)
+		st->t100 = dt;
+}
+
+static void fire_height_events(world_t *w);
+
+static void tip_changed(void *ctx, const struct node *n, const struct chain_reorg *r)
+{
+	world_t *w = ctx;
+	if (r->depth > 0) {
+		struct world_reorg rec = {
+			.time = evq_now(w->q), .node = n->id,
+			.old_tip = r->old_tip, .new_tip = r->new_tip, .depth = r->depth,
+		};
+		g_array_append_val(w->reorgs, rec);
+	}
+	if (r->new_tip->h.height > w->max_height) {
+		w->max_height = r->new_tip->h.height;
+		fire_height_events(w);
+		check_stop(w);
+	}
+}
+
+static void count_reason(GHashTable *t, const char *reason)
+{
+	gpointer v = g_hash_table_lookup(t, reason);
+	g_hash_table_insert(t, (gpointer)reason, GUINT_TO_POINTER(GPOINTER_TO_UINT(v) + 1));
+}
+
+static void block_rejected(void *ctx, const struct node *n, const struct block *b,
+			   const char *reason)
+{
+	world_t *w = ctx;
+	(void)n;
+	if (g_hash_table_add(w->block_rejected, (gpointer)b))
+		count_reason(w->counts.block_rejects, reason);
+}
+
+static void tx_rejected(void *ctx, const struct node *n, const struct tx *t, const char *reason)
+{
+	world_t *w = ctx;
+	(void)n;
+	guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(w->tx_index, t));
+	if (idx == 0)
+		return;
+	struct world_tx *rec = &g_array_index(w->txs, struct world_tx, idx - 1);
+	if (!rec->rejected)
+		rec->rejected = reason;
+}
+
+static bool tx_authentic(void *ctx, const struct tx *t)
+{
+	world_t *w = ctx;
+	return !g_hash_table_contains(w->bad_sig, t);
+}
+
+/* ---- transactions ---- */
+
+/* Register T (owned from here on) as created now by the run. */
+static void adopt_tx(world_t *w, struct tx *t, bool injected)
+{
+	g_ptr_array_add(w->tx_arena, t);
+	struct world_tx rec = { .tx = t, .injected = injected };
+	g_array_append_val(w->txs, rec);
+	g_hash_table_insert(w->tx_index, t, GUINT_TO_POINTER(w->txs->len));
+	if (!tx_verify(t, w->keys))
+		g_hash_table_add(w->bad_sig, t);
+}
+
+static uint32_t pick_recipient(world_t *w, struct node *n, const struct group_cfg *g)
+{
+	if (g->trade.to) {
+		GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+		config_resolve(w->sc, g->trade.to, ids);
+		uint32_t r = g_array_index(ids, guint32, rng_below(&n->rng, ids->len));
+		g_array_free(ids, TRUE);
+		return r;
+	}
+	uint32_t r = (uint32_t)rng_below(&n->rng, w->n - 1);
+	return r >= n->id ? r + 1 : r;
+}
+
+/* Trader N signs and sends one transfer. */
+static void make_transfer(world_t *w, struct node *n)
+{
+	const struct group_cfg *g = &g_array_index(w->sc->groups, struct group_cfg,
+						   config_node_group(w->sc, n->id));
+	if (w->n < 2)
+		return;
+	struct tx *t = g_new0(struct tx, 1);
+	t->sender = n->id;
+	t->recipient = pick_recipient(w, n, g);
+	uint64_t span = g->trade.amount_max - g->trade.amount_min;
+	t->amount = g->trade.amount_min + (span ? rng_below(&n->rng, span + 1) : 0);
+	t->fee = g->trade.fee;
+	t->seq = n->next_seq++;
+	t->created = evq_now(w->q);
+	tx_sign(t, w->keys);
+	adopt_tx(w, t, false);
+	node_submit_tx(&w->env, n, t);
+}
+
+static simtime_t trade_gap(struct node *n, const struct trade_cfg *tc)
+{
+	switch (tc->law) {
+	case INTERVAL_FIXED:
+		return tc->interval;
+	case INTERVAL_UNIFORM:
+		return simtime_from_s(rng_uniform(&n->rng, simtime_to_s(tc->interval),
+						  simtime_to_s(tc->interval_max)));
+	case INTERVAL_EXP:
+		return simtime_from_s(rng_exp(&n->rng, simtime_to_s(tc->interval)));
+	}
+	return tc->interval;
+}
+
+static void on_trade(void *ctx, const struct evq_event *ev)
+{
+	world_t *w = ctx;
+	struct node *n = &w->nodes[ev->dst];
+	const struct group_cfg *g = &g_array_index(w->sc->groups, struct group_cfg,
+						   config_node_group(w->sc, n->id));
+	if (n->online)
+		make_transfer(w, n);
+	schedule(w, trade_gap(n, &g->trade), WORLD_EV_TRADE, n->id, 0);
+}
+
+/* ---- timeline ---- */
+
+static void log_fired(world_t *w, enum tl_action a, const char *target, char *value)
+{
+	struct world_fired f = {
+		.time = evq_now(w->q), .action = a,
+		.target = g_strdup(target ? target : "all"), .value = value,
+	};
+	g_array_append_val(w->fired, f);
+}
+
+static void rebuild_all(world_t *w)
+{
+	for (uint32_t i = 0; i < w->n; i++)
+		if (w->nodes[i].role == ROLE_MINER)
+			node_rebuild_template(&w->env, &w->nodes[i]);
+}
+
+static GArray *targets(world_t *w, const char *name)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+	if (name) {
+		config_resolve(w->sc, name, ids);
+	} else {
+		for (guint32 i = 0; i < w->n; i++)
+			g_array_append_val(ids, i);
+	}
+	return ids;
+}
+
+static void set_online(world_t *w, uint32_t id, bool online)
+{
+	struct node *n = &w->nodes[id];
+	if (n->online == online)
+		return;
+	account_rate(w, id);
+	n->online = online;
+	net_set_online(w->net, id, online);
+	if (online) {
+		node_request_chains(&w->env, n);
+		node_rebuild_template(&w->env, n);
+	} else {
+		n->has_template = false;
+		template_changed(w, n);
+	}
+}
+
+static void do_partition(world_t *w, const struct event_cfg *e)
+{
+	uint32_t *side = g_new0(uint32_t, w->n);
+	for (guint s = 0; s < e->sides->len; s++) {
+		GStrv names = g_ptr_array_index(e->sides, s);
+		for (guint k = 0; names[k]; k++) {
+			GArray *ids = targets(w, names[k]);
+			for (guint j = 0; j < ids->len; j++)
+				side[g_array_index(ids, guint32, j)] = s + 1;
+			g_array_free(ids, TRUE);
+		}
+	}
+	net_partition(w->net, side);
+	g_free(side);
+}
+
+static void apply_event(world_t *w, const struct event_cfg *e)
+{
+	GArray *ids = targets(w, e->target);
+	char *value = NULL;
+	switch (e->action) {
+	case TL_DIFFICULTY:
+		value = g_strdup_printf("%.3f", e->millizeros / 1000.0);
+		rebuild_all(w); /* templates from now on carry the new rule */
+		break;
+	case TL_HASHRATE:
+		value = g_strdup_printf("%.0f", e->hashrate);
+		for (guint i = 0; i < ids->len; i++) {
+			struct node *n = &w->nodes[g_array_index(ids, guint32, i)];
+			account_rate(w, n->id);
+			n->hashrate = (uint64_t)(e->hashrate + 0.5);
+			node_rebuild_template(&w->env, n);
+		}
+		break;
+	case TL_BURST:
+		value = g_strdup_printf("%u", e->count);
+		for (guint i = 0; i < ids->len; i++)
+			for (uint32_t k = 0; k < e->count; k++)
+				make_transfer(w, &w->nodes[g_array_index(ids, guint32, i)]);
+		break;
+	case TL_LEAVE:
+	case TL_JOIN:
+		for (guint i = 0; i < ids->len; i++)
+			set_online(w, g_array_index(ids, guint32, i), e->action == TL_JOIN);
+		break;
+	case TL_PARTITION:
+		value = g_strdup_printf("%u sides", e->sides->len);
+		do_partition(w, e);
+		break;
+	case TL_HEAL:
+		net_heal(w->net);
+		for (uint32_t i = 0; i < w->n; i++)
+			if (w->nodes[i].online)
+				node_request_chains(&w->env, &w->nodes[i]);
+		break;
+	case TL_LATENCY: {
+		uint32_t from = NET_NO_PEER, to = NET_NO_PEER;
+		if (e->target && e->link_to) {
+			GArray *b = targets(w, e->link_to);
+			from = g_array_index(ids, guint32, 0);
+			to = g_array_index(b, guint32, 0);
+			g_array_free(b, TRUE);
+		}
+		net_set_latency(w->net, &e->latency, from, to);
+		value = g_strdup_printf("%.6f", simtime_to_s(e->latency.value));
+		break;
+	}
+	}
+	g_array_free(ids, TRUE);
+	log_fired(w, e->action, e->target, value ? value : g_strdup(""));
+}
+
+static void on_timeline(void *ctx, const struct evq_event *ev)
+{
+	world_t *w = ctx;
+	apply_event(w, &g_array_index(w->sc->events, struct event_cfg, ev->p.a));
+}
+
+static void fire_height_events(world_t *w)
+{
+	for (guint i = 0; i < w->sc->events->len; i++) {
+		const struct event_cfg *e = &g_array_index(w->sc->events, struct event_cfg, i);
+		if (e->by_height && !w->height_fired[i] && w->max_height >= e->at_height) {
+			w->height_fired[i] = true;
+			/* After the current event, at the same instant. */
+			schedule(w, 0, WORLD_EV_TIMELINE, 0, i);
+		}
+	}
+}
+
+/* ---- sampling and stopping ---- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* O(n log n) in the number of nodes: keep the sampling interval coarse
+ * for large networks. */
+static void take_sample(world_t *w)
+{
+	struct world_sample s = { .time = evq_now(w->q), .min_height = UINT32_MAX };
+	uint32_t *tips = g_new(uint32_t, w->n);
+	uint64_t pool = 0;
+	const struct block *best = NULL;
+	for (uint32_t i = 0; i < w->n; i++) {
+		const struct node *n = &w->nodes[i];
+		if (!n->online)
+			continue;
+		const struct block *tip = n->view.tip;
+		tips[s.online++] = tip->id;
+		if (tip->h.height > s.max_height)
+			s.max_height = tip->h.height;
+		if (tip->h.height < s.min_height)
+			s.min_height = tip->h.height;
+		uint32_t mp = mempool_size(n->mempool);
+		pool += mp;
+		if (mp > s.max_mempool)
+			s.max_mempool = mp;
+		if (!best || chain_compare(tip, best, w->sc->consensus.fork_choice) > 0)
+			best = tip;
+	}
+	qsort(tips, s.online, sizeof *tips, cmp_u32);
+	for (uint32_t i = 0; i < s.online; i++)
+		s.distinct_tips += i == 0 || tips[i] != tips[i - 1];
+	g_free(tips);
+	if (s.online == 0)
+		s.min_height = 0;
+	s.mean_mempool = s.online ? (double)pool / s.online : 0;
+	s.millizeros = best ? consensus_required(w->cons, best, s.time)
+			    : w->sc->consensus.millizeros;
+	g_array_append_val(w->samples, s);
+}
+
+static void on_sample(void *ctx, const struct evq_event *ev)
+{
+	world_t *w = ctx;
+	(void)ev;
+	take_sample(w);
+	schedule(w, w->sc->sample, WORLD_EV_SAMPLE, 0, 0);
+}
+
+static void on_stop(void *ctx, const struct evq_event *ev)
+{
+	world_t *w = ctx;
+	(void)ev;
+	w->stopped = true;
+}
+
+static void on_node_event(void *ctx, const struct evq_event *ev)
+{
+	world_t *w = ctx;
+	node_handle(&w->env, &w->nodes[ev->dst], ev);
+}
+
+/* ---- building ---- */
+
+static void init_nodes(world_t *w)
+{
+	uint32_t id = 0;
+	for (guint g = 0; g < w->sc->groups->len; g++) {
+		const struct group_cfg *gc = &g_array_index(w->sc->groups, struct group_cfg, g);
+		for (uint32_t k = 0; k < gc->count; k++, id++)
+			node_init(&w->nodes[id], id, gc, &w->env);
+	}
+}
+
+static ledger_state_t *genesis_state(const world_t *w)
+{
+	uint64_t *bal = g_new0(uint64_t, w->n);
+	for (uint32_t i = 0; i < w->n; i++) {
+		const struct group_cfg *g = &g_array_index(w->sc->groups, struct group_cfg,
+							   config_node_group(w->sc, i));
+		bal[i] = g->balance;
+	}
+	ledger_state_t *st = ledger_genesis(w->n, bal);
+	g_free(bal);
+	return st;
+}
+
+static void register_handlers(world_t *w)
+{
+	for (uint32_t k = 0; k < NODE_EV_KINDS; k++)
+		evq_register(w->q, k, on_node_event, w);
+	evq_register(w->q, WORLD_EV_MINED, on_mined, w);
+	evq_register(w->q, WORLD_EV_TRADE, on_trade, w);
+	evq_register(w->q, WORLD_EV_TIMELINE, on_timeline, w);
+	evq_register(w->q, WORLD_EV_SAMPLE, on_sample, w);
+	evq_register(w->q, WORLD_EV_STOP, on_stop, w);
+}
+
+/* Time 0: every node asks for chains, miners start, traders and the
+ * timeline are scheduled. */
+static void start(world_t *w)
+{
+	const struct scenario *sc = w->sc;
+	for (guint i = 0; i < sc->events->len; i++) {
+		const struct event_cfg *e = &g_array_index(sc->events, struct event_cfg, i);
+		if (!e->by_height)
+			schedule(w, e->at, WORLD_EV_TIMELINE, 0, i);
+	}
+	if (sc->stop.time)
+		schedule(w, sc->stop.time, WORLD_EV_STOP, 0, 0);
+	schedule(w, 0, WORLD_EV_SAMPLE, 0, 0);
+	for (uint32_t i = 0; i < w->n; i++) {
+		struct node *n = &w->nodes[i];
+		if (n->role == ROLE_MINER)
+			node_rebuild_template(&w->env, n);
+		if (n->role == ROLE_TRADER) {
+			const struct group_cfg *g = &g_array_index(sc->groups, struct group_cfg,
+								   config_node_group(sc, i));
+			schedule(w, g->trade.start + trade_gap(n, &g->trade), WORLD_EV_TRADE, i, 0);
+		}
+	}
+}
+
+world_t *world_new(const struct scenario *sc, GError **err)
+{
+	world_t *w = g_new0(world_t, 1);
+	w->sc = sc;
+	w->n = config_node_count(sc);
+	w->net = net_new(sc, w->n, sc->seed, err);
+	if (!w->net) {
+		g_free(w);
+		return NULL;
+	}
+	w->q = evq_new();
+	w->keys = tx_keys_new(sc->seed, w->n);
+	w->store = chain_store_new(block_genesis(sc->consensus.millizeros));
+	chain_store_set_verdict(w->store, 0, CHAIN_VALID, NULL);
+	w->cons = consensus_new(sc);
+	w->nodes = g_new0(struct node, w->n);
+	w->miners = g_new0(struct miner, w->n);
+	w->hash_time = g_new0(double, w->n);
+	w->height_fired = g_new0(bool, sc->events->len + 1);
+	w->tx_arena = g_ptr_array_new_with_free_func(g_free);
+	w->tx_index = g_hash_table_new(g_direct_hash, g_direct_equal);
+	w->bad_sig = g_hash_table_new(g_direct_hash, g_direct_equal);
+	w->block_rejected = g_hash_table_new(g_direct_hash, g_direct_equal);
+	w->counts.block_rejects = g_hash_table_new(g_str_hash, g_str_equal);
+	w->counts.tx_rejects = g_hash_table_new(g_str_hash, g_str_equal);
+	w->stats = g_array_new(FALSE, TRUE, sizeof(struct world_block_stat));
+	g_array_set_size(w->stats, 1);
+	w->reorgs = g_array_new(FALSE, FALSE, sizeof(struct world_reorg));
+	w->samples = g_array_new(FALSE, FALSE, sizeof(struct world_sample));
+	w->fired = g_array_new(FALSE, FALSE, sizeof(struct world_fired));
+	w->txs = g_array_new(FALSE, FALSE, sizeof(struct world_tx));
+	rng_seed(&w->rng, sc->seed, RNG_STREAM_TIMELINE);
+
+	w->hooks = (struct node_hooks){
+		.block_held = block_held,
+		.tip_changed = tip_changed,
+		.block_rejected = block_rejected,
+		.tx_rejected = tx_rejected,
+		.tx_authentic = tx_authentic,
+		.template_changed = template_changed,
+	};
+	w->env = (struct node_env){
+		.q = w->q, .net = w->net, .store = w->store, .cons = w->cons, .sc = sc,
+		.keys = w->keys, .nodes = w->nodes, .n = w->n, .tx_arena = w->tx_arena,
+		.hooks = &w->hooks, .hook_ctx = w,
+	};
+	chain_store_set_aux(w->store, 0, genesis_state(w));
+	init_nodes(w);
+	register_handlers(w);
+	start(w);
+	return w;
+}
+
+static void free_state(void *p)
+{
+	ledger_unref(p);
+}
+
+void world_free(world_t *w)
+{
+	if (!w)
+		return;
+	for (uint32_t i = 0; i < w->n; i++) {
+		node_clear(&w->nodes[i]);
+		pow_scan_free(w->miners[i].scan);
+	}
+	g_free(w->nodes);
+	g_free(w->miners);
+	g_free(w->hash_time);
+	g_free(w->height_fired);
+	for (guint i = 0; i < w->fired->len; i++) {
+		struct world_fired *f = &g_array_index(w->fired, struct world_fired, i);
+		g_free(f->target);
+		g_free(f->value);
+	}
+	g_array_free(w->fired, TRUE);
+	g_array_free(w->reorgs, TRUE);
+	g_array_free(w->samples, TRUE);
+	g_array_free(w->stats, TRUE);
+	g_array_free(w->txs, TRUE);
+	chain_store_free(w->store, free_state);
+	g_hash_table_destroy(w->tx_index);
+	g_hash_table_destroy(w->bad_sig);
+	g_hash_table_destroy(w->block_rejected);
+	g_hash_table_destroy(w->counts.block_rejects);
+	g_hash_table_destroy(w->counts.tx_rejects);
+	g_ptr_array_free(w->tx_arena, TRUE);
+	consensus_free(w->cons);
+	tx_keys_free(w->keys);
+	net_free(w->net);
+	evq_free(w->q);
+	g_free(w);
+}
+
+void world_on_mined(world_t *w, world_mined_fn fn, void *ctx)
+{
+	w->mined_fn = fn;
+	w->mined_ctx = ctx;
+}
+
+void world_on_progress(world_t *w, void (*fn)(void *ctx, const world_t *w), void *ctx,
+		       uint64_t period)
+{
+	w->progress_fn = fn;
+	w->progress_ctx = ctx;
+	w->progress_period = period ? period : 1;
+}
+
+/* Count each rejected transaction once, by its first reason, unless the
+ * final main chain confirmed it (a late duplicate is not a rejection). */
+static void count_tx_rejects(world_t *w)
+{
+	GHashTable *confirmed = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (const struct block *b = world_main_tip(w); b; b = b->parent)
+		for (uint32_t i = 0; i < b->n_tx; i++)
+			g_hash_table_add(confirmed, (gpointer)b->txs[i]);
+	for (guint i = 0; i < w->txs->len; i++) {
+		struct world_tx *rec = &g_array_index(w->txs, struct world_tx, i);
+		if (rec->rejected && g_hash_table_contains(confirmed, rec->tx))
+			rec->rejected = NULL;
+		if (rec->rejected)
+			count_reason(w->counts.tx_rejects, rec->rejected);
+	}
+	g_hash_table_destroy(confirmed);
+}
+
+void world_run(world_t *w, volatile sig_atomic_t *interrupt)
+{
+	gint64 t0 = g_get_monotonic_time();
+	bool real = w->sc->consensus.mode == MINING_REAL;
+	uint64_t steps = 0;
+	while (!w->stopped && !(interrupt && *interrupt)) {
+		simtime_t t;
+		if (!evq_peek_time(w->q, &t))
+			break;
+		if (real && mine_until(w, t))
+			continue; /* a find came first: look again */
+		evq_step(w->q);
+		if (w->progress_fn && ++steps % w->progress_period == 0)
+			w->progress_fn(w->progress_ctx, w);
+	}
+	w->counts.interrupted = interrupt && *interrupt;
+	for (uint32_t i = 0; i < w->n; i++)
+		account_rate(w, i);
+	take_sample(w);
+	count_tx_rejects(w);
+	w->counts.events = evq_processed(w->q);
+	w->counts.wall_us = (uint64_t)(g_get_monotonic_time() - t0);
+}
+
+const struct scenario *world_scenario(const world_t *w) { return w->sc; }
+simtime_t world_now(const world_t *w) { return evq_now(w->q); }
+uint32_t world_node_count(const world_t *w) { return w->n; }
+const struct node *world_node(const world_t *w, uint32_t id) { return &w->nodes[id]; }
+const chain_store_t *world_store(const world_t *w) { return w->store; }
+tx_keys_t *world_keys(const world_t *w) { return w->keys; }
+const GArray *world_reorgs(const world_t *w) { return w->reorgs; }
+const GArray *world_samples(const world_t *w) { return w->samples; }
+const GArray *world_fired(const world_t *w) { return w->fired; }
+const GArray *world_txs(const world_t *w) { return w->txs; }
+const struct world_counts *world_counts(const world_t *w) { return &w->counts; }
+double world_node_hash_time(const world_t *w, uint32_t id) { return w->hash_time[id]; }
+
+const struct world_block_stat *world_block_stat(const world_t *w, uint32_t block_id)
+{
+	return &g_array_index(w->stats, struct world_block_stat, block_id);
+}
+
+void world_node_name(const world_t *w, uint32_t id, char *buf, unsigned len)
+{
+	if (id >= w->n) {
+		g_strlcpy(buf, "genesis", len);
+		return;
+	}
+	config_node_name(w->sc, id, buf, len);
+}
+
+const struct block *world_main_tip(const world_t *w)
+{
+	const struct block **tips = g_new(const struct block *, w->n + 1);
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < w->n; i++)
+		if (w->nodes[i].online)
+			tips[k++] = w->nodes[i].view.tip;
+	for (uint32_t i = 0; k == 0 && i < w->n; i++)
+		tips[k++] = w->nodes[i].view.tip;
+	if (k == 0)
+		tips[k++] = chain_store_genesis(w->store);
+	const struct block *best = chain_best(tips, k, w->sc->consensus.fork_choice);
+	g_free(tips);
+	return best;
+}
+
+void world_check_invariants(const world_t *w)
+{
+	for (uint32_t i = 0; i < w->n; i++) {
+		const struct node *n = &w->nodes[i];
+		g_assert(chain_view_status(&n->view, n->view.tip) == VIEW_HAVE);
+		for (uint32_t id = 0; id < chain_store_count(w->store); id++) {
+			const struct block *b = chain_store_get(w->store, id);
+			if (chain_view_status(&n->view, b) != VIEW_HAVE)
+				continue;
+			g_assert(chain_compare(b, n->view.tip, w->sc->consensus.fork_choice) <= 0);
+			g_assert(chain_store_verdict(w->store, id, NULL) == CHAIN_VALID);
+		}
+		mempool_check(n->mempool);
+	}
+}
