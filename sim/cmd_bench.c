@@ -239,7 +239,7 @@ static void print_json(const char *cpu, double seconds, const struct bench_resul
 static void print_table(const char *cpu, double seconds, const struct bench_result *res)
 {
 	printf("powsim bench: one core, %.1f s per benchmark\ncpu: %s\n\n", seconds, cpu);
-	printf("%-32s %16s %-10s %9s\n", "benchmark", "rate", "", "bar");
+	printf("%-32s %14s   %-10s %7s\n", "benchmark", "rate", "", "bar");
 	for (size_t i = 0; i < N_BENCH; i++) {
 		const struct bench_case *b = &bench_cases[i];
 		double rate = rate_of(&res[i]);

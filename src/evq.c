@@ -46,6 +46,7 @@
 
 #define HEAP_ARITY 4
 #define HEAP_PAD 3  /* keys before the root: children 4i+1..4i+4 share a line */
+#define HEAP_SLACK (HEAP_ARITY * HEAP_ARITY) /* keys allocated past cap */
 #define CACHE_LINE 64
 
 #define SLOT_NIL UINT32_MAX             /* end of the free list */
@@ -90,7 +91,7 @@ struct handler {
 struct evq {
 	struct heap_ent *heap;    /* HEAP_PAD keys into heap_block */
 	void *heap_block;
-	size_t len, cap;          /* keys, tombstones included; cap + 4 allocated */
+	size_t len, cap;          /* keys, tombstones included; cap + HEAP_SLACK allocated */
 	size_t tombstones;
 	struct slot *slots;
 	size_t nslots, slots_cap; /* slots ever used; allocated */
@@ -168,12 +169,12 @@ static void sift_down(struct heap_ent *h, size_t n, size_t i, struct heap_ent e)
 static void heap_grow(evq_t *q)
 {
 	size_t cap = q->cap ? q->cap * 2 : 64;
-	void *block = line_alloc((cap + HEAP_PAD + HEAP_ARITY) * sizeof(struct heap_ent));
+	void *block = line_alloc((HEAP_PAD + cap + HEAP_SLACK) * sizeof(struct heap_ent));
 	struct heap_ent *h = (struct heap_ent *)block + HEAP_PAD;
 
 	if (q->len)
 		memcpy(h, q->heap, q->len * sizeof *h);
-	for (size_t i = q->len; i < cap + HEAP_ARITY; i++)
+	for (size_t i = q->len; i < cap + HEAP_SLACK; i++)
 		h[i] = SENTINEL;
 	free(q->heap_block);
 	q->heap_block = block;
@@ -207,7 +208,7 @@ static void heap_pop_root(evq_t *q)
 		/* The children of all four children: four adjacent lines, one of
 		 * which the next level reads. Fetching them now overlaps that
 		 * level's cache miss with this level's comparisons. */
-		if (grand < n)
+		if (grand < n) /* the block extends HEAP_SLACK keys past cap */
 			for (size_t k = 0; k < HEAP_ARITY * HEAP_ARITY; k += HEAP_ARITY)
 				PREFETCH(&h[grand + k]);
 		size_t m = min4(h, first);
@@ -220,9 +221,7 @@ static void heap_pop_root(evq_t *q)
 	sift_up(h, hole, last);
 }
 
-/* Renumber the ties of the pending keys 0..n-1 in key order. Relabelling
- * that keeps the order keeps the heap valid. O(n log n), once per 2^32
- * insertions. */
+/* A key and its heap position, for renumbering. */
 struct ranked {
 	struct heap_ent e;
 	size_t pos;
@@ -235,6 +234,9 @@ static int ranked_cmp(const void *a, const void *b)
 	return ent_less(&x->e, &y->e) ? -1 : ent_less(&y->e, &x->e) ? 1 : 0;
 }
 
+/* Renumber the ties of the pending keys 0..n-1 in key order. Relabelling
+ * that keeps the order keeps the heap valid. O(n log n), once per 2^32
+ * insertions. */
 static void renumber_ties(evq_t *q)
 {
 	struct ranked *r = g_new(struct ranked, q->len ? q->len : 1);
@@ -291,6 +293,8 @@ static inline evq_id_t slot_id(const evq_t *q, uint32_t s)
  * empty). */
 static void drain_root(evq_t *q)
 {
+	if (q->tombstones == 0) /* the usual case: skip a likely cache miss */
+		return;
 	while (q->len > 0 && q->slots[ent_slot(&q->heap[0])].link == SLOT_CANCELLED) {
 		slot_free(q, ent_slot(&q->heap[0]));
 		q->tombstones--;

@@ -1469,57 +1469,67 @@ static bool fail_override(struct ctx *c, const char *text, const char *msg)
 	return fail(c, NULL, "--set %s: %s", text, msg);
 }
 
+static void append_seg(GString *where, const struct seg *s)
+{
+	if (s->key != NULL)
+		g_string_append_printf(where, "%s%s", where->len ? "." : "", s->key);
+	else
+		g_string_append_printf(where, "[%ld]", s->index);
+}
+
+/* Set SEGS to VALUE in ROOT. Returns NULL or a message (g_free it).
+ * WHERE gets the normalised path, *CREATED the outermost node created. */
+static char *put_path(cJSON *root, const GArray *segs, const char *value, GString *where, char **created)
+{
+	cJSON *cur = root;
+
+	for (guint i = 0; i < segs->len; i++) {
+		const struct seg *s = &g_array_index(segs, struct seg, i);
+		char *msg = can_take(cur, s, where->len ? where->str : "the top level");
+		bool made = false;
+
+		if (msg != NULL)
+			return msg;
+		if (i + 1 == segs->len) {
+			const char *m = put_last(cur, s, parse_value(value));
+			if (m != NULL)
+				return g_strdup(m);
+		} else if ((cur = step(cur, s, s + 1, &made)) == NULL) {
+			return g_strdup("out of memory");
+		}
+		append_seg(where, s);
+		if (made && *created == NULL)
+			*created = g_strdup(where->str);
+	}
+	return NULL;
+}
+
 static bool apply_override(struct ctx *c, cJSON *root, const char *text)
 {
 	const char *eq = strchr(text, '=');
 	GArray *segs = g_array_new(FALSE, FALSE, sizeof(struct seg));
+	char *path = eq ? g_strndup(text, (gsize)(eq - text)) : NULL, *msg;
+	struct override *o = g_new0(struct override, 1);
 	GString *where = g_string_new(NULL);
-	char *path = eq ? g_strndup(text, (gsize)(eq - text)) : NULL, *msg = NULL;
-	cJSON *cur = root;
-	char *created = NULL;
-	bool ok = true, made;
+	bool ok;
 
 	g_array_set_clear_func(segs, seg_clear);
-	if (path == NULL || !parse_path(path, segs)) {
-		ok = fail_override(c, text, "expected PATH=VALUE with PATH like consensus.difficulty or "
-		                   "nodes[0].hashrate");
-		goto out;
-	}
-	for (guint i = 0; i < segs->len && msg == NULL; i++) {
-		const struct seg *s = &g_array_index(segs, struct seg, i);
-		msg = can_take(cur, s, where->len ? where->str : "the top level");
-		if (msg == NULL && i + 1 < segs->len) {
-			cur = step(cur, s, s + 1, &made);
-			if (cur == NULL)
-				msg = g_strdup("out of memory");
-		} else if (msg == NULL) {
-			made = false;
-			const char *m = put_last(cur, s, parse_value(eq + 1));
-			msg = m ? g_strdup(m) : NULL;
-		}
-		if (s->key != NULL)
-			g_string_append_printf(where, "%s%s", where->len ? "." : "", s->key);
-		else
-			g_string_append_printf(where, "[%ld]", s->index);
-		if (msg == NULL && made && created == NULL)
-			created = g_strdup(where->str);
-	}
-	if (msg != NULL) {
-		ok = fail_override(c, text, msg);
-		g_free(msg);
-	} else {
-		struct override *o = g_new0(struct override, 1);
+	if (path == NULL || !parse_path(path, segs))
+		msg = g_strdup("expected PATH=VALUE with PATH like consensus.difficulty or nodes[0].hashrate");
+	else
+		msg = put_path(root, segs, eq + 1, where, &o->created);
+	ok = msg == NULL;
+	if (ok) {
 		o->path = g_string_free(where, FALSE);
-		where = NULL;
 		o->text = g_strdup(text);
-		o->created = created;
-		created = NULL;
 		g_ptr_array_add(c->overrides, o);
-	}
-out:
-	g_free(created);
-	if (where != NULL)
+	} else {
+		fail_override(c, text, msg);
 		g_string_free(where, TRUE);
+		g_free(o->created);
+		g_free(o);
+	}
+	g_free(msg);
 	g_array_unref(segs);
 	g_free(path);
 	return ok;
@@ -1670,9 +1680,14 @@ bool scenario_load_string(const char *text, const char *name_for_messages, char 
 	config_init(out);
 	if (text == NULL) {
 		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "%s: no scenario text", name);
+		config_clear(out);
 		return false;
 	}
-	return load_text(text, strlen(text), name, overrides, out, err);
+	if (!load_text(text, strlen(text), name, overrides, out, err)) {
+		config_clear(out);
+		return false;
+	}
+	return true;
 }
 
 bool scenario_load(const char *path, char **overrides, struct scenario *out, GError **err)
@@ -1686,11 +1701,13 @@ bool scenario_load(const char *path, char **overrides, struct scenario *out, GEr
 	config_init(out);
 	if (path == NULL || *path == '\0') {
 		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "no scenario file given");
+		config_clear(out);
 		return false;
 	}
 	if (g_stat(path, &st) != 0) {
 		int errsv = errno;
 		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "%s: cannot read: %s", path, g_strerror(errsv));
+		config_clear(out);
 		return false;
 	}
 	if (S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode) || (guint64)st.st_size > SCENARIO_MAX_FILE_BYTES) {
@@ -1698,15 +1715,19 @@ bool scenario_load(const char *path, char **overrides, struct scenario *out, GEr
 		            S_ISDIR(st.st_mode) ? "is a directory, not a scenario file"
 		            : !S_ISREG(st.st_mode) ? "is not a regular file"
 		            : "is too large for a scenario file (over 64 MiB)");
+		config_clear(out);
 		return false;
 	}
 	if (!g_file_get_contents(path, &text, &len, &e)) {
 		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "%s: cannot read: %s", path, e->message);
 		g_error_free(e);
+		config_clear(out);
 		return false;
 	}
 	ok = load_text(text, len, path, overrides, out, err);
 	g_free(text);
+	if (!ok)
+		config_clear(out);
 	return ok;
 }
 

@@ -235,15 +235,31 @@ static double mean_total_rate(const world_t *w)
 	return t > 0 ? sum / t : 0;
 }
 
-static void close_phase(struct trace_phase *p, double interval_sum, double rate)
+static void close_phase(struct trace_phase *p, double interval_sum, uint32_t intervals,
+			double rate)
 {
-	p->mean_interval_s = p->blocks ? interval_sum / p->blocks : 0;
+	p->mean_interval_s = intervals ? interval_sum / intervals : 0;
 	struct u256 target, work;
 	pow_target_from_millizeros(p->millizeros, &target);
 	pow_work_from_target(&target, &work);
 	p->expected_interval_s = rate > 0 ? u256_to_double(&work) / rate : 0;
-	double span = secs(p->end - p->start);
-	p->blocks_per_min = span > 0 ? p->blocks * 60.0 / span : 0;
+	p->blocks_per_min = p->mean_interval_s > 0 ? 60.0 / p->mean_interval_s : 0;
+}
+
+/* When the difficulty of a phase starting with block B took effect: the
+ * last difficulty action to its value that fired by the time B was mined,
+ * if later than B's parent; else B's parent's time. */
+static simtime_t phase_start(const world_t *w, const struct block *b)
+{
+	simtime_t start = b->parent->mined_at;
+	const GArray *f = world_fired(w);
+	for (guint i = 0; i < f->len; i++) {
+		const struct world_fired *x = &g_array_index(f, struct world_fired, i);
+		if (x->action == TL_DIFFICULTY && x->time <= b->mined_at && x->time > start &&
+		    x->millizeros == b->h.millizeros)
+			start = x->time;
+	}
+	return start;
 }
 
 GArray *trace_phases(const world_t *w)
@@ -254,27 +270,33 @@ GArray *trace_phases(const world_t *w)
 	for (const struct block *b = tip; b->parent; b = b->parent)
 		g_ptr_array_add(chain, (void *)b);
 	double rate = mean_total_rate(w), sum = 0;
+	uint32_t intervals = 0;
 	struct trace_phase cur = { 0 };
 	for (guint i = chain->len; i-- > 0;) {
 		const struct block *b = g_ptr_array_index(chain, i);
 		if (cur.blocks == 0 || b->h.millizeros != cur.millizeros) {
 			if (cur.blocks) {
-				close_phase(&cur, sum, rate);
+				close_phase(&cur, sum, intervals, rate);
 				g_array_append_val(out, cur);
 			}
 			cur = (struct trace_phase){ .millizeros = b->h.millizeros,
 						    .start_height = b->h.height,
-						    .start = b->parent->mined_at };
+						    .start = phase_start(w, b) };
 			sum = 0;
+			intervals = 0;
 		}
 		cur.blocks++;
 		cur.end_height = b->h.height;
 		cur.end = b->mined_at;
 		cur.txs += b->n_tx - 1;
-		sum += secs(b->mined_at - b->parent->mined_at);
+		/* An interval straddling a change measures neither difficulty. */
+		if (b->parent->h.millizeros == b->h.millizeros) {
+			sum += secs(b->mined_at - b->parent->mined_at);
+			intervals++;
+		}
 	}
 	if (cur.blocks) {
-		close_phase(&cur, sum, rate);
+		close_phase(&cur, sum, intervals, rate);
 		g_array_append_val(out, cur);
 	}
 	g_ptr_array_free(chain, TRUE);

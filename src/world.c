@@ -397,10 +397,11 @@ static void on_trade(void *ctx, const struct evq_event *ev)
 
 /* ---- timeline ---- */
 
-static void log_fired(world_t *w, enum tl_action a, const char *target, char *value)
+static void log_fired(world_t *w, const struct event_cfg *e, char *value)
 {
+	const char *target = e->target;
 	struct world_fired f = {
-		.time = evq_now(w->q), .action = a,
+		.time = evq_now(w->q), .action = e->action, .millizeros = e->millizeros,
 		.target = g_strdup(target ? target : "all"), .value = value,
 	};
 	g_array_append_val(w->fired, f);
@@ -511,7 +512,7 @@ static void apply_event(world_t *w, const struct event_cfg *e)
 	}
 	}
 	g_array_free(ids, TRUE);
-	log_fired(w, e->action, e->target, value ? value : g_strdup(""));
+	log_fired(w, e, value ? value : g_strdup(""));
 }
 
 static void on_timeline(void *ctx, const struct evq_event *ev)
@@ -524,7 +525,11 @@ static void fire_height_events(world_t *w)
 {
 	for (guint i = 0; i < w->sc->events->len; i++) {
 		const struct event_cfg *e = &g_array_index(w->sc->events, struct event_cfg, i);
-		if (e->by_height && !w->height_fired[i] && w->max_height >= e->at_height) {
+		/* A difficulty change keyed on height H binds the block at H, so
+		 * it takes effect (miners switch) once the chain reaches H - 1. */
+		uint32_t h = e->action == TL_DIFFICULTY && e->at_height > 0 ? e->at_height - 1
+									     : e->at_height;
+		if (e->by_height && !w->height_fired[i] && w->max_height >= h) {
 			w->height_fired[i] = true;
 			/* After the current event, at the same instant. */
 			schedule(w, 0, WORLD_EV_TIMELINE, 0, i);

@@ -35,8 +35,9 @@ enum scenario_error {
 
 /* Read the scenario file PATH, apply OVERRIDES (NULL-terminated
  * "PATH=VALUE" strings, may be NULL) and validate it into *OUT
- * (config_init'ed by the call; the caller config_clear()s it, also on
- * failure, which is harmless). Returns false with ERR set (domain
+ * (config_init'ed by the call; on success the caller owns it and
+ * config_clear()s it; on failure it is already cleared, and clearing it
+ * again is harmless). Returns false with ERR set (domain
  * SCENARIO_ERROR, code SCENARIO_ERROR_INPUT) naming the file and the
  * JSON path. A missing file, a directory, an empty or binary file and
  * truncated JSON (with line:column) are errors too. */

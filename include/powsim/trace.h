@@ -28,14 +28,17 @@ bool trace_prepare_dir(const char *dir, GError **err);
  * file on an I/O failure; the earlier files in DIR are then untouched. */
 bool trace_write(const world_t *w, const char *dir, GError **err);
 
-/* One per main-chain difficulty phase. */
+/* One per run of main-chain blocks of one difficulty. The mean interval
+ * counts only blocks whose parent has the same difficulty: the interval of
+ * a phase's first block straddles the change and measures neither. */
 struct trace_phase {
 	uint32_t millizeros;
 	uint32_t start_height, end_height, blocks;
-	simtime_t start, end;       /* parent of first block mined .. last mined */
+	simtime_t start;            /* the change took effect (or the parent was mined) */
+	simtime_t end;              /* the last block was mined */
 	double mean_interval_s;
 	double expected_interval_s; /* work / mean total hash rate of the run */
-	double blocks_per_min;
+	double blocks_per_min;      /* 60 / mean interval */
 	uint32_t txs;               /* transfers included, coinbases excluded */
 };
 

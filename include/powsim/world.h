@@ -61,6 +61,7 @@ struct world_sample {
 struct world_fired {
 	simtime_t time;
 	enum tl_action action;
+	uint32_t millizeros;  /* difficulty actions: the new difficulty */
 	char *target;
 	char *value;
 };

@@ -1,0 +1,577 @@
+/* Tests for chain: the block store, fork choice under both rules, the
+ * first-seen tie rule of a view and the lower-hash tie rule of chain_best,
+ * fork points and reorg depths checked exhaustively over small trees
+ * (every shape of 2-3 branches and every order of connecting them, in the
+ * manner of libsecp256k1's exhaustive tests) against a brute-force model,
+ * and orphans taken back in arrival order.
+ *
+ * Blocks are built by hand with block_new; their PoW is not real (nothing
+ * here checks it), their work comes from the millizeros of each header. */
+#include <string.h>
+
+#include <glib.h>
+
+#include "powsim/block.h"
+#include "powsim/chain.h"
+
+/* ---- helpers ---- */
+
+static uint64_t nonce_counter = 1;
+
+/* A child of P at difficulty MZ (millizeros), with a fresh nonce so every
+ * block has its own hash. Not added to any store. */
+static struct block *mk(const struct block *p, uint32_t mz)
+{
+	struct block_header h = {
+		.version = BLOCK_VERSION | BLOCK_FLAG_MODELLED,
+		.height = p->h.height + 1,
+		.millizeros = mz,
+		.miner = 0,
+		.nonce = nonce_counter++,
+	};
+
+	memcpy(h.prev, p->hash, 32);
+	h.timestamp = (simtime_t)h.nonce;
+	return block_new(&h, p, NULL, 0, (simtime_t)h.nonce, 96);
+}
+
+/* mk() and add to S. */
+static const struct block *add(chain_store_t *s, const struct block *p, uint32_t mz)
+{
+	struct block *b = mk(p, mz);
+
+	chain_store_add(s, b);
+	return b;
+}
+
+/* ---- store ---- */
+
+static void test_store(void)
+{
+	struct block *g = block_genesis(1000);
+	chain_store_t *s = chain_store_new(g);
+	uint8_t unknown[32];
+
+	g_assert_cmpuint(chain_store_count(s), ==, 1);
+	g_assert_true(chain_store_genesis(s) == g);
+	g_assert_true(chain_store_get(s, 0) == g);
+	g_assert_cmpuint(g->id, ==, 0);
+	g_assert_true(chain_store_find(s, g->hash) == g);
+
+	const struct block *b[20];
+	const struct block *prev = g;
+	for (int i = 0; i < 20; i++) {
+		struct block *x = mk(i % 3 == 2 ? g : prev, 1000);
+		uint32_t id = chain_store_add(s, x);
+		g_assert_cmpuint(id, ==, (uint32_t)i + 1);
+		g_assert_cmpuint(x->id, ==, id);
+		b[i] = x;
+		prev = x;
+		g_assert_cmpuint(chain_store_count(s), ==, (uint32_t)i + 2);
+	}
+	for (int i = 0; i < 20; i++) {
+		g_assert_true(chain_store_get(s, (uint32_t)i + 1) == b[i]);
+		g_assert_true(chain_store_find(s, b[i]->hash) == b[i]);
+		/* a copy of the hash finds it too (lookup by value) */
+		uint8_t copy[32];
+		memcpy(copy, b[i]->hash, 32);
+		g_assert_true(chain_store_find(s, copy) == b[i]);
+	}
+	memcpy(unknown, b[0]->hash, 32);
+	unknown[0] ^= 0x80;
+	g_assert_null(chain_store_find(s, unknown));
+	/* same low bytes, other high bytes: still not found */
+	memset(unknown, 0, 28);
+	g_assert_null(chain_store_find(s, unknown));
+
+	/* verdicts start unchecked; aux starts NULL */
+	const char *why = "x";
+	g_assert_cmpint(chain_store_verdict(s, 3, &why), ==, CHAIN_UNCHECKED);
+	g_assert_null(why);
+	g_assert_null(chain_store_aux(s, 3));
+	chain_store_set_verdict(s, 3, CHAIN_INVALID, "high-hash");
+	chain_store_set_verdict(s, 4, CHAIN_VALID, NULL);
+	g_assert_cmpint(chain_store_verdict(s, 3, &why), ==, CHAIN_INVALID);
+	g_assert_cmpstr(why, ==, "high-hash");
+	g_assert_cmpint(chain_store_verdict(s, 4, NULL), ==, CHAIN_VALID);
+	g_assert_cmpint(chain_store_verdict(s, 5, NULL), ==, CHAIN_UNCHECKED);
+	int marker = 7;
+	chain_store_set_aux(s, 5, &marker);
+	g_assert_true(chain_store_aux(s, 5) == &marker);
+	g_assert_null(chain_store_aux(s, 6));
+	chain_store_set_aux(s, 5, NULL);
+	chain_store_free(s, g_free);
+	chain_store_free(NULL, NULL);
+}
+
+static int aux_freed;
+
+static void count_free(void *p)
+{
+	(void)p;
+	aux_freed++;
+}
+
+static void test_store_free_aux(void)
+{
+	chain_store_t *s = chain_store_new(block_genesis(0));
+	static int x, y;
+	const struct block *a = add(s, chain_store_genesis(s), 0);
+	add(s, a, 0);
+	chain_store_set_aux(s, 0, &x);
+	chain_store_set_aux(s, 2, &y);
+	aux_freed = 0;
+	chain_store_free(s, count_free);
+	g_assert_cmpint(aux_freed, ==, 2);
+}
+
+/* ---- fork choice ---- */
+
+static void test_compare_rules(void)
+{
+	chain_store_t *s = chain_store_new(block_genesis(1000));
+	const struct block *g = chain_store_genesis(s);
+	/* long: 3 blocks of 1 zero (work 15 each); short: 1 block of 3 zeros
+	 * (work 4095). */
+	const struct block *a1 = add(s, g, 1000), *a2 = add(s, a1, 1000), *a3 = add(s, a2, 1000);
+	const struct block *b1 = add(s, g, 3000);
+
+	g_assert_cmpint(chain_compare(b1, a3, FORK_MOST_WORK), >, 0);
+	g_assert_cmpint(chain_compare(a3, b1, FORK_MOST_WORK), <, 0);
+	g_assert_cmpint(chain_compare(b1, a3, FORK_LONGEST), <, 0);
+	g_assert_cmpint(chain_compare(a3, b1, FORK_LONGEST), >, 0);
+	g_assert_cmpint(chain_compare(a3, a3, FORK_MOST_WORK), ==, 0);
+	g_assert_cmpint(chain_compare(a3, a3, FORK_LONGEST), ==, 0);
+	/* same height, more work: better under most-work, a tie under longest */
+	const struct block *c1 = add(s, g, 2000);
+	g_assert_cmpint(chain_compare(c1, a1, FORK_MOST_WORK), >, 0);
+	g_assert_cmpint(chain_compare(c1, a1, FORK_LONGEST), ==, 0);
+	g_assert_cmpint(chain_compare(a1, c1, FORK_LONGEST), ==, 0);
+
+	/* chain_best follows the same rules */
+	const struct block *tips[2] = { a3, b1 };
+	g_assert_true(chain_best(tips, 2, FORK_MOST_WORK) == b1);
+	g_assert_true(chain_best(tips, 2, FORK_LONGEST) == a3);
+
+	/* the view too: the short heavy chain replaces the long light one
+	 * under most-work, and not under longest */
+	for (int rule = 0; rule < 2; rule++) {
+		struct chain_view v;
+		struct chain_reorg r;
+		chain_view_init(&v, g);
+		g_assert_true(chain_view_connect(&v, a1, (enum fork_choice)rule, &r));
+		g_assert_true(chain_view_connect(&v, a2, (enum fork_choice)rule, &r));
+		g_assert_true(chain_view_connect(&v, a3, (enum fork_choice)rule, &r));
+		bool changed = chain_view_connect(&v, b1, (enum fork_choice)rule, &r);
+		if (rule == FORK_MOST_WORK) {
+			g_assert_true(changed);
+			g_assert_true(v.tip == b1);
+			g_assert_true(r.old_tip == a3);
+			g_assert_true(r.new_tip == b1);
+			g_assert_true(r.fork == g);
+			g_assert_cmpuint(r.depth, ==, 3);
+		} else {
+			g_assert_false(changed);
+			g_assert_true(v.tip == a3);
+		}
+		g_assert_cmpint(chain_view_status(&v, b1), ==, VIEW_HAVE);
+		chain_view_clear(&v);
+	}
+	chain_store_free(s, NULL);
+}
+
+/* Two equal-work siblings connected in both orders: the first stays. */
+static void test_tie_first_seen(void)
+{
+	chain_store_t *s = chain_store_new(block_genesis(1000));
+	const struct block *g = chain_store_genesis(s);
+	const struct block *p = add(s, g, 2000);
+	const struct block *x = add(s, p, 2000), *y = add(s, p, 2000);
+	/* a same-height sibling with more work: only most-work takes it */
+	const struct block *z = add(s, p, 2500);
+
+	for (int rule = 0; rule < 2; rule++) {
+		for (int order = 0; order < 2; order++) {
+			const struct block *first = order ? y : x, *second = order ? x : y;
+			struct chain_view v;
+			struct chain_reorg r;
+			chain_view_init(&v, g);
+			g_assert_true(chain_view_connect(&v, p, (enum fork_choice)rule, &r));
+			g_assert_true(chain_view_connect(&v, first, (enum fork_choice)rule, &r));
+			g_assert_true(r.old_tip == p);
+			g_assert_true(r.new_tip == first);
+			g_assert_true(r.fork == p);
+			g_assert_cmpuint(r.depth, ==, 0);
+			g_assert_false(chain_view_connect(&v, second, (enum fork_choice)rule, &r));
+			g_assert_true(v.tip == first);
+			g_assert_cmpint(chain_view_status(&v, second), ==, VIEW_HAVE);
+			bool changed = chain_view_connect(&v, z, (enum fork_choice)rule, &r);
+			if (rule == FORK_MOST_WORK) {
+				g_assert_true(changed);
+				g_assert_true(v.tip == z);
+				g_assert_true(r.fork == p);
+				g_assert_cmpuint(r.depth, ==, 1);
+			} else {
+				g_assert_false(changed);
+				g_assert_true(v.tip == first);
+			}
+			chain_view_clear(&v);
+		}
+	}
+	chain_store_free(s, NULL);
+}
+
+/* chain_best: equal tips go to the lower hash, whatever their order. */
+static void test_best_lower_hash(void)
+{
+	chain_store_t *s = chain_store_new(block_genesis(1000));
+	const struct block *g = chain_store_genesis(s);
+	const struct block *t[4];
+	for (int i = 0; i < 4; i++)
+		t[i] = add(s, g, 2000);
+	const struct block *low = t[0];
+	for (int i = 1; i < 4; i++)
+		if (memcmp(t[i]->hash, low->hash, 32) < 0)
+			low = t[i];
+	static const int perms[24][4] = {
+		{0,1,2,3},{0,1,3,2},{0,2,1,3},{0,2,3,1},{0,3,1,2},{0,3,2,1},
+		{1,0,2,3},{1,0,3,2},{1,2,0,3},{1,2,3,0},{1,3,0,2},{1,3,2,0},
+		{2,0,1,3},{2,0,3,1},{2,1,0,3},{2,1,3,0},{2,3,0,1},{2,3,1,0},
+		{3,0,1,2},{3,0,2,1},{3,1,0,2},{3,1,2,0},{3,2,0,1},{3,2,1,0},
+	};
+	for (int k = 0; k < 24; k++) {
+		const struct block *v[4];
+		for (int i = 0; i < 4; i++)
+			v[i] = t[perms[k][i]];
+		for (int rule = 0; rule < 2; rule++)
+			g_assert_true(chain_best(v, 4, (enum fork_choice)rule) == low);
+	}
+	/* more work beats a lower hash */
+	const struct block *heavy = add(s, g, 2001);
+	const struct block *v2[2] = { low, heavy };
+	g_assert_true(chain_best(v2, 2, FORK_MOST_WORK) == heavy);
+	/* under longest, equal heights tie whatever the work: lower hash */
+	const struct block *lh = memcmp(low->hash, heavy->hash, 32) < 0 ? low : heavy;
+	g_assert_true(chain_best(v2, 2, FORK_LONGEST) == lh);
+	g_assert_true(chain_best(&low, 1, FORK_MOST_WORK) == low);
+	chain_store_free(s, NULL);
+}
+
+/* ---- exhaustive small trees ---- */
+
+#define MAXB 10
+
+struct tree {
+	chain_store_t *s;
+	const struct block *blk[MAXB]; /* blk[0] = genesis */
+	int parent[MAXB];
+	int n;
+};
+
+/* Reference: the last common ancestor by brute force. */
+static int ref_fork(const struct tree *t, int a, int b)
+{
+	bool anc[MAXB] = { false };
+	for (int x = a; x >= 0; x = t->parent[x])
+		anc[x] = true;
+	for (int y = b; y >= 0; y = t->parent[y])
+		if (anc[y])
+			return y;
+	g_assert_not_reached();
+	return -1;
+}
+
+static bool ref_is_ancestor(const struct tree *t, int anc, int b)
+{
+	for (int y = b; y >= 0; y = t->parent[y])
+		if (y == anc)
+			return true;
+	return false;
+}
+
+static int index_of(const struct tree *t, const struct block *b)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->blk[i] == b)
+			return i;
+	g_assert_not_reached();
+	return -1;
+}
+
+/* Ref comparator from first principles: heights, or summed work read back
+ * from the headers' millizeros via single-block work values. */
+static int ref_cmp(const struct tree *t, int a, int b, enum fork_choice rule)
+{
+	if (rule == FORK_LONGEST) {
+		uint32_t ha = t->blk[a]->h.height, hb = t->blk[b]->h.height;
+		return ha == hb ? 0 : ha > hb ? 1 : -1;
+	}
+	struct u256 wa = { { 0 } }, wb = { { 0 } };
+	for (int x = a; x >= 0; x = t->parent[x])
+		u256_add(&wa, &wa, &t->blk[x]->work);
+	for (int y = b; y >= 0; y = t->parent[y])
+		u256_add(&wb, &wb, &t->blk[y]->work);
+	return u256_cmp(&wa, &wb);
+}
+
+static uint64_t orders_checked, pairs_checked;
+
+/* Connect the tree's blocks in ORDER[0..n-1) (indexes >= 1) into a fresh
+ * view and check every step against the model. */
+static void run_order(const struct tree *t, const int *order, int len, enum fork_choice rule)
+{
+	struct chain_view v;
+	int tip = 0;
+
+	chain_view_init(&v, t->blk[0]);
+	for (int k = 0; k < len; k++) {
+		int b = order[k];
+		struct chain_reorg r;
+		bool changed = chain_view_connect(&v, t->blk[b], rule, &r);
+		bool want = ref_cmp(t, b, tip, rule) > 0;
+		g_assert_cmpint(changed, ==, want);
+		if (want) {
+			int f = ref_fork(t, tip, b);
+			g_assert_true(r.old_tip == t->blk[tip]);
+			g_assert_true(r.new_tip == t->blk[b]);
+			g_assert_true(r.fork == t->blk[f]);
+			g_assert_cmpuint(r.depth, ==, t->blk[tip]->h.height - t->blk[f]->h.height);
+			tip = b;
+		}
+		g_assert_true(v.tip == t->blk[tip]);
+		g_assert_cmpint(chain_view_status(&v, t->blk[b]), ==, VIEW_HAVE);
+	}
+	/* the integrity check: the tip is not worse than anything held */
+	for (int i = 0; i < t->n; i++)
+		if (chain_view_status(&v, t->blk[i]) == VIEW_HAVE)
+			g_assert_cmpint(ref_cmp(t, i, tip, rule), <=, 0);
+	chain_view_clear(&v);
+	orders_checked++;
+}
+
+/* Every topological order of the tree (parents before children). */
+static void all_orders(const struct tree *t, bool *done, int *order, int k)
+{
+	if (k == t->n - 1) {
+		run_order(t, order, k, FORK_MOST_WORK);
+		run_order(t, order, k, FORK_LONGEST);
+		return;
+	}
+	for (int i = 1; i < t->n; i++) {
+		if (done[i] || !done[t->parent[i]])
+			continue;
+		done[i] = true;
+		order[k] = i;
+		all_orders(t, done, order, k + 1);
+		done[i] = false;
+	}
+}
+
+static void check_pairs(const struct tree *t)
+{
+	for (int a = 0; a < t->n; a++) {
+		for (int b = 0; b < t->n; b++) {
+			const struct block *f = chain_fork_point(t->blk[a], t->blk[b]);
+			g_assert_cmpint(index_of(t, f), ==, ref_fork(t, a, b));
+			g_assert_cmpint(chain_is_ancestor(t->blk[a], t->blk[b]), ==,
+					ref_is_ancestor(t, a, b));
+			pairs_checked++;
+		}
+		for (uint32_t h = 0; h <= t->blk[a]->h.height; h++) {
+			const struct block *x = chain_ancestor(t->blk[a], h);
+			g_assert_cmpuint(x->h.height, ==, h);
+			g_assert_true(ref_is_ancestor(t, index_of(t, x), a));
+		}
+	}
+}
+
+/* A tree of NB branches: branch i forks from block FORK[i] (an index of an
+ * existing block: genesis or a block of an earlier branch), has LEN[i]
+ * blocks, each of difficulty MZ[i]. */
+static void build_and_check(int nb, const int *fork, const int *len, const uint32_t *mz)
+{
+	struct tree t = { 0 };
+	t.s = chain_store_new(block_genesis(1000));
+	t.blk[0] = chain_store_genesis(t.s);
+	t.parent[0] = -1;
+	t.n = 1;
+	for (int i = 0; i < nb; i++) {
+		int p = fork[i];
+		for (int k = 0; k < len[i]; k++) {
+			g_assert_cmpint(t.n, <, MAXB);
+			t.blk[t.n] = add(t.s, t.blk[p], mz[i]);
+			t.parent[t.n] = p;
+			p = t.n++;
+		}
+	}
+	check_pairs(&t);
+	bool done[MAXB] = { true };
+	int order[MAXB];
+	all_orders(&t, done, order, 0);
+	chain_store_free(t.s, NULL);
+}
+
+/* Branch i may fork from genesis or from any block of branches < i. */
+static void enum_shapes(int nb, int maxlen, int i, int *fork, int *len, uint32_t *mz, int nblocks)
+{
+	static const uint32_t diffs[] = { 1000, 2000 };
+	if (i == nb) {
+		build_and_check(nb, fork, len, mz);
+		return;
+	}
+	for (int f = 0; f < nblocks; f++) {
+		if (i == 0 && f != 0)
+			continue;
+		for (int l = 1; l <= maxlen; l++)
+			for (size_t d = 0; d < G_N_ELEMENTS(diffs); d++) {
+				fork[i] = f;
+				len[i] = l;
+				mz[i] = diffs[d];
+				enum_shapes(nb, maxlen, i + 1, fork, len, mz, nblocks + l);
+			}
+	}
+}
+
+static void test_exhaustive_two_branches(void)
+{
+	int fork[2], len[2];
+	uint32_t mz[2];
+
+	orders_checked = pairs_checked = 0;
+	enum_shapes(2, 4, 0, fork, len, mz, 1);
+	g_test_message("2 branches: %" G_GUINT64_FORMAT " orders, %" G_GUINT64_FORMAT " pairs",
+		       orders_checked, pairs_checked);
+	g_assert_cmpuint(orders_checked, >, 500);
+}
+
+static void test_exhaustive_three_branches(void)
+{
+	int fork[3], len[3];
+	uint32_t mz[3];
+
+	orders_checked = pairs_checked = 0;
+	enum_shapes(3, 2, 0, fork, len, mz, 1);
+	g_test_message("3 branches: %" G_GUINT64_FORMAT " orders, %" G_GUINT64_FORMAT " pairs",
+		       orders_checked, pairs_checked);
+	g_assert_cmpuint(orders_checked, >, 5000);
+}
+
+/* A deep fork point: the walk goes past many blocks on both sides. */
+static void test_deep_fork(void)
+{
+	chain_store_t *s = chain_store_new(block_genesis(1000));
+	const struct block *g = chain_store_genesis(s), *trunk = g;
+	for (int i = 0; i < 50; i++)
+		trunk = add(s, trunk, 1000);
+	const struct block *a = trunk, *b = trunk;
+	for (int i = 0; i < 30; i++)
+		a = add(s, a, 1000);
+	for (int i = 0; i < 7; i++)
+		b = add(s, b, 1000);
+	g_assert_true(chain_fork_point(a, b) == trunk);
+	g_assert_true(chain_fork_point(b, a) == trunk);
+	g_assert_true(chain_fork_point(a, g) == g);
+	g_assert_true(chain_ancestor(a, 50) == trunk);
+	g_assert_true(chain_is_ancestor(trunk, b));
+	g_assert_false(chain_is_ancestor(a, b));
+
+	struct chain_view v;
+	struct chain_reorg r;
+	chain_view_init(&v, g);
+	GPtrArray *path = g_ptr_array_new();
+	for (const struct block *x = b; x != g; x = x->parent)
+		g_ptr_array_insert(path, 0, (void *)x);
+	for (guint i = 0; i < path->len; i++)
+		g_assert_true(chain_view_connect(&v, path->pdata[i], FORK_MOST_WORK, &r));
+	g_ptr_array_set_size(path, 0);
+	for (const struct block *x = a; x != trunk; x = x->parent)
+		g_ptr_array_insert(path, 0, (void *)x);
+	for (guint i = 0; i < path->len; i++) {
+		bool ch = chain_view_connect(&v, path->pdata[i], FORK_MOST_WORK, &r);
+		g_assert_cmpint(ch, ==, i >= 7);
+		if (i == 7) {
+			g_assert_cmpuint(r.depth, ==, 7);
+			g_assert_true(r.fork == trunk);
+		}
+	}
+	g_assert_true(v.tip == a);
+	g_ptr_array_free(path, TRUE);
+	chain_view_clear(&v);
+	chain_store_free(s, NULL);
+}
+
+/* ---- views and orphans ---- */
+
+static void test_view_status(void)
+{
+	chain_store_t *s = chain_store_new(block_genesis(1000));
+	const struct block *g = chain_store_genesis(s);
+	struct chain_view v;
+	chain_view_init(&v, g);
+	g_assert_true(v.tip == g);
+	g_assert_cmpint(chain_view_status(&v, g), ==, VIEW_HAVE);
+	/* ids far beyond the status array read as unknown, then grow */
+	const struct block *last = g;
+	for (int i = 0; i < 100; i++)
+		last = add(s, last, 1000);
+	g_assert_cmpint(chain_view_status(&v, last), ==, VIEW_UNKNOWN);
+	chain_view_set_status(&v, last, VIEW_REQUESTED);
+	g_assert_cmpint(chain_view_status(&v, last), ==, VIEW_REQUESTED);
+	g_assert_cmpint(chain_view_status(&v, last->parent), ==, VIEW_UNKNOWN);
+	g_assert_cmpint(chain_view_status(&v, g), ==, VIEW_HAVE);
+	chain_view_set_status(&v, last, VIEW_INVALID);
+	g_assert_cmpint(chain_view_status(&v, last), ==, VIEW_INVALID);
+	chain_view_clear(&v);
+	chain_view_clear(&v); /* twice is harmless */
+	chain_store_free(s, NULL);
+}
+
+static void test_orphans_arrival_order(void)
+{
+	chain_store_t *s = chain_store_new(block_genesis(1000));
+	const struct block *g = chain_store_genesis(s);
+	const struct block *p = add(s, g, 1000), *q = add(s, g, 1000);
+	const struct block *o[6] = {
+		add(s, p, 1000), add(s, q, 1000), add(s, p, 1000),
+		add(s, p, 1000), add(s, q, 1000), add(s, p, 1000),
+	};
+	/* arrival order differs from id order */
+	static const int arrival[6] = { 3, 1, 0, 5, 4, 2 };
+	struct chain_view v;
+	chain_view_init(&v, g);
+	g_assert_null(chain_view_take_orphan(&v, p));
+	for (int i = 0; i < 6; i++) {
+		chain_view_add_orphan(&v, o[arrival[i]]);
+		g_assert_cmpint(chain_view_status(&v, o[arrival[i]]), ==, VIEW_ORPHAN);
+	}
+	/* p's children in arrival order: 3, 0, 5, 2 */
+	g_assert_true(chain_view_take_orphan(&v, p) == o[3]);
+	g_assert_true(chain_view_take_orphan(&v, p) == o[0]);
+	/* interleaving another parent leaves p's queue alone */
+	g_assert_true(chain_view_take_orphan(&v, q) == o[1]);
+	g_assert_true(chain_view_take_orphan(&v, p) == o[5]);
+	g_assert_true(chain_view_take_orphan(&v, p) == o[2]);
+	g_assert_null(chain_view_take_orphan(&v, p));
+	g_assert_true(chain_view_take_orphan(&v, q) == o[4]);
+	g_assert_null(chain_view_take_orphan(&v, q));
+	g_assert_null(chain_view_take_orphan(&v, g));
+	g_assert_cmpuint(v.orphans->len, ==, 0);
+	chain_view_clear(&v);
+	chain_store_free(s, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/chain/store/add-find-get", test_store);
+	g_test_add_func("/chain/store/free-aux", test_store_free_aux);
+	g_test_add_func("/chain/fork-choice/rules", test_compare_rules);
+	g_test_add_func("/chain/fork-choice/tie-first-seen", test_tie_first_seen);
+	g_test_add_func("/chain/fork-choice/best-lower-hash", test_best_lower_hash);
+	g_test_add_func("/chain/exhaustive/two-branches", test_exhaustive_two_branches);
+	g_test_add_func("/chain/exhaustive/three-branches", test_exhaustive_three_branches);
+	g_test_add_func("/chain/fork-point/deep", test_deep_fork);
+	g_test_add_func("/chain/view/status", test_view_status);
+	g_test_add_func("/chain/view/orphans-arrival-order", test_orphans_arrival_order);
+	return g_test_run();
+}

@@ -1,0 +1,407 @@
+/* Tests for net, on networks built from scenario text: full-mesh degrees,
+ * random graphs (connected, every node with at least min(d, n-1) links,
+ * no loops, no repeats, symmetric), explicit edges, FIFO per link under
+ * random jitter, the bandwidth term bytes*8/bw and the link queue behind
+ * it, the processing delay, partitions and offline nodes, per-link latency
+ * overrides, and the topology as a function of the seed. */
+#include <string.h>
+
+#include <glib.h>
+
+#include "powsim/config.h"
+#include "powsim/net.h"
+#include "powsim/scenario.h"
+
+/* ---- helpers ---- */
+
+/* A scenario of RELAYS miner nodes (group "r": nodes r1..rN) whose
+ * "network" object is NETWORK (JSON text). */
+static void load(struct scenario *sc, uint32_t relays, const char *network)
+{
+	GError *err = NULL;
+	char *text = g_strdup_printf("{\"stop\": {\"blocks\": 1}, \"network\": %s, "
+				     "\"nodes\": [{\"name\": \"r\", \"count\": %u, \"role\": \"miner\", \"hashrate\": \"1kH/s\"}]}",
+				     network, relays);
+	bool ok = scenario_load_string(text, "net-test.json", NULL, sc, &err);
+	if (!ok)
+		g_error("scenario: %s\n%s", err->message, text);
+	g_free(text);
+}
+
+static net_t *build(const struct scenario *sc, uint64_t seed)
+{
+	GError *err = NULL;
+	net_t *net = net_new(sc, config_node_count(sc), seed, &err);
+	g_assert_no_error(err);
+	g_assert_nonnull(net);
+	return net;
+}
+
+/* Integrity: peers distinct, no self-loop, links symmetric, link count
+ * equal to half the sum of degrees, peer_index the inverse of peer. */
+static void check_integrity(const net_t *net)
+{
+	uint32_t n = net_node_count(net);
+	uint64_t sum = 0;
+
+	for (uint32_t a = 0; a < n; a++) {
+		uint32_t d = net_degree(net, a);
+		sum += d;
+		for (uint32_t i = 0; i < d; i++) {
+			uint32_t p = net_peer(net, a, i);
+			g_assert_cmpuint(p, <, n);
+			g_assert_cmpuint(p, !=, a);
+			g_assert_cmpuint(net_peer_index(net, a, p), ==, i);
+			g_assert_cmpuint(net_peer_index(net, p, a), !=, NET_NO_PEER);
+			for (uint32_t j = 0; j < i; j++)
+				g_assert_cmpuint(net_peer(net, a, j), !=, p);
+		}
+	}
+	g_assert_cmpuint(sum, ==, 2 * net_link_count(net));
+}
+
+static bool connected(const net_t *net)
+{
+	uint32_t n = net_node_count(net), seen = 1, head = 0;
+	uint32_t *queue = g_new(uint32_t, n);
+	bool *mark = g_new0(bool, n);
+
+	queue[0] = 0;
+	mark[0] = true;
+	for (uint32_t tail = 1; head < tail; head++) {
+		uint32_t a = queue[head];
+		for (uint32_t i = 0; i < net_degree(net, a); i++) {
+			uint32_t p = net_peer(net, a, i);
+			if (!mark[p]) {
+				mark[p] = true;
+				queue[tail++] = p;
+				seen++;
+			}
+		}
+	}
+	g_free(queue);
+	g_free(mark);
+	return seen == n;
+}
+
+/* ---- topology ---- */
+
+static void test_full_mesh(void)
+{
+	for (uint32_t n = 1; n <= 9; n++) {
+		struct scenario sc;
+		load(&sc, n, "{\"topology\": \"full\"}");
+		net_t *net = build(&sc, 1);
+		g_assert_cmpuint(net_node_count(net), ==, n);
+		g_assert_cmpuint(net_link_count(net), ==, (uint64_t)n * (n - 1) / 2);
+		for (uint32_t a = 0; a < n; a++) {
+			g_assert_cmpuint(net_degree(net, a), ==, n - 1);
+			for (uint32_t b = 0; b < n; b++)
+				g_assert_cmpuint(net_peer_index(net, a, b) == NET_NO_PEER, ==, a == b);
+		}
+		check_integrity(net);
+		net_free(net);
+		config_clear(&sc);
+	}
+	net_free(NULL);
+}
+
+static void test_random_graph(void)
+{
+	static const uint32_t ns[] = { 2, 3, 5, 9, 20, 64, 200 };
+	static const uint32_t ds[] = { 1, 2, 3, 4, 8, 12 };
+	uint32_t checked = 0;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(ns); i++)
+		for (size_t j = 0; j < G_N_ELEMENTS(ds); j++)
+			for (uint64_t seed = 1; seed <= 5; seed++) {
+				struct scenario sc;
+				char *net_json = g_strdup_printf("{\"topology\": \"random\", \"degree\": %u}",
+								 ds[j]);
+				load(&sc, ns[i], net_json);
+				g_free(net_json);
+				net_t *net = build(&sc, seed);
+				uint32_t want = MIN(ds[j], ns[i] - 1);
+				for (uint32_t a = 0; a < ns[i]; a++)
+					g_assert_cmpuint(net_degree(net, a), >=, want);
+				g_assert_true(connected(net));
+				check_integrity(net);
+				net_free(net);
+				config_clear(&sc);
+				checked++;
+			}
+	g_assert_cmpuint(checked, ==, G_N_ELEMENTS(ns) * G_N_ELEMENTS(ds) * 5);
+}
+
+/* Degree 1 on many nodes makes many components before joining them. */
+static void test_random_sparse_connected(void)
+{
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		struct scenario sc;
+		load(&sc, 500, "{\"topology\": \"random\", \"degree\": 1}");
+		net_t *net = build(&sc, seed);
+		g_assert_true(connected(net));
+		check_integrity(net);
+		net_free(net);
+		config_clear(&sc);
+	}
+}
+
+static void test_seed_topology(void)
+{
+	struct scenario sc;
+	load(&sc, 60, "{\"topology\": \"random\", \"degree\": 4}");
+	net_t *a = build(&sc, 7), *b = build(&sc, 7), *c = build(&sc, 8);
+	bool differ = false;
+
+	for (uint32_t x = 0; x < 60; x++) {
+		g_assert_cmpuint(net_degree(a, x), ==, net_degree(b, x));
+		for (uint32_t i = 0; i < net_degree(a, x); i++)
+			g_assert_cmpuint(net_peer(a, x, i), ==, net_peer(b, x, i));
+		if (net_degree(a, x) != net_degree(c, x))
+			differ = true;
+		for (uint32_t i = 0; !differ && i < net_degree(a, x); i++)
+			differ = net_peer(a, x, i) != net_peer(c, x, i);
+	}
+	g_assert_true(differ);
+	net_free(a);
+	net_free(b);
+	net_free(c);
+	config_clear(&sc);
+}
+
+static void test_edges(void)
+{
+	struct scenario sc;
+	GError *err = NULL;
+	const char *text =
+		"{\"stop\": {\"blocks\": 1},"
+		" \"network\": {\"topology\": \"edges\", \"edges\": [[\"a\", \"b\"], [\"c\", \"b\"], [\"r2\", \"d\"]]},"
+		" \"nodes\": [{\"name\": \"a\", \"role\": \"miner\", \"hashrate\": \"1kH/s\"}, {\"name\": \"b\", \"role\": \"relay\"},"
+		"            {\"name\": \"c\", \"role\": \"relay\"}, {\"name\": \"d\", \"role\": \"relay\"},"
+		"            {\"name\": \"r\", \"count\": 2, \"role\": \"relay\"}]}";
+	g_assert_true(scenario_load_string(text, "edges.json", NULL, &sc, &err));
+	g_assert_no_error(err);
+	net_t *net = build(&sc, 1);
+	/* ids: a0 b1 c2 d3 r1=4 r2=5 */
+	g_assert_cmpuint(net_node_count(net), ==, 6);
+	g_assert_cmpuint(net_link_count(net), ==, 3);
+	g_assert_cmpuint(net_degree(net, 0), ==, 1);
+	g_assert_cmpuint(net_degree(net, 1), ==, 2);
+	g_assert_cmpuint(net_degree(net, 2), ==, 1);
+	g_assert_cmpuint(net_degree(net, 3), ==, 1);
+	g_assert_cmpuint(net_degree(net, 4), ==, 0);
+	g_assert_cmpuint(net_degree(net, 5), ==, 1);
+	g_assert_cmpuint(net_peer(net, 0, 0), ==, 1);
+	g_assert_cmpuint(net_peer_index(net, 1, 0), !=, NET_NO_PEER);
+	g_assert_cmpuint(net_peer_index(net, 1, 2), !=, NET_NO_PEER);
+	g_assert_cmpuint(net_peer_index(net, 0, 2), ==, NET_NO_PEER);
+	g_assert_cmpuint(net_peer(net, 5, 0), ==, 3);
+	g_assert_cmpuint(net_peer(net, 3, 0), ==, 5);
+	check_integrity(net);
+	net_free(net);
+	config_clear(&sc);
+}
+
+/* ---- delays ---- */
+
+/* Many sends on one link under heavy jitter: deliveries never reorder. */
+static void test_fifo_under_jitter(void)
+{
+	static const char *const laws[] = {
+		"{\"law\": \"uniform\", \"min\": \"1ms\", \"max\": \"500ms\"}",
+		"{\"law\": \"lognormal\", \"median\": \"100ms\", \"sigma\": 1.5}",
+		"{\"law\": \"pareto\", \"mean\": \"100ms\", \"shape\": 1.5}",
+	};
+	for (size_t l = 0; l < G_N_ELEMENTS(laws); l++) {
+		struct scenario sc;
+		char *json = g_strdup_printf("{\"topology\": \"full\", \"latency\": %s, \"processing\": \"0s\"}",
+					     laws[l]);
+		load(&sc, 3, json);
+		g_free(json);
+		net_t *net = build(&sc, 99);
+		simtime_t now = 0, last[2] = { 0, 0 };
+		uint32_t held = 0;
+		GHashTable *distinct = g_hash_table_new(g_int64_hash, g_int64_equal);
+		gint64 *keys = g_new(gint64, 20000);
+		for (int i = 0; i < 20000; i++) {
+			uint32_t pi = (uint32_t)(i & 1); /* two links of node 0 */
+			simtime_t d = net_send(net, 0, pi, 100, now);
+			g_assert_cmpint(d, >=, 0);
+			simtime_t at = now + d;
+			g_assert_cmpint(at, >=, last[pi]);
+			if (at == last[pi])
+				held++;
+			last[pi] = at;
+			keys[i] = d;
+			g_hash_table_add(distinct, &keys[i]);
+			now += (i % 7 == 0) ? 0 : SIMTIME_MS; /* some sends at the same instant */
+		}
+		/* the jitter is real (many distinct delays) and reordering was
+		 * prevented (some deliveries were held back to the previous one) */
+		g_assert_cmpuint(g_hash_table_size(distinct), >, 1000);
+		g_assert_cmpuint(held, >, 100);
+		g_hash_table_destroy(distinct);
+		g_free(keys);
+		net_free(net);
+		config_clear(&sc);
+	}
+}
+
+static void test_constant_and_processing(void)
+{
+	struct scenario sc;
+	load(&sc, 2, "{\"latency\": \"40ms\", \"processing\": \"3ms\"}");
+	net_t *net = build(&sc, 1);
+	for (int i = 0; i < 10; i++)
+		g_assert_cmpint(net_send(net, 0, 0, 1000000, i * SIMTIME_S), ==, 43 * SIMTIME_MS);
+	net_free(net);
+	config_clear(&sc);
+}
+
+static void test_bandwidth(void)
+{
+	struct scenario sc;
+	/* 1 Mbit/s: 1250 bytes take 10 ms on the wire */
+	load(&sc, 3, "{\"latency\": \"50ms\", \"processing\": \"2ms\", \"bandwidth\": \"1Mbit/s\"}");
+	g_assert_cmpfloat_with_epsilon(sc.network.bandwidth, 1e6, 1e-6);
+	net_t *net = build(&sc, 1);
+	simtime_t base = 52 * SIMTIME_MS;
+	g_assert_cmpint(net_send(net, 0, 0, 1250, 0), ==, base + 10 * SIMTIME_MS);
+	/* the link is busy until 10 ms: a second message queues behind it */
+	g_assert_cmpint(net_send(net, 0, 0, 1250, 0), ==, base + 20 * SIMTIME_MS);
+	/* another link of the same node is free */
+	g_assert_cmpint(net_send(net, 0, 1, 1250, 0), ==, base + 10 * SIMTIME_MS);
+	/* the reverse direction is its own link */
+	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 0), 1250, 0), ==,
+			base + 10 * SIMTIME_MS);
+	/* once the link is idle, no queueing: 1 s later, 125000 bytes = 1 s */
+	g_assert_cmpint(net_send(net, 0, 0, 125000, SIMTIME_S), ==, base + SIMTIME_S);
+	g_assert_cmpint(net_send(net, 0, 0, 0, 3 * SIMTIME_S), ==, base);
+	net_free(net);
+	config_clear(&sc);
+
+	/* bytes*8/bw for a few sizes and rates, each on an idle link */
+	static const struct {
+		const char *bw;
+		double bps;
+	} rates[] = { { "8bit/s", 8 }, { "1kB/s", 8000 }, { "2.5Mbit/s", 2.5e6 } };
+	static const uint64_t sizes[] = { 1, 96, 250, 100000 };
+	for (size_t r = 0; r < G_N_ELEMENTS(rates); r++) {
+		char *json = g_strdup_printf("{\"latency\": \"1us\", \"processing\": \"0s\", "
+					     "\"bandwidth\": \"%s\"}", rates[r].bw);
+		load(&sc, 2, json);
+		g_free(json);
+		net = build(&sc, 1);
+		simtime_t now = 0;
+		for (size_t s = 0; s < G_N_ELEMENTS(sizes); s++) {
+			simtime_t want = simtime_from_s((double)sizes[s] * 8.0 / rates[r].bps);
+			g_assert_cmpint(net_send(net, 0, 0, sizes[s], now), ==, want + SIMTIME_US);
+			now += want + SIMTIME_S;
+		}
+		net_free(net);
+		config_clear(&sc);
+	}
+}
+
+static void test_link_latency_override(void)
+{
+	struct scenario sc;
+	load(&sc, 3, "{\"latency\": \"10ms\", \"processing\": \"0s\"}");
+	net_t *net = build(&sc, 1);
+	struct latency_cfg slow = { .law = LAT_CONSTANT, .value = 300 * SIMTIME_MS };
+	net_set_latency(net, &slow, 0, 2);
+	simtime_t t = 0;
+	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 2), 1, t), ==, 300 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 2, net_peer_index(net, 2, 0), 1, t), ==, 300 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 1), 1, t), ==, 10 * SIMTIME_MS);
+	struct latency_cfg all = { .law = LAT_CONSTANT, .value = 70 * SIMTIME_MS };
+	t = 10 * SIMTIME_S;
+	net_set_latency(net, &all, NET_NO_PEER, NET_NO_PEER);
+	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 2), 1, t), ==, 70 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 2), 1, t), ==, 70 * SIMTIME_MS);
+	net_free(net);
+	config_clear(&sc);
+}
+
+/* The same sends on networks of the same seed give the same delays. */
+static void test_latency_stream_seeded(void)
+{
+	struct scenario sc;
+	load(&sc, 4, "{\"latency\": {\"law\": \"lognormal\", \"median\": \"80ms\", \"sigma\": 0.5}}");
+	net_t *a = build(&sc, 3), *b = build(&sc, 3), *c = build(&sc, 4);
+	bool differ = false;
+	for (int i = 0; i < 200; i++) {
+		simtime_t now = (simtime_t)i * SIMTIME_S;
+		simtime_t da = net_send(a, (uint32_t)i % 4, (uint32_t)i % 3, 500, now);
+		simtime_t db = net_send(b, (uint32_t)i % 4, (uint32_t)i % 3, 500, now);
+		simtime_t dc = net_send(c, (uint32_t)i % 4, (uint32_t)i % 3, 500, now);
+		g_assert_cmpint(da, ==, db);
+		differ |= da != dc;
+	}
+	g_assert_true(differ);
+	net_free(a);
+	net_free(b);
+	net_free(c);
+	config_clear(&sc);
+}
+
+/* ---- reachability ---- */
+
+static void test_partition_and_offline(void)
+{
+	struct scenario sc;
+	load(&sc, 5, "{\"topology\": \"full\"}");
+	net_t *net = build(&sc, 1);
+	for (uint32_t a = 0; a < 5; a++) {
+		g_assert_true(net_online(net, a));
+		g_assert_cmpuint(net_side(net, a), ==, 0);
+		for (uint32_t b = 0; b < 5; b++)
+			g_assert_true(net_reachable(net, a, b));
+	}
+	uint32_t side[5] = { 1, 1, 2, 2, 0 };
+	net_partition(net, side);
+	for (uint32_t a = 0; a < 5; a++)
+		for (uint32_t b = 0; b < 5; b++)
+			g_assert_cmpint(net_reachable(net, a, b), ==, side[a] == side[b]);
+	g_assert_cmpuint(net_side(net, 2), ==, 2);
+
+	net_set_online(net, 1, false);
+	g_assert_false(net_online(net, 1));
+	g_assert_false(net_reachable(net, 0, 1));
+	g_assert_false(net_reachable(net, 1, 0));
+	g_assert_true(net_reachable(net, 2, 3));
+
+	net_heal(net);
+	for (uint32_t a = 0; a < 5; a++) {
+		g_assert_cmpuint(net_side(net, a), ==, 0);
+		for (uint32_t b = 0; b < 5; b++)
+			g_assert_cmpint(net_reachable(net, a, b), ==, a != 1 && b != 1);
+	}
+	net_set_online(net, 1, true);
+	for (uint32_t a = 0; a < 5; a++)
+		for (uint32_t b = 0; b < 5; b++)
+			g_assert_true(net_reachable(net, a, b));
+	/* links are untouched by churn and partitions */
+	check_integrity(net);
+	g_assert_cmpuint(net_link_count(net), ==, 10);
+	net_free(net);
+	config_clear(&sc);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/net/topology/full-mesh", test_full_mesh);
+	g_test_add_func("/net/topology/random-degree-connected", test_random_graph);
+	g_test_add_func("/net/topology/random-sparse-connected", test_random_sparse_connected);
+	g_test_add_func("/net/topology/seed", test_seed_topology);
+	g_test_add_func("/net/topology/edges", test_edges);
+	g_test_add_func("/net/delay/fifo-under-jitter", test_fifo_under_jitter);
+	g_test_add_func("/net/delay/constant-and-processing", test_constant_and_processing);
+	g_test_add_func("/net/delay/bandwidth", test_bandwidth);
+	g_test_add_func("/net/delay/link-override", test_link_latency_override);
+	g_test_add_func("/net/delay/seeded", test_latency_stream_seeded);
+	g_test_add_func("/net/reach/partition-offline", test_partition_and_offline);
+	return g_test_run();
+}
