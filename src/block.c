@@ -122,13 +122,13 @@ void block_free(struct block *b)
 	g_free(b);
 }
 
-struct block *block_genesis(uint32_t millizeros)
+struct block *block_genesis(void)
 {
 	struct block_header h = {
 		.version = BLOCK_VERSION,
 		.height = 0,
 		.timestamp = 0,
-		.millizeros = millizeros,
+		.millizeros = 0,
 		.miner = BLOCK_NO_MINER,
 		.nonce = 0,
 	};

@@ -14,23 +14,31 @@
 
 #define TRACE_ERROR (g_quark_from_static_string("trace-error"))
 
-/* One output under construction: DIR/.NAME.tmp, renamed at commit. */
+/* One output under construction: DIR/.NAME.tmp, renamed at commit; the
+ * earlier output is kept as DIR/.NAME.bak until every rename succeeded. */
 struct out {
-	char *final, *tmp;
+	char *final, *tmp, *bak;
 	FILE *f;
+	bool created;   /* we made .NAME.tmp */
+	bool backed_up; /* the earlier output now sits at .NAME.bak */
+	bool placed;    /* .NAME.tmp now sits at NAME */
 };
 
 static bool out_open(struct out *o, const char *dir, const char *name, GError **err)
 {
 	o->final = g_build_filename(dir, name, NULL);
 	char *tmpname = g_strdup_printf(".%s.tmp", name);
+	char *bakname = g_strdup_printf(".%s.bak", name);
 	o->tmp = g_build_filename(dir, tmpname, NULL);
+	o->bak = g_build_filename(dir, bakname, NULL);
 	g_free(tmpname);
+	g_free(bakname);
 	o->f = fopen(o->tmp, "w");
 	if (!o->f) {
 		g_set_error(err, TRACE_ERROR, 3, "%s: cannot create: %s", o->tmp, g_strerror(errno));
 		return false;
 	}
+	o->created = true;
 	return true;
 }
 
@@ -51,11 +59,54 @@ static void out_discard(struct out *o)
 {
 	if (o->f)
 		fclose(o->f);
-	if (o->tmp)
+	if (o->created && !o->placed)
 		g_remove(o->tmp);
 	g_free(o->final);
 	g_free(o->tmp);
+	g_free(o->bak);
 	memset(o, 0, sizeof *o);
+}
+
+/* Whether O's destination is absent or a regular file we may replace. */
+static bool out_replaceable(const struct out *o, GError **err)
+{
+	if (g_file_test(o->final, G_FILE_TEST_EXISTS) &&
+	    !g_file_test(o->final, G_FILE_TEST_IS_REGULAR)) {
+		g_set_error(err, TRACE_ERROR, 3, "%s: exists and is not a regular file; not replaced",
+			    o->final);
+		return false;
+	}
+	return true;
+}
+
+/* Put O's new file in place, keeping the earlier one aside. */
+static bool out_place(struct out *o, GError **err)
+{
+	if (g_file_test(o->final, G_FILE_TEST_EXISTS)) {
+		if (g_rename(o->final, o->bak) != 0) {
+			g_set_error(err, TRACE_ERROR, 3, "%s: cannot replace: %s", o->final,
+				    g_strerror(errno));
+			return false;
+		}
+		o->backed_up = true;
+	}
+	if (g_rename(o->tmp, o->final) != 0) {
+		g_set_error(err, TRACE_ERROR, 3, "%s: cannot rename into place: %s", o->final,
+			    g_strerror(errno));
+		return false;
+	}
+	o->placed = true;
+	return true;
+}
+
+/* Undo out_place(): the earlier file (or none) is back at NAME. */
+static void out_unplace(struct out *o)
+{
+	if (o->placed)
+		g_remove(o->final);
+	if (o->backed_up)
+		g_rename(o->bak, o->final);
+	o->placed = o->backed_up = false;
 }
 
 bool trace_prepare_dir(const char *dir, GError **err)
@@ -609,15 +660,18 @@ bool trace_write(const world_t *w, const char *dir, GError **err)
 			ok = out_close(&outs[i], err);
 		}
 	}
-	for (int i = 0; ok && i < F_COUNT; i++) {
-		if (g_rename(outs[i].tmp, outs[i].final) != 0) {
-			g_set_error(err, TRACE_ERROR, 3, "%s: cannot rename into place: %s",
-				    outs[i].final, g_strerror(errno));
-			ok = false;
-		}
-	}
-	for (int i = 0; i < F_COUNT; i++)
+	/* All or nothing: on any failure every earlier output comes back. */
+	for (int i = 0; ok && i < F_COUNT; i++)
+		ok = out_replaceable(&outs[i], err);
+	for (int i = 0; ok && i < F_COUNT; i++)
+		ok = out_place(&outs[i], err);
+	for (int i = 0; i < F_COUNT; i++) {
+		if (!ok)
+			out_unplace(&outs[i]);
+		else if (outs[i].backed_up)
+			g_remove(outs[i].bak);
 		out_discard(&outs[i]);
+	}
 	g_array_free(phases, TRUE);
 	main_chain_clear(&m);
 	return ok;

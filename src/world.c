@@ -676,7 +676,7 @@ world_t *world_new(const struct scenario *sc, GError **err)
 	}
 	w->q = evq_new();
 	w->keys = tx_keys_new(sc->seed, w->n);
-	w->store = chain_store_new(block_genesis(sc->consensus.millizeros));
+	w->store = chain_store_new(block_genesis());
 	chain_store_set_verdict(w->store, 0, CHAIN_VALID, NULL);
 	w->cons = consensus_new(sc);
 	w->nodes = g_new0(struct node, w->n);

@@ -103,6 +103,22 @@ leftover=$(find "$OUT" -name '.*.tmp' -type f | head -n 3)
 [ -z "$leftover" ] || bad "temporary files left after a failed run: $leftover"
 rmdir "$OUT/.chain.json.tmp" 2>/dev/null
 
+# ---- a failure while renaming into place keeps the earlier outputs ----
+# trace.h: on an I/O failure "the earlier files in DIR are then untouched".
+# A non-empty directory where chain.json goes makes its rename fail after
+# the eight other files were written; none of those eight may replace the
+# earlier run's files.
+mv "$OUT/chain.json" "$tmp/chain.json.saved"
+mkdir -p "$OUT/chain.json/blocker"
+expect 3 "run whose last rename fails" "$POWSIM" run "$SCN" --out "$OUT" --set stop.blocks=7 --seed 98 --quiet
+for f in "$tmp"/keep/*; do
+	n=$(basename "$f")
+	[ "$n" = chain.json ] && continue
+	cmp -s "$f" "$OUT/$n" || bad "$n was replaced by a run whose rename of chain.json failed (outputs now mix two runs)"
+done
+leftover=$(find "$OUT" -name '.*.tmp' -type f | head -n 3)
+[ -z "$leftover" ] || bad "temporary files left after a failed rename: $leftover"
+
 if [ "$fails" -gt 0 ]; then
 	echo "$fails failure(s)"
 	exit 1

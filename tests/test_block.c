@@ -162,7 +162,7 @@ static void test_header_round_trip(void)
 
 static void test_block_hash(void)
 {
-	struct block *g = block_genesis(1000);
+	struct block *g = block_genesis();
 	struct block_header h = sample_header();
 	uint8_t bytes[POW_HEADER_SIZE], want[32];
 
@@ -264,7 +264,7 @@ static void test_merkle_vector(void)
 /* block_new copies the tx array (not the txs). */
 static void test_block_txs(void)
 {
-	struct block *g = block_genesis(0);
+	struct block *g = block_genesis();
 	struct tx a = fake_tx(1), b = fake_tx(2);
 	const struct tx *v[2] = { &a, &b };
 	struct block_header h = { .version = BLOCK_VERSION, .height = 1 };
@@ -285,26 +285,28 @@ static void test_block_txs(void)
 
 static void test_genesis(void)
 {
-	struct block *a = block_genesis(5000), *b = block_genesis(5000), *c = block_genesis(4000);
+	struct block *a = block_genesis(), *b = block_genesis();
 	uint8_t zero[32] = { 0 };
+	struct u256 target;
 
 	g_assert_cmpmem(a->hash, 32, b->hash, 32);
 	g_assert_cmpmem(&a->h, sizeof a->h, &b->h, sizeof b->h);
-	g_assert_cmpint(memcmp(a->hash, c->hash, 32), !=, 0);
+	/* Difficulty 0: its hash meets its target like every block's. */
+	pow_target_from_millizeros(a->h.millizeros, &target);
+	g_assert_true(pow_hash_meets(a->hash, &target));
 	g_assert_cmpuint(a->h.height, ==, 0);
 	g_assert_cmpmem(a->h.prev, 32, zero, 32);
 	g_assert_cmpmem(a->h.merkle, 32, zero, 32);
 	g_assert_cmpint(a->h.timestamp, ==, 0);
-	g_assert_cmpuint(a->h.millizeros, ==, 5000);
+	g_assert_cmpuint(a->h.millizeros, ==, 0);
 	g_assert_cmpuint(a->h.miner, ==, BLOCK_NO_MINER);
 	g_assert_cmpuint(a->h.nonce, ==, 0);
 	g_assert_cmpuint(a->h.version, ==, BLOCK_VERSION);
 	g_assert_null(a->parent);
 	g_assert_cmpuint(a->n_tx, ==, 0);
-	g_assert_cmpfloat_with_epsilon(block_zeros(a), 5.0, 1e-12);
+	g_assert_cmpfloat_with_epsilon(block_zeros(a), 0.0, 1e-12);
 	block_free(a);
 	block_free(b);
-	block_free(c);
 }
 
 /* ---- work ---- */
@@ -322,19 +324,20 @@ static void test_work(void)
 {
 	/* z whole zeros: target 2^(256-4z), work floor(2^256/(target+1)) =
 	 * 16^z - 1 for z >= 1 (2^256/(2^k+1) is just below 2^(256-k)). */
-	struct block *g = block_genesis(1000);
+	struct block *g = block_genesis();
 	struct block *b1 = child(g, 2000, 0);
 	struct block *b2 = child(b1, 2000, 0);
 	struct block *b3 = child(b2, 3000, 0);
 
-	g_assert_cmpuint(g->work.w[3], ==, 15);
+	/* genesis has difficulty 0: target 2^256 - 1, work 1 */
+	g_assert_cmpuint(g->work.w[3], ==, 1);
 	g_assert_cmpuint(g->work.w[0] | g->work.w[1] | g->work.w[2], ==, 0);
-	g_assert_cmpuint(g->chainwork.w[3], ==, 15);
+	g_assert_cmpuint(g->chainwork.w[3], ==, 1);
 	g_assert_cmpuint(b1->work.w[3], ==, 255);
-	g_assert_cmpuint(b1->chainwork.w[3], ==, 15 + 255);
-	g_assert_cmpuint(b2->chainwork.w[3], ==, 15 + 255 + 255);
+	g_assert_cmpuint(b1->chainwork.w[3], ==, 1 + 255);
+	g_assert_cmpuint(b2->chainwork.w[3], ==, 1 + 255 + 255);
 	g_assert_cmpuint(b3->work.w[3], ==, 4095);
-	g_assert_cmpuint(b3->chainwork.w[3], ==, 15 + 255 + 255 + 4095);
+	g_assert_cmpuint(b3->chainwork.w[3], ==, 1 + 255 + 255 + 4095);
 
 	/* for any difficulty, work is pow_work_from_target of its target and
 	 * chainwork the parent's plus it */

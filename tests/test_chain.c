@@ -48,7 +48,7 @@ static const struct block *add(chain_store_t *s, const struct block *p, uint32_t
 
 static void test_store(void)
 {
-	struct block *g = block_genesis(1000);
+	struct block *g = block_genesis();
 	chain_store_t *s = chain_store_new(g);
 	uint8_t unknown[32];
 
@@ -114,7 +114,7 @@ static void count_free(void *p)
 
 static void test_store_free_aux(void)
 {
-	chain_store_t *s = chain_store_new(block_genesis(0));
+	chain_store_t *s = chain_store_new(block_genesis());
 	static int x, y;
 	const struct block *a = add(s, chain_store_genesis(s), 0);
 	add(s, a, 0);
@@ -129,7 +129,7 @@ static void test_store_free_aux(void)
 
 static void test_compare_rules(void)
 {
-	chain_store_t *s = chain_store_new(block_genesis(1000));
+	chain_store_t *s = chain_store_new(block_genesis());
 	const struct block *g = chain_store_genesis(s);
 	/* long: 3 blocks of 1 zero (work 15 each); short: 1 block of 3 zeros
 	 * (work 4095). */
@@ -183,7 +183,7 @@ static void test_compare_rules(void)
 /* Two equal-work siblings connected in both orders: the first stays. */
 static void test_tie_first_seen(void)
 {
-	chain_store_t *s = chain_store_new(block_genesis(1000));
+	chain_store_t *s = chain_store_new(block_genesis());
 	const struct block *g = chain_store_genesis(s);
 	const struct block *p = add(s, g, 2000);
 	const struct block *x = add(s, p, 2000), *y = add(s, p, 2000);
@@ -224,7 +224,7 @@ static void test_tie_first_seen(void)
 /* chain_best: equal tips go to the lower hash, whatever their order. */
 static void test_best_lower_hash(void)
 {
-	chain_store_t *s = chain_store_new(block_genesis(1000));
+	chain_store_t *s = chain_store_new(block_genesis());
 	const struct block *g = chain_store_genesis(s);
 	const struct block *t[4];
 	for (int i = 0; i < 4; i++)
@@ -391,7 +391,7 @@ static void check_pairs(const struct tree *t)
 static void build_and_check(int nb, const int *fork, const int *len, const uint32_t *mz)
 {
 	struct tree t = { 0 };
-	t.s = chain_store_new(block_genesis(1000));
+	t.s = chain_store_new(block_genesis());
 	t.blk[0] = chain_store_genesis(t.s);
 	t.parent[0] = -1;
 	t.n = 1;
@@ -459,7 +459,7 @@ static void test_exhaustive_three_branches(void)
 /* A deep fork point: the walk goes past many blocks on both sides. */
 static void test_deep_fork(void)
 {
-	chain_store_t *s = chain_store_new(block_genesis(1000));
+	chain_store_t *s = chain_store_new(block_genesis());
 	const struct block *g = chain_store_genesis(s), *trunk = g;
 	for (int i = 0; i < 50; i++)
 		trunk = add(s, trunk, 1000);
@@ -504,7 +504,7 @@ static void test_deep_fork(void)
 
 static void test_view_status(void)
 {
-	chain_store_t *s = chain_store_new(block_genesis(1000));
+	chain_store_t *s = chain_store_new(block_genesis());
 	const struct block *g = chain_store_genesis(s);
 	struct chain_view v;
 	chain_view_init(&v, g);
@@ -528,7 +528,7 @@ static void test_view_status(void)
 
 static void test_orphans_arrival_order(void)
 {
-	chain_store_t *s = chain_store_new(block_genesis(1000));
+	chain_store_t *s = chain_store_new(block_genesis());
 	const struct block *g = chain_store_genesis(s);
 	const struct block *p = add(s, g, 1000), *q = add(s, g, 1000);
 	const struct block *o[6] = {

@@ -270,7 +270,9 @@ static int verify_chain_json(const char *dir, const world_t *w, bool modelled)
 		g_assert_cmpuint(h.millizeros, ==, (uint32_t)lround(zeros * 1000));
 		const cJSON *pm = cJSON_GetObjectItemCaseSensitive(b, "pow_modelled");
 		g_assert_cmpint(cJSON_IsTrue(pm), ==, (h.version & BLOCK_FLAG_MODELLED) != 0);
-		if (index > 0 && !modelled) {
+		/* Every block meets its difficulty, genesis (difficulty 0)
+		 * included; modelled blocks are exempt by design. */
+		if (!modelled) {
 			struct u256 target;
 			pow_target_from_millizeros(h.millizeros, &target);
 			g_assert_true(pow_hash_meets(hash, &target));
@@ -402,7 +404,13 @@ static void test_invariants_all_modes(void)
  * mean makes the upper tail a little heavier, still below 1e-4). Also each
  * miner's share of the main chain is its share of the hash rate, within 4
  * binomial standard errors. Fixed seed: the outcome is the same every
- * run. */
+ * run.
+ *
+ * Difficulty 3.1 (12.4 bits, not a whole bit, so the fractional target
+ * path is used; work 5404) and 3000 blocks: about 16 M hashes, under a
+ * second, and 4 SE = 7.3 % of the mean, sharper than 400 blocks at 16^4
+ * (20 %) for the same hashing. Unequal miners (1:2:3:4), so a rate used
+ * per template rather than per miner would show in the shares. */
 static void test_stat_real_interval(void)
 {
 	static const double rates[] = { 10e3, 20e3, 30e3, 40e3 };
@@ -479,7 +487,9 @@ static void test_stat_real_interval(void)
  * neglects second-order effects (a miner that found the previous block
  * less than d earlier mines alone at the next height, shortening the
  * others' window): about p * (1 - exp(-d/(NT))) / 2, under 0.002 here,
- * against 4 SE of about 0.015.
+ * against 4 SE of about 0.016. (Pooled over 20 seeds x 5000 heights the
+ * share was 0.0839 against 0.0861 first-order and about 0.0848 with that
+ * correction: the correction is real, and small next to these bounds.)
  *
  * N = 4, difficulty 2 (work floor(2^256/(2^248+1)) = 255), 51 H/s each:
  * T = 255/204 = 1.25 s; d = 150 ms: d/T = 0.12, p = 1 - exp(-0.09). The

@@ -81,9 +81,11 @@ struct block *block_new(const struct block_header *h, const struct block *parent
 void block_free(struct block *b);
 
 /* The shared genesis block of every run: height 0, no parent, no
- * transactions, timestamp 0, difficulty MILLIZEROS, nonce 0. It is the
- * same for every node and every seed with the same difficulty. */
-struct block *block_genesis(uint32_t millizeros);
+ * transactions, timestamp 0, difficulty 0 (so its hash meets its target
+ * like every other block's), nonce 0. It is the same for every node, every
+ * seed and every scenario; the first block's difficulty is the scenario's
+ * (consensus.h). */
+struct block *block_genesis(void);
 
 /* Difficulty of B in hex zeros, for output. */
 double block_zeros(const struct block *b);
