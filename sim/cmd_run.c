@@ -79,20 +79,16 @@ static void print_summary(const world_t *w, const char *dir)
 {
 	const struct scenario *sc = world_scenario(w);
 	const struct world_counts *c = world_counts(w);
-	const struct block *tip = world_main_tip(w);
-	const GArray *r = world_reorgs(w);
+	struct trace_totals t;
+	trace_totals(w, &t);
 	char when[32];
 	units_format_duration(world_now(w), when, sizeof when);
-	uint64_t stale = c->blocks_mined - tip->h.height;
-	uint32_t deepest = 0;
-	for (guint i = 0; i < r->len; i++)
-		deepest = MAX(deepest, g_array_index(r, struct world_reorg, i).depth);
 	printf("powsim: %s, seed %" G_GUINT64_FORMAT ", %u nodes%s\n", sc->name, sc->seed,
 	       world_node_count(w), c->interrupted ? " (interrupted)" : "");
 	printf("  simulated   %-12s blocks mined  %" G_GUINT64_FORMAT "\n", when, c->blocks_mined);
 	printf("  main chain  %-12u stale blocks  %" G_GUINT64_FORMAT " (%.1f %%)\n",
-	       tip->h.height, stale, c->blocks_mined ? 100.0 * stale / c->blocks_mined : 0.0);
-	printf("  reorgs      %-12u deepest       %u\n", r->len, deepest);
+	       t.main_length, t.stale, c->blocks_mined ? 100.0 * t.stale / c->blocks_mined : 0.0);
+	printf("  reorgs      %-12u deepest       %u\n", t.reorgs, t.deepest);
 	printf("  txs created %-12u hashes        %.3g\n", world_txs(w)->len, (double)c->hashes);
 	printf("  events      %-12" G_GUINT64_FORMAT " wall          %.2f s\n", c->events,
 	       c->wall_us / 1e6);

@@ -90,7 +90,6 @@ struct block *block_new(const struct block_header *h, const struct block *parent
 			uint64_t size)
 {
 	assert(parent != NULL || h->height == 0);
-	assert(parent == NULL || h->height == parent->h.height + 1);
 	struct block *b = g_new0(struct block, 1);
 	b->h = *h;
 	uint8_t bytes[POW_HEADER_SIZE];

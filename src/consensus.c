@@ -122,10 +122,14 @@ simtime_t consensus_next_time_rule(const consensus_t *c, simtime_t now)
 static const char *check_header(const consensus_t *c, const struct block *b)
 {
 	const struct block *p = b->parent;
-	if (b->h.height != p->h.height + 1 || memcmp(b->h.prev, p->hash, 32) != 0)
+	if (memcmp(b->h.prev, p->hash, 32) != 0)
+		return "bad-prev";
+	if (b->h.height != p->h.height + 1)
 		return "bad-height";
 	if (b->h.timestamp < p->h.timestamp)
 		return "time-too-old";
+	if (b->h.timestamp > b->mined_at + CONSENSUS_MAX_FUTURE)
+		return "time-too-new";
 	if (b->h.millizeros != consensus_required(c, p, b->h.timestamp))
 		return "bad-diff";
 	if (block_pow_modelled(b)) {

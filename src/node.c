@@ -83,11 +83,19 @@ static uint64_t chain_bytes(const struct node_env *env, const struct block *tip,
 	return bytes;
 }
 
-/* Tell peers about B, newly held; TIP_CHANGED if it became our tip. */
+/* Tell peers about B, newly held; TIP_CHANGED if it became our tip. A
+ * withholding miner keeps its own blocks (and what builds on them) to
+ * itself. */
 static void relay_block(const struct node_env *env, struct node *n, const struct block *b,
 			uint32_t from, bool tip_changed)
 {
 	uint64_t small = env->sc->network.header_bytes;
+	if (n->withholding) {
+		if (b->h.miner == n->id)
+			return;
+		if (chain_compare(b, n->public_tip, env->sc->consensus.fork_choice) > 0)
+			n->public_tip = b;
+	}
 	switch (env->sc->network.relay) {
 	case RELAY_PUSH:
 		broadcast(env, n, from, MSG_BLOCK, b, b->size);
@@ -99,6 +107,33 @@ static void relay_block(const struct node_env *env, struct node *n, const struct
 		if (tip_changed && n->view.tip == b)
 			broadcast(env, n, from, MSG_ANNOUNCE, b, small);
 		break;
+	}
+}
+
+void node_inject_tx(const struct node_env *env, struct node *n, const struct tx *t)
+{
+	broadcast(env, n, NET_NO_PEER, MSG_TX, t, env->sc->network.tx_bytes);
+}
+
+void node_inject_block(const struct node_env *env, struct node *n, const struct block *b)
+{
+	broadcast(env, n, NET_NO_PEER, MSG_BLOCK, b, b->size);
+}
+
+void node_withhold(struct node *n)
+{
+	n->withholding = true;
+	n->public_tip = n->view.tip;
+}
+
+void node_release(const struct node_env *env, struct node *n)
+{
+	n->withholding = false;
+	n->public_tip = n->view.tip;
+	uint32_t d = net_degree(env->net, n->id);
+	for (uint32_t i = 0; i < d; i++) {
+		const struct node *peer = &env->nodes[net_peer(env->net, n->id, i)];
+		send_to(env, n, i, MSG_CHAIN, n->view.tip, chain_bytes(env, n->view.tip, peer));
 	}
 }
 
@@ -327,10 +362,11 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 		    chain_compare(b, n->view.tip, env->sc->consensus.fork_choice) > 0)
 			send_to_node(env, n, from, MSG_GETCHAIN, NULL, small);
 		break;
-	case MSG_GETCHAIN:
-		send_to_node(env, n, from, MSG_CHAIN, n->view.tip,
-			     chain_bytes(env, n->view.tip, &env->nodes[from]));
+	case MSG_GETCHAIN: {
+		const struct block *tip = n->withholding ? n->public_tip : n->view.tip;
+		send_to_node(env, n, from, MSG_CHAIN, tip, chain_bytes(env, tip, &env->nodes[from]));
 		break;
+	}
 	case MSG_CHAIN:
 		on_chain(env, n, b, from);
 		break;
@@ -442,6 +478,7 @@ void node_init(struct node *n, uint32_t id, const struct group_cfg *g,
 	n->online = true;
 	n->hashrate = g->role == ROLE_MINER ? (uint64_t)(g->hashrate + 0.5) : 0;
 	chain_view_init(&n->view, chain_store_genesis(env->store));
+	n->public_tip = n->view.tip;
 	n->mempool = mempool_new(env->sc->mempool.order, env->sc->mempool.capacity);
 	rng_seed(&n->rng, env->sc->seed, RNG_STREAM_NODE + id);
 	n->tpl.txs = g_ptr_array_new();

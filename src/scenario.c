@@ -450,6 +450,16 @@ static bool h_enum(struct ctx *c, const cJSON *v, const struct jpath *p, void *d
 	return true;
 }
 
+/* A string from F->names, kept as a string. */
+static bool h_kind(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	if (read_enum(c, v, p, f->names) < 0)
+		return false;
+	g_free(*(char **)dst);
+	*(char **)dst = g_strdup(v->valuestring);
+	return true;
+}
+
 static bool h_string(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
 {
 	(void)f;
@@ -1120,7 +1130,15 @@ static bool h_nodes(struct ctx *c, const cJSON *v, const struct jpath *p)
 /* Events                                                               */
 
 static const char *const action_names[] = {
-	"difficulty", "hashrate", "burst", "leave", "join", "partition", "heal", "latency", NULL,
+	"difficulty", "hashrate", "burst", "leave", "join", "partition", "heal", "latency",
+	"invalid-txs", "inject-block", "withhold", "release", NULL,
+};
+
+/* What an invalid-txs or inject-block action gets wrong (world.c). */
+static const char *const invalid_tx_kinds[] = { "bad-signature", "overspend", "replay", NULL };
+static const char *const inject_block_kinds[] = {
+	"bad-pow", "bad-prev", "bad-height", "bad-merkle", "bad-coinbase", "overspend",
+	"double-spend", "bad-signature", "future-time", "withheld-parent", NULL,
 };
 
 /* "sides": [["miner1", "miner2"], ["miner3"]]; nodes named on no side
@@ -1190,7 +1208,7 @@ static const struct field ev_hashrate[] = {
 	EV_COMMON, EV("target", h_target_miners, target), EV("value", h_hashrate, hashrate),
 };
 static const struct field ev_burst[] = {
-	EV_COMMON, EV("target", h_target_traders, target), EV("count", h_u32, count, .lo = 1),
+	EV_COMMON, EV("target", h_target_traders, target), EV("count", h_u32, count, .lo = 1, .hi = 1000000),
 };
 static const struct field ev_churn[] = { EV_COMMON, EV("target", h_target, target) };
 static const struct field ev_partition[] = { EV_COMMON, EV("sides", h_sides, sides) };
@@ -1198,6 +1216,18 @@ static const struct field ev_heal[] = { EV_COMMON };
 static const struct field ev_latency[] = {
 	EV_COMMON, EV("latency", h_latency, latency), EV("target", h_target, target), EV("to", h_target, link_to),
 };
+static const struct field ev_invalid_txs[] = {
+	EV_COMMON, EV("target", h_target, target), EV("count", h_u32, count, .lo = 1, .hi = 1000000),
+	EV("kind", h_kind, kind, .names = invalid_tx_kinds),
+};
+static const struct field ev_inject_block[] = {
+	EV_COMMON, EV("target", h_target_miners, target),
+	EV("kind", h_kind, kind, .names = inject_block_kinds), EV("delay", h_duration, duration),
+};
+static const struct field ev_withhold[] = {
+	EV_COMMON, EV("target", h_target_miners, target), EV("duration", h_duration, duration),
+};
+static const struct field ev_release[] = { EV_COMMON, EV("target", h_target_miners, target) };
 
 /* Per action: its table and its required keys with an example each. */
 static const struct action_spec {
@@ -1213,6 +1243,12 @@ static const struct action_spec {
 	[TL_PARTITION] = { TABLE(ev_partition), { { "sides", "[[\"miner1\"], [\"miner2\"]]" } } },
 	[TL_HEAL] = { TABLE(ev_heal), { { NULL } } },
 	[TL_LATENCY] = { TABLE(ev_latency), { { "latency", "\"200ms\"" } } },
+	[TL_INVALID_TXS] = { TABLE(ev_invalid_txs),
+			     { { "target", "\"trader\"" }, { "kind", "\"bad-signature\"" } } },
+	[TL_INJECT_BLOCK] = { TABLE(ev_inject_block),
+			      { { "target", "\"miner1\"" }, { "kind", "\"bad-pow\"" } } },
+	[TL_WITHHOLD] = { TABLE(ev_withhold), { { "target", "\"miner1\"" } } },
+	[TL_RELEASE] = { TABLE(ev_release), { { "target", "\"miner1\"" } } },
 };
 
 static bool check_event(struct ctx *c, const struct action_spec *a, const struct event_cfg *e,

@@ -260,7 +260,9 @@ static const char *action_name(enum tl_action a)
 	static const char *const names[] = {
 		[TL_DIFFICULTY] = "difficulty", [TL_HASHRATE] = "hashrate", [TL_BURST] = "burst",
 		[TL_LEAVE] = "leave", [TL_JOIN] = "join", [TL_PARTITION] = "partition",
-		[TL_HEAL] = "heal", [TL_LATENCY] = "latency",
+		[TL_HEAL] = "heal", [TL_LATENCY] = "latency", [TL_INVALID_TXS] = "invalid-txs",
+		[TL_INJECT_BLOCK] = "inject-block", [TL_WITHHOLD] = "withhold",
+		[TL_RELEASE] = "release",
 	};
 	return names[a];
 }
@@ -499,18 +501,32 @@ static const char *mode_name(enum mining_mode m)
 	return m == MINING_REAL ? "real" : m == MINING_FAST ? "fast" : "model";
 }
 
-static char *summary_text(const world_t *w, const struct main_chain *m, GArray *phases)
+void trace_totals(const world_t *w, struct trace_totals *t)
+{
+	const GArray *r = world_reorgs(w);
+	const chain_store_t *s = world_store(w);
+	memset(t, 0, sizeof *t);
+	t->tip = world_main_tip(w);
+	t->main_length = t->tip->h.height;
+	uint8_t *on_main = g_new0(uint8_t, chain_store_count(s));
+	for (const struct block *b = t->tip; b; b = b->parent)
+		on_main[b->id] = 1;
+	for (uint32_t id = 1; id < chain_store_count(s); id++)
+		t->stale += !on_main[id] && !world_block_stat(w, id)->injected;
+	g_free(on_main);
+	t->reorgs = r->len;
+	for (guint i = 0; i < r->len; i++)
+		t->deepest = MAX(t->deepest, g_array_index(r, struct world_reorg, i).depth);
+}
+
+static char *summary_text(const world_t *w, GArray *phases, const struct main_chain *m)
 {
 	const struct scenario *sc = world_scenario(w);
 	const struct world_counts *c = world_counts(w);
-	const GArray *r = world_reorgs(w);
-	uint32_t deepest = 0;
-	for (guint i = 0; i < r->len; i++) {
-		uint32_t d = g_array_index(r, struct world_reorg, i).depth;
-		deepest = d > deepest ? d : deepest;
-	}
-	uint32_t len = m->tip->h.height;
-	uint64_t stale = c->blocks_mined - len;
+	struct trace_totals tt;
+	trace_totals(w, &tt);
+	uint32_t len = tt.main_length;
+	uint64_t stale = tt.stale;
 	char seed[32];
 	g_snprintf(seed, sizeof seed, "%" G_GUINT64_FORMAT, sc->seed);
 	cJSON *o = cJSON_CreateObject();
@@ -521,14 +537,15 @@ static char *summary_text(const world_t *w, const struct main_chain *m, GArray *
 	cJSON_AddNumberToObject(o, "simulated_s", secs(world_now(w)));
 	cJSON_AddBoolToObject(o, "interrupted", c->interrupted);
 	cJSON_AddNumberToObject(o, "blocks_mined", (double)c->blocks_mined);
+	cJSON_AddNumberToObject(o, "blocks_injected", (double)c->blocks_injected);
 	cJSON_AddNumberToObject(o, "main_chain_length", len);
 	cJSON_AddNumberToObject(o, "stale_blocks", (double)stale);
 	cJSON_AddNumberToObject(o, "stale_rate", c->blocks_mined ? (double)stale / c->blocks_mined : 0);
 	cJSON_AddBoolToObject(o, "all_nodes_same_tip", same_tip(w));
 	cJSON_AddItemToObject(o, "phases", phases_json(phases));
 	cJSON *ro = cJSON_AddObjectToObject(o, "reorgs");
-	cJSON_AddNumberToObject(ro, "count", r->len);
-	cJSON_AddNumberToObject(ro, "deepest", deepest);
+	cJSON_AddNumberToObject(ro, "count", tt.reorgs);
+	cJSON_AddNumberToObject(ro, "deepest", tt.deepest);
 	cJSON_AddItemToObject(o, "transactions", txs_json(w, m));
 	cJSON_AddItemToObject(o, "blocks_rejected_by_reason", reasons_json(c->block_rejects));
 	cJSON_AddNumberToObject(o, "hashes", (double)c->hashes);
@@ -636,7 +653,7 @@ static void write_one(int which, FILE *f, const world_t *w, const struct main_ch
 	case F_EVENTS: write_events(f, w); break;
 	case F_PHASES: write_phases(f, phases); break;
 	case F_MINERS: write_miners(f, w, m); break;
-	case F_SUMMARY: text = summary_text(w, m, phases); break;
+	case F_SUMMARY: text = summary_text(w, phases, m); break;
 	case F_CHAIN: text = chain_text(w, m); break;
 	}
 	if (text) {

@@ -15,6 +15,8 @@ enum {
 	WORLD_EV_TIMELINE,              /* p.a index into scenario events */
 	WORLD_EV_SAMPLE,
 	WORLD_EV_STOP,
+	WORLD_EV_PUSH_BLOCK,            /* dst pushes p.ptr (a withheld parent) */
+	WORLD_EV_RELEASE,               /* dst stops withholding */
 };
 
 /* The mining engine's state of one miner. */
@@ -53,6 +55,8 @@ struct world {
 	bool stopped;
 	world_mined_fn mined_fn;
 	void *mined_ctx;
+	void (*step_fn)(void *, const world_t *);
+	void *step_ctx;
 	void (*progress_fn)(void *, const world_t *);
 	void *progress_ctx;
 	uint64_t progress_period;
@@ -459,6 +463,166 @@ static void do_partition(world_t *w, const struct event_cfg *e)
 	g_free(side);
 }
 
+/* ---- attacks and injections ---- */
+
+static bool is(const char *kind, const char *name)
+{
+	return kind && strcmp(kind, name) == 0;
+}
+
+/* A transfer from N, signed, with the next sequence number of N's tip. */
+static struct tx *transfer_from(world_t *w, struct node *n, uint32_t seq, uint64_t amount,
+				uint32_t to)
+{
+	struct tx *t = g_new0(struct tx, 1);
+	t->sender = n->id;
+	t->recipient = to;
+	t->amount = amount;
+	t->seq = seq;
+	t->created = evq_now(w->q);
+	tx_sign(t, w->keys);
+	return t;
+}
+
+/* Spoil T's signature (its id still matches what it carries). */
+static void spoil_signature(world_t *w, struct tx *t)
+{
+	t->sig[0] ^= 0x01;
+	tx_compute_id(t, w->keys, t->id);
+}
+
+/* One bad transfer of KIND from N: it must never be confirmed. */
+static void inject_tx(world_t *w, struct node *n, const char *kind)
+{
+	ledger_state_t *st = node_tip_state(&w->env, n);
+	uint32_t next = ledger_next_seq(st, n->id), to = (n->id + 1) % w->n;
+	struct tx *t;
+	if (is(kind, "overspend")) {
+		t = transfer_from(w, n, n->next_seq, ledger_balance(st, n->id) + 1, to);
+	} else if (is(kind, "replay")) {
+		/* A sequence number already used on the tip, or by a transfer
+		 * already sent (made here first if there is none). */
+		if (next == 0 && n->next_seq == 0)
+			make_transfer(w, n);
+		t = transfer_from(w, n, next > 0 ? next - 1 : n->next_seq - 1, 1, to);
+	} else {
+		t = transfer_from(w, n, n->next_seq, 1, to);
+		spoil_signature(w, t);
+	}
+	adopt_tx(w, t, true);
+	node_inject_tx(&w->env, n, t);
+}
+
+static void add_stat(world_t *w)
+{
+	struct world_block_stat st = { .t50 = -1, .t90 = -1, .t100 = -1, .injected = true };
+	g_array_append_val(w->stats, st);
+}
+
+/* Give H a nonce: one that meets its target, or (BAD) one that does not.
+ * In model mode a good block just says its PoW was modelled. */
+static void set_nonce(world_t *w, struct block_header *h, bool bad)
+{
+	bool model = w->sc->consensus.mode == MINING_MODEL;
+	h->version = BLOCK_VERSION | (model && !bad ? BLOCK_FLAG_MODELLED : 0);
+	if (model && !bad)
+		return;
+	struct u256 target;
+	pow_target_from_millizeros(h->millizeros, &target);
+	uint8_t bytes[POW_HEADER_SIZE], hash[32];
+	for (h->nonce = 0;; h->nonce++) {
+		block_header_encode(h, bytes);
+		pow_hash_header(bytes, hash);
+		w->counts.hashes++;
+		if (pow_hash_meets(hash, &target) != bad)
+			return;
+	}
+}
+
+/* The transfers a crafted block of KIND carries after its coinbase. */
+static void bad_block_txs(world_t *w, struct node *n, const char *kind, GPtrArray *txs)
+{
+	ledger_state_t *st = node_tip_state(&w->env, n);
+	uint32_t next = ledger_next_seq(st, n->id), to = (n->id + 1) % w->n;
+	struct tx *t[2] = { NULL, NULL };
+	if (is(kind, "overspend")) {
+		t[0] = transfer_from(w, n, next, ledger_balance(st, n->id) + 1, to);
+	} else if (is(kind, "double-spend")) {
+		t[0] = transfer_from(w, n, next, 1, to);
+		t[1] = transfer_from(w, n, next, 1, (n->id + 2) % w->n);
+	} else if (is(kind, "bad-signature")) {
+		t[0] = transfer_from(w, n, next, 1, to);
+		spoil_signature(w, t[0]);
+	}
+	for (int i = 0; i < 2 && t[i]; i++) {
+		adopt_tx(w, t[i], true);
+		g_ptr_array_add(txs, t[i]);
+	}
+}
+
+/* A block of KIND by N on PARENT, added to the store. Every kind but
+ * withheld-parent is invalid for the reason its name gives. */
+static const struct block *craft_block(world_t *w, struct node *n, const char *kind,
+				       const struct block *parent)
+{
+	simtime_t now = evq_now(w->q);
+	uint32_t height = parent->h.height + 1;
+	GPtrArray *txs = g_ptr_array_new();
+	struct tx *cb = g_new0(struct tx, 1);
+	tx_coinbase(cb, w->keys, n->id, consensus_reward(w->cons) + is(kind, "bad-coinbase"),
+		    height, now);
+	g_ptr_array_add(w->tx_arena, cb);
+	g_ptr_array_add(txs, cb);
+	bad_block_txs(w, n, kind, txs);
+
+	struct block_header h = { .height = height + is(kind, "bad-height"), .miner = n->id };
+	memcpy(h.prev, parent->hash, 32);
+	if (is(kind, "bad-prev"))
+		h.prev[31] ^= 0xff;
+	block_merkle((const struct tx *const *)txs->pdata, txs->len, h.merkle);
+	if (is(kind, "bad-merkle"))
+		h.merkle[0] ^= 0xff;
+	h.timestamp = now + (is(kind, "future-time") ? 3 * SIMTIME_HOUR : 0);
+	h.millizeros = consensus_required(w->cons, parent, h.timestamp);
+	set_nonce(w, &h, is(kind, "bad-pow"));
+	uint64_t size = w->sc->network.header_bytes + (uint64_t)txs->len * w->sc->network.tx_bytes;
+	struct block *b = block_new(&h, parent, (const struct tx *const *)txs->pdata, txs->len,
+				    now, size);
+	g_ptr_array_free(txs, TRUE);
+	chain_store_add(w->store, b);
+	add_stat(w);
+	w->counts.blocks_injected++;
+	return b;
+}
+
+static void inject_block(world_t *w, struct node *n, const struct event_cfg *e)
+{
+	if (is(e->kind, "withheld-parent")) {
+		/* Two good blocks, the child pushed now, the parent later. */
+		const struct block *a = craft_block(w, n, e->kind, n->view.tip);
+		const struct block *b = craft_block(w, n, e->kind, a);
+		node_inject_block(&w->env, n, b);
+		struct evq_payload p = { .ptr = (void *)a };
+		evq_schedule(w->q, e->duration ? e->duration : SIMTIME_S, WORLD_EV_PUSH_BLOCK, n->id,
+			     &p);
+		return;
+	}
+	node_inject_block(&w->env, n, craft_block(w, n, e->kind, n->view.tip));
+}
+
+static void on_push_block(void *ctx, const struct evq_event *ev)
+{
+	world_t *w = ctx;
+	node_inject_block(&w->env, &w->nodes[ev->dst], ev->p.ptr);
+}
+
+static void on_release(void *ctx, const struct evq_event *ev)
+{
+	world_t *w = ctx;
+	if (w->nodes[ev->dst].withholding)
+		node_release(&w->env, &w->nodes[ev->dst]);
+}
+
 static void apply_event(world_t *w, const struct event_cfg *e)
 {
 	GArray *ids = targets(w, e->target);
@@ -510,6 +674,29 @@ static void apply_event(world_t *w, const struct event_cfg *e)
 		value = g_strdup_printf("%.6f", simtime_to_s(e->latency.value));
 		break;
 	}
+	case TL_INVALID_TXS:
+		value = g_strdup_printf("%u %s", e->count ? e->count : 1, e->kind);
+		for (guint i = 0; i < ids->len; i++)
+			for (uint32_t k = 0; k < (e->count ? e->count : 1); k++)
+				inject_tx(w, &w->nodes[g_array_index(ids, guint32, i)], e->kind);
+		break;
+	case TL_INJECT_BLOCK:
+		value = g_strdup(e->kind);
+		for (guint i = 0; i < ids->len; i++)
+			inject_block(w, &w->nodes[g_array_index(ids, guint32, i)], e);
+		break;
+	case TL_WITHHOLD:
+		for (guint i = 0; i < ids->len; i++) {
+			uint32_t id = g_array_index(ids, guint32, i);
+			node_withhold(&w->nodes[id]);
+			if (e->duration)
+				schedule(w, e->duration, WORLD_EV_RELEASE, id, 0);
+		}
+		break;
+	case TL_RELEASE:
+		for (guint i = 0; i < ids->len; i++)
+			on_release(w, &(struct evq_event){ .dst = g_array_index(ids, guint32, i) });
+		break;
 	}
 	g_array_free(ids, TRUE);
 	log_fired(w, e, value ? value : g_strdup(""));
@@ -637,6 +824,8 @@ static void register_handlers(world_t *w)
 	evq_register(w->q, WORLD_EV_TIMELINE, on_timeline, w);
 	evq_register(w->q, WORLD_EV_SAMPLE, on_sample, w);
 	evq_register(w->q, WORLD_EV_STOP, on_stop, w);
+	evq_register(w->q, WORLD_EV_PUSH_BLOCK, on_push_block, w);
+	evq_register(w->q, WORLD_EV_RELEASE, on_release, w);
 }
 
 /* Time 0: every node asks for chains, miners start, traders and the
@@ -764,6 +953,12 @@ void world_on_mined(world_t *w, world_mined_fn fn, void *ctx)
 	w->mined_ctx = ctx;
 }
 
+void world_on_step(world_t *w, void (*fn)(void *ctx, const world_t *w), void *ctx)
+{
+	w->step_fn = fn;
+	w->step_ctx = ctx;
+}
+
 void world_on_progress(world_t *w, void (*fn)(void *ctx, const world_t *w), void *ctx,
 		       uint64_t period)
 {
@@ -802,6 +997,8 @@ void world_run(world_t *w, volatile sig_atomic_t *interrupt)
 		if (real && mine_until(w, t))
 			continue; /* a find came first: look again */
 		evq_step(w->q);
+		if (w->step_fn)
+			w->step_fn(w->step_ctx, w);
 		if (w->progress_fn && ++steps % w->progress_period == 0)
 			w->progress_fn(w->progress_ctx, w);
 	}

@@ -70,7 +70,8 @@ void block_header_decode(const uint8_t in[POW_HEADER_SIZE], struct block_header 
 void block_merkle(const struct tx *const *txs, uint32_t n, uint8_t out[32]);
 
 /* A new block with header H (its hash computed here), parent PARENT (NULL
- * only for genesis), transactions TXS[0..N) (the array is copied, the txs
+ * only for genesis; the block the header's prev names, or claims to: that
+ * the header agrees with it is for consensus to judge), transactions TXS[0..N) (the array is copied, the txs
  * are not), mined at MINED_AT. Work and chainwork are derived from the
  * header and the parent. The caller gives it to the store, which owns it. */
 struct block *block_new(const struct block_header *h, const struct block *parent,

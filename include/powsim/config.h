@@ -63,6 +63,10 @@ struct group_cfg {
 enum tl_action {
 	TL_DIFFICULTY, TL_HASHRATE, TL_BURST, TL_LEAVE, TL_JOIN,
 	TL_PARTITION, TL_HEAL, TL_LATENCY,
+	TL_INVALID_TXS,  /* TARGET sends COUNT bad transfers of KIND */
+	TL_INJECT_BLOCK, /* TARGET crafts one block of KIND and pushes it */
+	TL_WITHHOLD,     /* miner TARGET keeps its blocks to itself */
+	TL_RELEASE,      /* miner TARGET publishes its private chain */
 };
 
 /* A timeline action. It fires AT (simulated time) or, if BY_HEIGHT, when
@@ -82,6 +86,9 @@ struct event_cfg {
 	GPtrArray *sides;      /* partition: array of GStrv of node/group names */
 	struct latency_cfg latency; /* latency */
 	char *link_to;         /* latency: with TARGET, only link TARGET-LINK_TO */
+	char *kind;            /* invalid-txs, inject-block: what is wrong */
+	simtime_t duration;    /* withhold: release after this (0: at a release);
+				* inject-block withheld-parent: parent's delay */
 };
 
 struct consensus_cfg {

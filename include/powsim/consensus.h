@@ -40,6 +40,10 @@
 
 typedef struct consensus consensus_t;
 
+/* How far ahead of the moment it was sent a timestamp may be (Bitcoin's
+ * two hours). */
+#define CONSENSUS_MAX_FUTURE (2 * SIMTIME_HOUR)
+
 /* The rules of scenario SC (copied: SC may go away). */
 consensus_t *consensus_new(const struct scenario *sc);
 void consensus_free(consensus_t *c);

@@ -76,6 +76,8 @@ struct node {
 	struct node_template tpl;
 	bool has_template;
 	uint32_t next_seq;         /* traders: sequence of the next transfer */
+	bool withholding;          /* keeps the blocks it mines to itself */
+	const struct block *public_tip; /* what it shows peers while withholding */
 };
 
 struct node_hooks;
@@ -131,6 +133,18 @@ void node_mined(const struct node_env *env, struct node *n, const struct block *
 /* N creates transaction T (owned by the world): pool it and relay it.
  * Returns false (and reports the reason) if N's tip state rejects it. */
 bool node_submit_tx(const struct node_env *env, struct node *n, const struct tx *t);
+
+/* N pushes T to its peers without checking it first (an attack). */
+void node_inject_tx(const struct node_env *env, struct node *n, const struct tx *t);
+
+/* N pushes block B to its peers without holding it (an attack). */
+void node_inject_block(const struct node_env *env, struct node *n, const struct block *b);
+
+/* Withholding: from now on N keeps the blocks it mines private (peers
+ * asking for its chain see only its last public block), until
+ * node_release(), which offers N's whole chain to every peer. */
+void node_withhold(struct node *n);
+void node_release(const struct node_env *env, struct node *n);
 
 /* N asks every reachable peer for its chain (on start, join, heal). */
 void node_request_chains(const struct node_env *env, struct node *n);

@@ -42,6 +42,16 @@ struct trace_phase {
 	uint32_t txs;               /* transfers included, coinbases excluded */
 };
 
+/* The headline figures of a finished run. */
+struct trace_totals {
+	const struct block *tip;   /* of the main chain */
+	uint32_t main_length;      /* blocks after genesis */
+	uint64_t stale;            /* mined (not injected), off the main chain */
+	uint32_t reorgs, deepest;
+};
+
+void trace_totals(const world_t *w, struct trace_totals *t);
+
 /* The phases of W's main chain into a new array of struct trace_phase. */
 GArray *trace_phases(const world_t *w);
 

@@ -39,6 +39,7 @@ typedef struct world world_t;
 struct world_block_stat {
 	uint32_t held;
 	simtime_t t50, t90, t100;
+	bool injected;  /* crafted by an inject-block action, not mined */
 };
 
 struct world_reorg {
@@ -75,6 +76,7 @@ struct world_tx {
 
 struct world_counts {
 	uint64_t blocks_mined;
+	uint64_t blocks_injected;    /* crafted by inject-block actions */
 	uint64_t hashes;
 	uint64_t events;
 	uint64_t wall_us;            /* wall time of world_run, for summaries */
@@ -98,6 +100,9 @@ void world_on_mined(world_t *w, world_mined_fn fn, void *ctx);
 /* Called about every PERIOD events, for a progress line. */
 void world_on_progress(world_t *w, void (*fn)(void *ctx, const world_t *w), void *ctx,
 		       uint64_t period);
+
+/* Called after every event (for --check-invariants; slow by design). */
+void world_on_step(world_t *w, void (*fn)(void *ctx, const world_t *w), void *ctx);
 
 /* Run to the stop condition, or until *INTERRUPT becomes non-zero (then
  * the records stand as of the last event done). */
