@@ -26,6 +26,34 @@ static void event_clear(void *p)
 	memset(e, 0, sizeof *e);
 }
 
+const char *const config_expect_metrics[EXPECT_M_COUNT + 1] = {
+	[EXPECT_M_DISTINCT_TIPS] = "distinct_tips",
+	[EXPECT_M_HEIGHT] = "height",
+	[EXPECT_M_BLOCKS_MINED] = "blocks_mined",
+	[EXPECT_M_BLOCKS_INJECTED] = "blocks_injected",
+	[EXPECT_M_STALE] = "stale",
+	[EXPECT_M_STALE_RATE] = "stale_rate",
+	[EXPECT_M_REORGS] = "reorgs",
+	[EXPECT_M_DEEPEST_REORG] = "deepest_reorg",
+	[EXPECT_M_TXS_CREATED] = "txs_created",
+	[EXPECT_M_TXS_CONFIRMED] = "txs_confirmed",
+	[EXPECT_M_CONFIRMED_SHARE] = "confirmed_share",
+	[EXPECT_M_INJECTED_ON_MAIN] = "injected_on_main",
+	[EXPECT_M_INJECTED_CONFIRMED] = "injected_confirmed",
+	[EXPECT_M_FINAL_DIFFICULTY] = "final_difficulty",
+	[EXPECT_M_COUNT] = NULL,
+};
+
+static void expect_clear(void *p)
+{
+	struct expect_cfg *e = p;
+
+	g_free(e->label);
+	g_free(e->reason);
+	g_free(e->node);
+	memset(e, 0, sizeof *e);
+}
+
 void config_init(struct scenario *s)
 {
 	memset(s, 0, sizeof *s);
@@ -63,6 +91,25 @@ void config_init(struct scenario *s)
 	g_array_set_clear_func(s->events, event_clear);
 
 	s->sample = 1 * SIMTIME_S;
+
+	s->expects = g_array_new(FALSE, TRUE, sizeof(struct expect_cfg));
+	g_array_set_clear_func(s->expects, expect_clear);
+}
+
+void config_network_clear_regions(struct network_cfg *n)
+{
+	g_strfreev(n->region_names);
+	g_free(n->region_share);
+	g_free(n->region_latency);
+	g_free(n->region_up);
+	g_free(n->region_down);
+	if (n->degree_cdf != NULL)
+		g_array_unref(n->degree_cdf);
+	n->region_names = NULL;
+	n->region_share = n->region_up = n->region_down = NULL;
+	n->region_latency = NULL;
+	n->degree_cdf = NULL;
+	n->n_regions = 0;
 }
 
 void config_clear(struct scenario *s)
@@ -73,10 +120,13 @@ void config_clear(struct scenario *s)
 	g_free(s->name);
 	if (s->network.edges != NULL)
 		g_ptr_array_unref(s->network.edges);
+	config_network_clear_regions(&s->network);
 	if (s->groups != NULL)
 		g_array_unref(s->groups);
 	if (s->events != NULL)
 		g_array_unref(s->events);
+	if (s->expects != NULL)
+		g_array_unref(s->expects);
 	memset(s, 0, sizeof *s);
 }
 

@@ -10,8 +10,8 @@
 /* One direction of a link, stored in the sender's adjacency. */
 struct link {
 	uint32_t peer;
+	uint32_t rev;            /* our index in the peer's adjacency */
 	int32_t law;             /* index into net->laws; -1 = network law */
-	simtime_t free_at;       /* when the sender's side of the link is idle */
 	simtime_t last_delivery; /* deliveries keep their order */
 };
 
@@ -25,7 +25,11 @@ struct net {
 	struct adj *adj;
 	uint8_t *online;
 	uint32_t *side;
+	simtime_t *upload_free;  /* per node: when its uplink is idle */
+	uint8_t *region;         /* per node, when the network has regions */
+	const struct network_cfg *cfg;
 	struct latency_cfg law;  /* the network's law */
+	bool law_overridden;     /* a latency action replaced the regions' law */
 	GArray *laws;            /* per-link overrides */
 	simtime_t processing;
 	double bandwidth;        /* bit/s, 0 = unlimited */
@@ -57,8 +61,11 @@ static void add_link(struct net *net, uint32_t a, uint32_t b)
 {
 	if (a == b || has_link(net, a, b))
 		return;
+	uint32_t ia = net->adj[a].len, ib = net->adj[b].len;
 	add_half(net, a, b);
 	add_half(net, b, a);
+	net->adj[a].links[ia].rev = ib;
+	net->adj[b].links[ib].rev = ia;
 	net->links++;
 }
 
@@ -69,11 +76,23 @@ static void build_full(struct net *net)
 			add_link(net, a, b);
 }
 
-/* Each node opens DEGREE outbound links to distinct random others. */
-static void build_random(struct net *net, uint32_t degree)
+/* An outbound degree drawn from CDF (P(degree <= k+1) at index k). */
+static uint32_t draw_degree(struct net *net, const GArray *cdf)
 {
-	uint32_t d = degree < net->n - 1 ? degree : net->n - 1;
+	double u = rng_unit(&net->rng);
+	for (guint k = 0; k < cdf->len; k++)
+		if (u < g_array_index(cdf, double, k))
+			return k + 1;
+	return cdf->len;
+}
+
+/* Each node opens DEGREE outbound links (or a degree drawn from CDF) to
+ * distinct random others. */
+static void build_random(struct net *net, uint32_t degree, const GArray *cdf)
+{
 	for (uint32_t a = 0; a < net->n; a++) {
+		uint32_t want = cdf ? draw_degree(net, cdf) : degree;
+		uint32_t d = want < net->n - 1 ? want : net->n - 1;
 		uint32_t opened = 0, tries = 0;
 		while (opened < d && tries < 50 * d + 100) {
 			uint32_t b = (uint32_t)rng_below(&net->rng, net->n);
@@ -145,6 +164,25 @@ static bool build_edges(struct net *net, const struct scenario *sc, GError **err
 	return ok;
 }
 
+/* Each node's region, drawn by the regions' shares. */
+static void assign_regions(struct net *net)
+{
+	const struct network_cfg *c = net->cfg;
+	net->region = g_new0(uint8_t, net->n);
+	for (uint32_t i = 0; i < net->n; i++) {
+		double u = rng_unit(&net->rng), acc = 0;
+		uint32_t r = c->n_regions - 1;
+		for (uint32_t k = 0; k < c->n_regions; k++) {
+			acc += c->region_share[k];
+			if (u < acc) {
+				r = k;
+				break;
+			}
+		}
+		net->region[i] = (uint8_t)r;
+	}
+}
+
 net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **err)
 {
 	net_t *net = g_new0(net_t, 1);
@@ -153,18 +191,22 @@ net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **er
 	net->online = g_new(uint8_t, n);
 	memset(net->online, 1, n);
 	net->side = g_new0(uint32_t, n);
+	net->upload_free = g_new0(simtime_t, n);
+	net->cfg = &sc->network;
 	net->law = sc->network.latency;
 	net->laws = g_array_new(FALSE, FALSE, sizeof(struct latency_cfg));
 	net->processing = sc->network.processing;
 	net->bandwidth = sc->network.bandwidth;
 	rng_seed(&net->rng, seed, RNG_STREAM_TOPOLOGY);
+	if (sc->network.n_regions > 0)
+		assign_regions(net);
 	switch (sc->network.topology) {
 	case TOPO_FULL:
 		build_full(net);
 		break;
 	case TOPO_RANDOM:
 		if (n > 1) {
-			build_random(net, sc->network.degree);
+			build_random(net, sc->network.degree, sc->network.degree_cdf);
 			connect_components(net);
 		}
 		break;
@@ -188,6 +230,8 @@ void net_free(net_t *net)
 	g_free(net->adj);
 	g_free(net->online);
 	g_free(net->side);
+	g_free(net->upload_free);
+	g_free(net->region);
 	g_array_free(net->laws, TRUE);
 	g_free(net);
 }
@@ -211,6 +255,12 @@ uint32_t net_peer(const net_t *net, uint32_t node, uint32_t index)
 {
 	assert(index < net->adj[node].len);
 	return net->adj[node].links[index].peer;
+}
+
+uint32_t net_reverse_index(const net_t *net, uint32_t node, uint32_t index)
+{
+	assert(index < net->adj[node].len);
+	return net->adj[node].links[index].rev;
 }
 
 uint32_t net_peer_index(const net_t *net, uint32_t from, uint32_t to)
@@ -243,18 +293,43 @@ static simtime_t sample_latency(struct net *net, const struct latency_cfg *l)
 	return l->value;
 }
 
+/* Bits per second from FROM to TO, 0 for unlimited. */
+static double rate(const struct net *net, uint32_t from, uint32_t to)
+{
+	if (!net->region)
+		return net->bandwidth;
+	const struct network_cfg *c = net->cfg;
+	uint32_t a = net->region[from], b = net->region[to];
+	double r = MIN(c->region_up[a], c->region_down[b]);
+	if (a != b && c->inter_bandwidth > 0)
+		r = MIN(r, c->inter_bandwidth);
+	return r;
+}
+
+/* The latency of one message on link K from FROM to TO. */
+static simtime_t link_latency(struct net *net, const struct link *k, uint32_t from, uint32_t to)
+{
+	if (k->law >= 0)
+		return sample_latency(net, &g_array_index(net->laws, struct latency_cfg, k->law));
+	if (!net->region || net->law_overridden)
+		return sample_latency(net, &net->law);
+	const struct network_cfg *c = net->cfg;
+	simtime_t mean = c->region_latency[net->region[from] * c->n_regions + net->region[to]];
+	if (c->jitter <= 1)
+		return mean;
+	return simtime_from_s(rng_pareto(&net->rng, simtime_to_s(mean), c->jitter));
+}
+
 simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
 		   simtime_t now)
 {
 	struct link *k = &net->adj[from].links[peer_index];
-	simtime_t start = k->free_at > now ? k->free_at : now;
-	simtime_t tx = 0;
-	if (net->bandwidth > 0)
-		tx = simtime_from_s((double)bytes * 8.0 / net->bandwidth);
-	k->free_at = start + tx;
-	const struct latency_cfg *law = k->law < 0 ? &net->law
-				      : &g_array_index(net->laws, struct latency_cfg, k->law);
-	simtime_t at = start + tx + sample_latency(net, law) + net->processing;
+	/* The sender's uploads queue behind each other on its uplink. */
+	simtime_t start = net->upload_free[from] > now ? net->upload_free[from] : now;
+	double bps = rate(net, from, k->peer);
+	simtime_t tx = bps > 0 ? simtime_from_s((double)bytes * 8.0 / bps) : 0;
+	net->upload_free[from] = start + tx;
+	simtime_t at = start + tx + link_latency(net, k, from, k->peer) + net->processing;
 	if (at < k->last_delivery)
 		at = k->last_delivery;
 	k->last_delivery = at;
@@ -281,6 +356,11 @@ void net_heal(net_t *net)
 	memset(net->side, 0, net->n * sizeof *net->side);
 }
 
+int net_region(const net_t *net, uint32_t node)
+{
+	return net->region ? net->region[node] : -1;
+}
+
 uint32_t net_side(const net_t *net, uint32_t node)
 {
 	return net->side[node];
@@ -297,6 +377,7 @@ void net_set_latency(net_t *net, const struct latency_cfg *lat, uint32_t from, u
 {
 	if (from == NET_NO_PEER) {
 		net->law = *lat;
+		net->law_overridden = true;
 		g_array_set_size(net->laws, 0);
 		for (uint32_t a = 0; a < net->n; a++)
 			for (uint32_t i = 0; i < net->adj[a].len; i++)

@@ -45,16 +45,27 @@ static void send_to(const struct node_env *env, struct node *n, uint32_t peer_in
 		return;
 	simtime_t now = evq_now(env->q);
 	simtime_t delay = net_send(env->net, n->id, peer_index, bytes, now);
-	struct evq_payload p = { .a = type, .c = n->id, .ptr = (void *)ptr };
+	struct evq_payload p = {
+		.a = type, .b = net_reverse_index(env->net, n->id, peer_index), .c = n->id,
+		.ptr = (void *)ptr,
+	};
 	evq_schedule(env->q, delay, NODE_EV_MSG, peer, &p);
 }
 
-static void send_to_node(const struct node_env *env, struct node *n, uint32_t peer,
-			 enum node_msg type, const void *ptr, uint64_t bytes)
+
+/* Announce B to every peer but EXCEPT that does not know of it yet: the
+ * known-inventory filter of Bitcoin nodes, idealised (a peer that holds,
+ * awaits or was offered B is skipped). */
+static void announce(const struct node_env *env, struct node *n, uint32_t except,
+		     const struct block *b, uint64_t bytes)
 {
-	uint32_t i = net_peer_index(env->net, n->id, peer);
-	if (i != NET_NO_PEER)
-		send_to(env, n, i, type, ptr, bytes);
+	uint32_t d = net_degree(env->net, n->id);
+	for (uint32_t i = 0; i < d; i++) {
+		uint32_t peer = net_peer(env->net, n->id, i);
+		if (peer != except &&
+		    chain_view_status(&env->nodes[peer].view, b) == VIEW_UNKNOWN)
+			send_to(env, n, i, MSG_INV, b, bytes);
+	}
 }
 
 /* Send to every peer but EXCEPT (a node id, or NET_NO_PEER). */
@@ -83,6 +94,36 @@ static uint64_t chain_bytes(const struct node_env *env, const struct block *tip,
 	return bytes;
 }
 
+/* Bytes of B on the wire to PEER. Compact relay sends the header and a
+ * short id (8 bytes) per transaction, plus in full the simulated ones
+ * PEER's mempool lacks; the block's unsimulated bulk (network.block_size)
+ * is taken to be in every mempool, as compact relay assumes. */
+static uint64_t block_wire_size(const struct node_env *env, const struct block *b,
+				const struct node *peer)
+{
+	const struct network_cfg *c = &env->sc->network;
+	if (!c->compact)
+		return b->size;
+	uint64_t body = b->size > c->header_bytes ? b->size - c->header_bytes : 0;
+	uint64_t bytes = c->header_bytes + 8 * (c->tx_bytes ? body / c->tx_bytes : 0);
+	for (uint32_t i = 1; i < b->n_tx; i++)
+		if (!mempool_get(peer->mempool, b->txs[i]->id))
+			bytes += c->tx_bytes;
+	return bytes;
+}
+
+/* Push B to every peer but EXCEPT. */
+static void push_block(const struct node_env *env, struct node *n, uint32_t except,
+		       const struct block *b)
+{
+	uint32_t d = net_degree(env->net, n->id);
+	for (uint32_t i = 0; i < d; i++) {
+		uint32_t peer = net_peer(env->net, n->id, i);
+		if (peer != except)
+			send_to(env, n, i, MSG_BLOCK, b, block_wire_size(env, b, &env->nodes[peer]));
+	}
+}
+
 /* Tell peers about B, newly held; TIP_CHANGED if it became our tip. A
  * withholding miner keeps its own blocks (and what builds on them) to
  * itself. */
@@ -98,10 +139,10 @@ static void relay_block(const struct node_env *env, struct node *n, const struct
 	}
 	switch (env->sc->network.relay) {
 	case RELAY_PUSH:
-		broadcast(env, n, from, MSG_BLOCK, b, b->size);
+		push_block(env, n, from, b);
 		break;
 	case RELAY_INV:
-		broadcast(env, n, from, MSG_INV, b, small);
+		announce(env, n, from, b, small);
 		break;
 	case RELAY_PULL_CHAIN:
 		if (tip_changed && n->view.tip == b)
@@ -117,7 +158,7 @@ void node_inject_tx(const struct node_env *env, struct node *n, const struct tx 
 
 void node_inject_block(const struct node_env *env, struct node *n, const struct block *b)
 {
-	broadcast(env, n, NET_NO_PEER, MSG_BLOCK, b, b->size);
+	push_block(env, n, NET_NO_PEER, b);
 }
 
 void node_withhold(struct node *n)
@@ -146,7 +187,9 @@ void node_request_chains(const struct node_env *env, struct node *n)
 
 static simtime_t validation_cost(const struct node_env *env, const struct block *b)
 {
-	return env->sc->network.validate_block + (simtime_t)b->n_tx * env->sc->network.validate_tx;
+	const struct network_cfg *c = &env->sc->network;
+	return c->validate_block + (simtime_t)b->n_tx * c->validate_tx +
+	       (simtime_t)((double)b->size * (double)c->validate_mb / 1e6);
 }
 
 /* Queue WORK of validation behind N's earlier work; returns its delay. */
@@ -198,6 +241,8 @@ static void drop_cb(void *ctx, const struct tx *t, enum ledger_code why)
 static void update_mempool(const struct node_env *env, struct node *n,
 			   const struct chain_reorg *r)
 {
+	if (r->depth == 0 && mempool_size(n->mempool) == 0)
+		return; /* nothing pending, nothing abandoned */
 	for (const struct block *b = r->old_tip; b != r->fork; b = b->parent)
 		add_back(env, n, b);
 	for (const struct block *b = r->new_tip; b != r->fork; b = b->parent)
@@ -244,8 +289,9 @@ static void accept_validated(const struct node_env *env, struct node *n,
 
 /* ---- messages ---- */
 
+/* FROM sent B; BACK is FROM's index among N's peers, to answer it. */
 static void on_block(const struct node_env *env, struct node *n, const struct block *b,
-		     uint32_t from)
+		     uint32_t from, uint32_t back)
 {
 	enum view_status st = chain_view_status(&n->view, b);
 	if (st != VIEW_UNKNOWN && st != VIEW_REQUESTED)
@@ -260,8 +306,7 @@ static void on_block(const struct node_env *env, struct node *n, const struct bl
 		if (pst == VIEW_UNKNOWN) {
 			/* Missing history: fetch the sender's chain in one go. */
 			chain_view_set_status(&n->view, b->parent, VIEW_REQUESTED);
-			send_to_node(env, n, from, MSG_GETCHAIN, NULL,
-				     env->sc->network.header_bytes);
+			send_to(env, n, back, MSG_GETCHAIN, NULL, env->sc->network.header_bytes);
 		}
 		return;
 	}
@@ -341,30 +386,32 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 	uint32_t from = (uint32_t)ev->p.c;
 	if (!net_reachable(env->net, from, n->id))
 		return; /* the link went down while the message was in flight */
+	uint32_t back = (uint32_t)ev->p.b;
 	const struct block *b = ev->p.ptr;
 	uint64_t small = env->sc->network.header_bytes;
 	switch ((enum node_msg)ev->p.a) {
 	case MSG_BLOCK:
-		on_block(env, n, b, from);
+		on_block(env, n, b, from, back);
 		break;
 	case MSG_INV:
 		if (chain_view_status(&n->view, b) == VIEW_UNKNOWN) {
 			chain_view_set_status(&n->view, b, VIEW_REQUESTED);
-			send_to_node(env, n, from, MSG_GETDATA, b, small);
+			send_to(env, n, back, MSG_GETDATA, b, small);
 		}
 		break;
 	case MSG_GETDATA:
 		if (chain_view_status(&n->view, b) == VIEW_HAVE)
-			send_to_node(env, n, from, MSG_BLOCK, b, b->size);
+			send_to(env, n, back, MSG_BLOCK, b,
+				block_wire_size(env, b, &env->nodes[from]));
 		break;
 	case MSG_ANNOUNCE:
 		if (chain_view_status(&n->view, b) != VIEW_HAVE &&
 		    chain_compare(b, n->view.tip, env->sc->consensus.fork_choice) > 0)
-			send_to_node(env, n, from, MSG_GETCHAIN, NULL, small);
+			send_to(env, n, back, MSG_GETCHAIN, NULL, small);
 		break;
 	case MSG_GETCHAIN: {
 		const struct block *tip = n->withholding ? n->public_tip : n->view.tip;
-		send_to_node(env, n, from, MSG_CHAIN, tip, chain_bytes(env, tip, &env->nodes[from]));
+		send_to(env, n, back, MSG_CHAIN, tip, chain_bytes(env, tip, &env->nodes[from]));
 		break;
 	}
 	case MSG_CHAIN:

@@ -214,6 +214,15 @@ static uint64_t find_nonce(world_t *w, struct miner *m)
 	}
 }
 
+/* Bytes of a block of N_TX transactions: header and transactions, or the
+ * configured size of a block whose transactions are not simulated. */
+static uint64_t block_size(const world_t *w, uint32_t n_tx)
+{
+	const struct network_cfg *c = &w->sc->network;
+	uint64_t simulated = c->header_bytes + (uint64_t)n_tx * c->tx_bytes;
+	return simulated > c->block_size ? simulated : c->block_size;
+}
+
 static void check_stop(world_t *w)
 {
 	const struct stop_cfg *s = &w->sc->stop;
@@ -241,8 +250,7 @@ static void on_mined(void *ctx, const struct evq_event *ev)
 		h.nonce = 0;
 		break;
 	}
-	uint64_t size = w->sc->network.header_bytes +
-			(uint64_t)n->tpl.txs->len * w->sc->network.tx_bytes;
+	uint64_t size = block_size(w, n->tpl.txs->len);
 	struct block *b = block_new(&h, n->view.tip, (const struct tx *const *)n->tpl.txs->pdata,
 				    n->tpl.txs->len, evq_now(w->q), size);
 	assert(b->parent == n->view.tip);
@@ -585,7 +593,7 @@ static const struct block *craft_block(world_t *w, struct node *n, const char *k
 	h.timestamp = now + (is(kind, "future-time") ? 3 * SIMTIME_HOUR : 0);
 	h.millizeros = consensus_required(w->cons, parent, h.timestamp);
 	set_nonce(w, &h, is(kind, "bad-pow"));
-	uint64_t size = w->sc->network.header_bytes + (uint64_t)txs->len * w->sc->network.tx_bytes;
+	uint64_t size = block_size(w, txs->len);
 	struct block *b = block_new(&h, parent, (const struct tx *const *)txs->pdata, txs->len,
 				    now, size);
 	g_ptr_array_free(txs, TRUE);

@@ -268,11 +268,11 @@ static void test_bandwidth(void)
 	net_t *net = build(&sc, 1);
 	simtime_t base = 52 * SIMTIME_MS;
 	g_assert_cmpint(net_send(net, 0, 0, 1250, 0), ==, base + 10 * SIMTIME_MS);
-	/* the link is busy until 10 ms: a second message queues behind it */
+	/* the uplink is busy until 10 ms: a second message queues behind it */
 	g_assert_cmpint(net_send(net, 0, 0, 1250, 0), ==, base + 20 * SIMTIME_MS);
-	/* another link of the same node is free */
-	g_assert_cmpint(net_send(net, 0, 1, 1250, 0), ==, base + 10 * SIMTIME_MS);
-	/* the reverse direction is its own link */
+	/* so does one to another peer: a node's uploads share its uplink */
+	g_assert_cmpint(net_send(net, 0, 1, 1250, 0), ==, base + 30 * SIMTIME_MS);
+	/* the peer's own uplink is free */
 	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 0), 1250, 0), ==,
 			base + 10 * SIMTIME_MS);
 	/* once the link is idle, no queueing: 1 s later, 125000 bytes = 1 s */

@@ -114,6 +114,23 @@ struct network_cfg {
 	double bandwidth;           /* bit/s per link, 0 = unlimited */
 	uint64_t header_bytes;      /* wire size of a header/announcement */
 	uint64_t tx_bytes;          /* wire size of one transaction */
+	/* Regions (a preset's): node i lies in a region drawn by the shares;
+	 * latency between regions a and b has mean latency[a * n + b] with
+	 * Pareto jitter of shape JITTER (0: constant); a transfer runs at
+	 * min(upload of the sender's region, download of the receiver's),
+	 * capped at INTER between regions (0: no cap). n_regions 0: none. */
+	uint32_t n_regions;
+	char **region_names;        /* n_regions, owned */
+	double *region_share;       /* n_regions, sum 1 */
+	simtime_t *region_latency;  /* n_regions * n_regions means */
+	double jitter;              /* Pareto shape alpha > 1, or 0 */
+	double *region_up, *region_down; /* bit/s, n_regions each */
+	double inter_bandwidth;     /* bit/s cap between regions, 0 = none */
+	uint64_t block_size;        /* bytes of a block without simulated
+				     * transactions; 0 = header + txs */
+	GArray *degree_cdf;         /* double: P(outbound degree <= k+1); NULL = fixed */
+	bool compact;               /* compact relay: blocks cross as short ids */
+	simtime_t validate_mb;      /* validation time per megabyte of block */
 };
 
 struct mempool_cfg {
@@ -140,10 +157,62 @@ struct scenario {
 	GArray *groups;        /* of struct group_cfg */
 	GArray *events;        /* of struct event_cfg, file order */
 	simtime_t sample;      /* timeline.csv sampling interval */
+	GArray *expects;       /* of struct expect_cfg, file order (expect.h) */
+};
+
+/* ---- expectations: the "expect" section, checked after a run ---- */
+
+/* The scalar figures of a finished run an expectation may bound (their
+ * meaning: scenarios/README.md, "expect"). */
+enum expect_metric {
+	EXPECT_M_DISTINCT_TIPS, EXPECT_M_HEIGHT, EXPECT_M_BLOCKS_MINED, EXPECT_M_BLOCKS_INJECTED,
+	EXPECT_M_STALE, EXPECT_M_STALE_RATE, EXPECT_M_REORGS, EXPECT_M_DEEPEST_REORG,
+	EXPECT_M_TXS_CREATED, EXPECT_M_TXS_CONFIRMED, EXPECT_M_CONFIRMED_SHARE,
+	EXPECT_M_INJECTED_ON_MAIN, EXPECT_M_INJECTED_CONFIRMED, EXPECT_M_FINAL_DIFFICULTY,
+	EXPECT_M_COUNT
+};
+
+/* Their names as written in a file, indexed by enum expect_metric. */
+extern const char *const config_expect_metrics[EXPECT_M_COUNT + 1];
+
+enum expect_kind {
+	EXPECT_METRIC,        /* METRIC within BOUND */
+	EXPECT_BLOCK_REJECTS, /* distinct blocks rejected for REASON */
+	EXPECT_TX_REJECTS,    /* transactions rejected for REASON */
+	EXPECT_PHASE_INTERVAL,/* mean interval (s) of difficulty phase PHASE */
+	EXPECT_PHASE_BLOCKS,  /* main-chain blocks of phase PHASE */
+	EXPECT_INTERVAL,      /* mean interval (s) of the last LAST main-chain blocks */
+	EXPECT_BLOCKS,        /* blocks matching NODE, INJECTED, MAIN */
+	EXPECT_TXS,           /* transactions matching NODE, INJECTED, MAIN */
+};
+
+/* A range; a side is unset, a number, or (REF >= 0) the measured value of
+ * metric REF. */
+struct expect_bound {
+	bool has_min, has_max;
+	double min, max;
+	int min_ref, max_ref;  /* enum expect_metric, or -1 */
+};
+
+struct expect_cfg {
+	enum expect_kind kind;
+	char *label;           /* its JSON path, e.g. "expect.phases[1].mean_interval" */
+	int metric;            /* EXPECT_METRIC: enum expect_metric */
+	char *reason;          /* *_REJECTS */
+	struct expect_bound bound;
+	uint32_t phase;        /* PHASE_*: 1-based index, 0 = the first of MILLIZEROS */
+	uint32_t millizeros;
+	uint32_t last;         /* INTERVAL: blocks */
+	char *node;            /* BLOCKS: miner, TXS: sender (node or group); NULL = any */
+	int injected;          /* -1 either, 0 honest only, 1 injected only */
+	int main;              /* BLOCKS: on the main chain; TXS: confirmed on it; -1 either */
 };
 
 /* Fill S with every default (no groups, no events). */
 void config_init(struct scenario *s);
+
+/* Free N's regions and degree distribution (part of config_clear). */
+void config_network_clear_regions(struct network_cfg *n);
 
 /* Free what S owns and zero it. NULL-safe. */
 void config_clear(struct scenario *s);

@@ -1,11 +1,15 @@
 /* net: the modelled network between nodes.
  *
- * Topology (full mesh, random graph, explicit edges), the delay of each
- * message, and who can reach whom. A message of B bytes sent from A to a
- * peer P starts when the link A->P is free, occupies it for B*8/bandwidth,
- * then travels for a latency drawn from the link's law, and is processed
- * for the configured per-message time. Deliveries on one link keep their
- * order (links behave like TCP connections). Latencies are drawn from the
+ * Topology (full mesh, random graph of a fixed or drawn outbound degree,
+ * explicit edges), the delay of each message, and who can reach whom. A
+ * message of B bytes sent from A to a peer P starts when A's uplink is
+ * free (a node's uploads queue behind each other), occupies it for
+ * B*8/rate, where rate is the network's bandwidth or, with regions,
+ * min(A's region upload, P's region download) capped between regions;
+ * then it travels for a latency drawn from the link's law (with regions:
+ * Pareto jitter around the region pair's mean) and is processed for the
+ * configured per-message time. Deliveries on one link keep their order
+ * (links behave like TCP connections). Latencies are drawn from the
  * network's own random stream, so the same sends give the same delays.
  *
  * Nodes may be offline (churn) and the network may be partitioned into
@@ -42,6 +46,10 @@ uint32_t net_degree(const net_t *net, uint32_t node);
 /* Peer number INDEX (< degree) of NODE; peers keep a fixed order. */
 uint32_t net_peer(const net_t *net, uint32_t node, uint32_t index);
 
+/* The index of NODE among the peers of its peer number INDEX: what the
+ * peer uses to answer NODE. O(1). */
+uint32_t net_reverse_index(const net_t *net, uint32_t node, uint32_t index);
+
 /* Index of TO among FROM's peers, or NET_NO_PEER. O(degree). */
 uint32_t net_peer_index(const net_t *net, uint32_t from, uint32_t to);
 
@@ -61,6 +69,9 @@ void net_partition(net_t *net, const uint32_t *side_of);
 
 /* One side again. */
 void net_heal(net_t *net);
+
+/* The region of NODE, or -1 if the network has none. */
+int net_region(const net_t *net, uint32_t node);
 
 /* Side of NODE (0 when not partitioned). */
 uint32_t net_side(const net_t *net, uint32_t node);

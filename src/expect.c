@@ -1,0 +1,309 @@
+/* expect: evaluation of a scenario's expectations (see expect.h; the
+ * format and the meaning of each figure are in scenarios/README.md). */
+#include "powsim/expect.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "powsim/chain.h"
+#include "powsim/trace.h"
+
+/* ---- the figures ---- */
+
+/* Distinct tips among the online nodes that are not withholding blocks:
+ * the honest, connected nodes a quiet period should bring to one tip. */
+static uint32_t distinct_tips(const world_t *w)
+{
+	GHashTable *tips = g_hash_table_new(g_direct_hash, g_direct_equal);
+	uint32_t n;
+
+	for (uint32_t i = 0; i < world_node_count(w); i++) {
+		const struct node *nd = world_node(w, i);
+		if (nd->online && !nd->withholding)
+			g_hash_table_add(tips, (gpointer)nd->view.tip);
+	}
+	n = g_hash_table_size(tips);
+	g_hash_table_unref(tips);
+	return n;
+}
+
+/* The set of the main chain's transactions. */
+static GHashTable *main_txs(const world_t *w)
+{
+	GHashTable *t = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+	for (const struct block *b = world_main_tip(w); b != NULL; b = b->parent)
+		for (uint32_t i = 0; i < b->n_tx; i++)
+			g_hash_table_add(t, (gpointer)b->txs[i]);
+	return t;
+}
+
+/* Transactions matching INJECTED (-1 either) and, if CONFIRMED is 1,
+ * confirmed on the main chain; with a non-NULL SENDERS, only theirs. */
+static uint32_t count_txs(const world_t *w, int injected, int confirmed, const GArray *senders)
+{
+	GHashTable *on_main = main_txs(w);
+	const GArray *txs = world_txs(w);
+	uint32_t n = 0;
+
+	for (guint i = 0; i < txs->len; i++) {
+		const struct world_tx *rec = &g_array_index(txs, struct world_tx, i);
+		bool in = g_hash_table_contains(on_main, rec->tx), ok = true;
+		if (injected >= 0 && (int)rec->injected != injected)
+			continue;
+		if (confirmed >= 0 && (int)in != confirmed)
+			continue;
+		if (senders != NULL) {
+			ok = false;
+			for (guint k = 0; k < senders->len && !ok; k++)
+				ok = g_array_index(senders, guint32, k) == rec->tx->sender;
+		}
+		n += ok;
+	}
+	g_hash_table_unref(on_main);
+	return n;
+}
+
+/* Blocks (genesis excluded) matching INJECTED and MAIN (-1 either), mined
+ * by one of MINERS if not NULL. */
+static uint32_t count_blocks(const world_t *w, int injected, int main, const GArray *miners)
+{
+	const chain_store_t *s = world_store(w);
+	uint8_t *on_main = g_new0(uint8_t, chain_store_count(s));
+	uint32_t n = 0;
+
+	for (const struct block *b = world_main_tip(w); b != NULL; b = b->parent)
+		on_main[b->id] = 1;
+	for (uint32_t id = 1; id < chain_store_count(s); id++) {
+		const struct block *b = chain_store_get(s, id);
+		bool ok = true;
+		if (injected >= 0 && (int)world_block_stat(w, id)->injected != injected)
+			continue;
+		if (main >= 0 && on_main[id] != main)
+			continue;
+		if (miners != NULL) {
+			ok = false;
+			for (guint k = 0; k < miners->len && !ok; k++)
+				ok = g_array_index(miners, guint32, k) == b->h.miner;
+		}
+		n += ok;
+	}
+	g_free(on_main);
+	return n;
+}
+
+double expect_metric(const world_t *w, int m)
+{
+	const struct world_counts *c = world_counts(w);
+	struct trace_totals t;
+	uint32_t honest;
+
+	trace_totals(w, &t);
+	switch ((enum expect_metric)m) {
+	case EXPECT_M_DISTINCT_TIPS: return distinct_tips(w);
+	case EXPECT_M_HEIGHT: return t.main_length;
+	case EXPECT_M_BLOCKS_MINED: return (double)c->blocks_mined;
+	case EXPECT_M_BLOCKS_INJECTED: return (double)c->blocks_injected;
+	case EXPECT_M_STALE: return (double)t.stale;
+	case EXPECT_M_STALE_RATE: return c->blocks_mined ? (double)t.stale / (double)c->blocks_mined : 0;
+	case EXPECT_M_REORGS: return t.reorgs;
+	case EXPECT_M_DEEPEST_REORG: return t.deepest;
+	case EXPECT_M_TXS_CREATED: return world_txs(w)->len;
+	case EXPECT_M_TXS_CONFIRMED: return count_txs(w, -1, 1, NULL);
+	case EXPECT_M_CONFIRMED_SHARE:
+		honest = count_txs(w, 0, -1, NULL);
+		return honest ? (double)count_txs(w, 0, 1, NULL) / honest : 0;
+	case EXPECT_M_INJECTED_ON_MAIN: return count_blocks(w, 1, 1, NULL);
+	case EXPECT_M_INJECTED_CONFIRMED: return count_txs(w, 1, 1, NULL);
+	case EXPECT_M_FINAL_DIFFICULTY: return t.tip->h.millizeros / 1000.0;
+	case EXPECT_M_COUNT: break;
+	}
+	g_error("expect: no metric %d", m);
+}
+
+static uint32_t reason_count(GHashTable *t, const char *reason)
+{
+	return GPOINTER_TO_UINT(g_hash_table_lookup(t, reason));
+}
+
+/* The phase E names, or NULL. */
+static const struct trace_phase *find_phase(const GArray *phases, const struct expect_cfg *e)
+{
+	for (guint i = 0; i < phases->len; i++) {
+		const struct trace_phase *p = &g_array_index(phases, struct trace_phase, i);
+		if (e->phase > 0 ? i + 1 == e->phase : p->millizeros == e->millizeros)
+			return p;
+	}
+	return NULL;
+}
+
+/* ---- formatting ---- */
+
+static char *fmt_value(double x, bool seconds)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+	g_ascii_formatd(buf, sizeof buf, "%.6g", x);
+	return g_strdup_printf("%s%s", buf, seconds ? "s" : "");
+}
+
+static char *fmt_side(const world_t *w, double x, int ref, bool seconds)
+{
+	char *v, *s;
+
+	if (ref < 0)
+		return fmt_value(x, seconds);
+	v = fmt_value(expect_metric(w, ref), false);
+	s = g_strdup_printf("%s (%s)", config_expect_metrics[ref], v);
+	g_free(v);
+	return s;
+}
+
+static char *fmt_bound(const world_t *w, const struct expect_bound *b, bool seconds)
+{
+	char *lo = b->has_min ? fmt_side(w, b->min, b->min_ref, seconds) : NULL;
+	char *hi = b->has_max ? fmt_side(w, b->max, b->max_ref, seconds) : NULL;
+	char *s;
+
+	if (lo && hi && strcmp(lo, hi) == 0)
+		s = g_strdup_printf("= %s", lo);
+	else if (lo && hi)
+		s = g_strdup_printf("%s .. %s", lo, hi);
+	else if (lo)
+		s = g_strdup_printf(">= %s", lo);
+	else
+		s = g_strdup_printf("<= %s", hi);
+	g_free(lo);
+	g_free(hi);
+	return s;
+}
+
+/* Whether X is within B. Seconds are compared to the microsecond, so a
+ * bound written "2s" holds a mean of exactly 2 s. */
+static bool within(const world_t *w, const struct expect_bound *b, double x, bool seconds)
+{
+	double eps = seconds ? 1e-6 : 1e-9;
+	double lo = b->min_ref >= 0 ? expect_metric(w, b->min_ref) : b->min;
+	double hi = b->max_ref >= 0 ? expect_metric(w, b->max_ref) : b->max;
+
+	return (!b->has_min || x >= lo - eps) && (!b->has_max || x <= hi + eps);
+}
+
+/* ---- evaluation ---- */
+
+static GArray *resolve_names(const world_t *w, const char *name)
+{
+	GArray *ids;
+
+	if (name == NULL)
+		return NULL;
+	ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+	config_resolve(world_scenario(w), name, ids);
+	return ids;
+}
+
+/* Measure E into R (label, measured, measured_ok); returns whether the
+ * bound is in seconds. */
+static bool measure(const world_t *w, const struct expect_cfg *e, const GArray *phases, struct expect_result *r)
+{
+	const struct world_counts *c = world_counts(w);
+	const struct trace_phase *p;
+	const struct block *tip, *anc;
+	GArray *ids;
+
+	r->measured_ok = true;
+	switch (e->kind) {
+	case EXPECT_METRIC:
+		r->measured = expect_metric(w, e->metric);
+		return false;
+	case EXPECT_BLOCK_REJECTS:
+		r->measured = reason_count(c->block_rejects, e->reason);
+		return false;
+	case EXPECT_TX_REJECTS:
+		r->measured = reason_count(c->tx_rejects, e->reason);
+		return false;
+	case EXPECT_PHASE_INTERVAL:
+	case EXPECT_PHASE_BLOCKS:
+		p = find_phase(phases, e);
+		if (p == NULL) {
+			r->measured_ok = false;
+			r->measured_text = e->phase > 0 ? g_strdup_printf("no phase %u (the run had %u)", e->phase, phases->len)
+			                                : g_strdup_printf("no phase at difficulty %g", e->millizeros / 1000.0);
+		} else if (e->kind == EXPECT_PHASE_BLOCKS) {
+			r->measured = p->blocks;
+		} else if (p->blocks < 2 && p->mean_interval_s <= 0) {
+			r->measured_ok = false;
+			r->measured_text = g_strdup_printf("no interval within the phase (%u blocks)", p->blocks);
+		} else {
+			r->measured = p->mean_interval_s;
+		}
+		return e->kind == EXPECT_PHASE_INTERVAL;
+	case EXPECT_INTERVAL:
+		tip = world_main_tip(w);
+		if (tip->h.height < e->last) {
+			r->measured_ok = false;
+			r->measured_text = g_strdup_printf("only %u main-chain blocks", tip->h.height);
+			return true;
+		}
+		anc = chain_ancestor(tip, tip->h.height - e->last);
+		r->measured = simtime_to_s(tip->mined_at - anc->mined_at) / e->last;
+		return true;
+	case EXPECT_BLOCKS:
+		ids = resolve_names(w, e->node);
+		r->measured = count_blocks(w, e->injected, e->main, ids);
+		if (ids)
+			g_array_unref(ids);
+		return false;
+	case EXPECT_TXS:
+		ids = resolve_names(w, e->node);
+		r->measured = count_txs(w, e->injected, e->main, ids);
+		if (ids)
+			g_array_unref(ids);
+		return false;
+	}
+	g_error("expect: no kind %d", (int)e->kind);
+}
+
+static void result_clear(void *p)
+{
+	struct expect_result *r = p;
+
+	g_free(r->measured_text);
+	g_free(r->bound_text);
+}
+
+GArray *expect_evaluate(const world_t *w)
+{
+	const struct scenario *sc = world_scenario(w);
+	GArray *out = g_array_new(FALSE, TRUE, sizeof(struct expect_result));
+	GArray *phases = trace_phases(w);
+
+	g_array_set_clear_func(out, result_clear);
+	for (guint i = 0; sc->expects != NULL && i < sc->expects->len; i++) {
+		const struct expect_cfg *e = &g_array_index(sc->expects, struct expect_cfg, i);
+		struct expect_result r = { .label = e->label };
+		bool seconds = measure(w, e, phases, &r);
+		r.pass = r.measured_ok && within(w, &e->bound, r.measured, seconds);
+		if (r.measured_ok)
+			r.measured_text = fmt_value(r.measured, seconds);
+		r.bound_text = fmt_bound(w, &e->bound, seconds);
+		g_array_append_val(out, r);
+	}
+	g_array_free(phases, TRUE);
+	return out;
+}
+
+uint32_t expect_failures(const GArray *results)
+{
+	uint32_t n = 0;
+
+	for (guint i = 0; i < results->len; i++)
+		n += !g_array_index(results, struct expect_result, i).pass;
+	return n;
+}
+
+void expect_results_free(GArray *results)
+{
+	if (results != NULL)
+		g_array_unref(results);
+}
