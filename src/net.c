@@ -15,9 +15,14 @@ struct link {
 	simtime_t last_delivery; /* deliveries keep their order */
 };
 
+/* A node's links. Peer number i (what callers see) is links[(i + start)
+ * % len]: each node starts its sends at its own random offset, so no node
+ * is first in everyone's upload queue (ids would otherwise decide who
+ * hears of blocks first). */
 struct adj {
 	struct link *links;
 	uint32_t len, cap;
+	uint32_t start;
 };
 
 struct net {
@@ -36,6 +41,17 @@ struct net {
 	struct rng rng;
 	uint64_t links;
 };
+
+static uint32_t phys(const struct adj *x, uint32_t i)
+{
+	uint32_t p = i + x->start;
+	return p >= x->len ? p - x->len : p;
+}
+
+static uint32_t logical(const struct adj *x, uint32_t p)
+{
+	return p >= x->start ? p - x->start : p + x->len - x->start;
+}
 
 static bool has_link(const struct net *net, uint32_t a, uint32_t b)
 {
@@ -217,6 +233,9 @@ net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **er
 		}
 		break;
 	}
+	for (uint32_t a = 0; a < n; a++)
+		if (net->adj[a].len > 0)
+			net->adj[a].start = (uint32_t)rng_below(&net->rng, net->adj[a].len);
 	rng_seed(&net->rng, seed, RNG_STREAM_LATENCY);
 	return net;
 }
@@ -253,14 +272,17 @@ uint32_t net_degree(const net_t *net, uint32_t node)
 
 uint32_t net_peer(const net_t *net, uint32_t node, uint32_t index)
 {
-	assert(index < net->adj[node].len);
-	return net->adj[node].links[index].peer;
+	const struct adj *x = &net->adj[node];
+	assert(index < x->len);
+	return x->links[phys(x, index)].peer;
 }
 
 uint32_t net_reverse_index(const net_t *net, uint32_t node, uint32_t index)
 {
-	assert(index < net->adj[node].len);
-	return net->adj[node].links[index].rev;
+	const struct adj *x = &net->adj[node];
+	assert(index < x->len);
+	const struct link *k = &x->links[phys(x, index)];
+	return logical(&net->adj[k->peer], k->rev);
 }
 
 uint32_t net_peer_index(const net_t *net, uint32_t from, uint32_t to)
@@ -268,7 +290,7 @@ uint32_t net_peer_index(const net_t *net, uint32_t from, uint32_t to)
 	const struct adj *x = &net->adj[from];
 	for (uint32_t i = 0; i < x->len; i++)
 		if (x->links[i].peer == to)
-			return i;
+			return logical(x, i);
 	return NET_NO_PEER;
 }
 
@@ -315,15 +337,18 @@ static simtime_t link_latency(struct net *net, const struct link *k, uint32_t fr
 		return sample_latency(net, &net->law);
 	const struct network_cfg *c = net->cfg;
 	simtime_t mean = c->region_latency[net->region[from] * c->n_regions + net->region[to]];
-	if (c->jitter <= 1)
+	if (c->jitter_spread <= 0 || c->jitter_spread >= mean)
 		return mean;
-	return simtime_from_s(rng_pareto(&net->rng, simtime_to_s(mean), c->jitter));
+	double alpha = (double)mean / (double)c->jitter_spread;
+	return simtime_from_s(rng_pareto(&net->rng, simtime_to_s(mean), alpha));
 }
 
 simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
 		   simtime_t now)
 {
-	struct link *k = &net->adj[from].links[peer_index];
+	struct adj *x = &net->adj[from];
+	assert(peer_index < x->len);
+	struct link *k = &x->links[phys(x, peer_index)];
 	/* The sender's uploads queue behind each other on its uplink. */
 	simtime_t start = net->upload_free[from] > now ? net->upload_free[from] : now;
 	double bps = rate(net, from, k->peer);
@@ -368,9 +393,10 @@ uint32_t net_side(const net_t *net, uint32_t node)
 
 static void set_link_law(struct net *net, uint32_t a, uint32_t b, int32_t law)
 {
-	uint32_t i = net_peer_index(net, a, b);
-	if (i != NET_NO_PEER)
-		net->adj[a].links[i].law = law;
+	struct adj *x = &net->adj[a];
+	for (uint32_t i = 0; i < x->len; i++)
+		if (x->links[i].peer == b)
+			x->links[i].law = law;
 }
 
 void net_set_latency(net_t *net, const struct latency_cfg *lat, uint32_t from, uint32_t to)
