@@ -68,8 +68,19 @@ check-includes:
 demo: deps $(POWSIM)
 	./$(POWSIM) run $(DEMO_SCENARIO) --plot
 
+# Hashing, signatures and the engine, then each bench scenario with its
+# wall time and peak memory (GNU time's %M, in KB).
+BENCH_SCENARIOS ?= scenarios/bench/bitcoin-6000.json scenarios/bench/bitcoin-100k.json
 bench: deps $(POWSIM)
 	./$(POWSIM) bench
+	@for s in $(BENCH_SCENARIOS); do \
+		out=$$(mktemp -d); \
+		/usr/bin/time -f "%e %M" -o $$out/time ./$(POWSIM) run $$s --out $$out --quiet || exit 1; \
+		read wall kb < $$out/time; \
+		ev=$$(sed -n 's/.*"events": *\([0-9.e+]*\).*/\1/p' $$out/summary.json); \
+		awk -v s=$$s -v w=$$wall -v kb=$$kb -v ev=$$ev 'BEGIN { printf "%-36s %7.2f s wall %8.1f MB peak %6.2f M events/s\n", s, w, kb/1024, ev/w/1e6 }'; \
+		rm -rf $$out; \
+	done
 
 clean:
 	rm -rf build powsim

@@ -10,6 +10,7 @@ pkg-config --exists libcjson || missing="$missing libcjson-dev"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"
+[ -x /usr/bin/time ] || missing="$missing time"
 
 [ -z "$missing" ] && exit 0
 
