@@ -61,6 +61,7 @@ struct world {
 	void *progress_ctx;
 	uint64_t progress_period;
 	struct rng rng;               /* timeline choices */
+	uint64_t injected;            /* transfers injected so far */
 };
 
 static void schedule(world_t *w, simtime_t delay, uint32_t kind, uint32_t dst, uint64_t a)
@@ -499,22 +500,25 @@ static void spoil_signature(world_t *w, struct tx *t)
 	tx_compute_id(t, w->keys, t->id);
 }
 
-/* One bad transfer of KIND from N: it must never be confirmed. */
+/* One bad transfer of KIND from N: it must never be confirmed. Each one
+ * differs in its amount, so a flood is N distinct transactions (identical
+ * fields would sign, deterministically, to one and the same id). */
 static void inject_tx(world_t *w, struct node *n, const char *kind)
 {
 	ledger_state_t *st = node_tip_state(&w->env, n);
 	uint32_t next = ledger_next_seq(st, n->id), to = (n->id + 1) % w->n;
+	uint64_t k = ++w->injected;
 	struct tx *t;
 	if (is(kind, "overspend")) {
-		t = transfer_from(w, n, n->next_seq, ledger_balance(st, n->id) + 1, to);
+		t = transfer_from(w, n, n->next_seq, ledger_balance(st, n->id) + k, to);
 	} else if (is(kind, "replay")) {
 		/* A sequence number already used on the tip, or by a transfer
 		 * already sent (made here first if there is none). */
 		if (next == 0 && n->next_seq == 0)
 			make_transfer(w, n);
-		t = transfer_from(w, n, next > 0 ? next - 1 : n->next_seq - 1, 1, to);
+		t = transfer_from(w, n, next > 0 ? next - 1 : n->next_seq - 1, k, to);
 	} else {
-		t = transfer_from(w, n, n->next_seq, 1, to);
+		t = transfer_from(w, n, n->next_seq, k, to);
 		spoil_signature(w, t);
 	}
 	adopt_tx(w, t, true);
@@ -805,8 +809,15 @@ static void init_nodes(world_t *w)
 	uint32_t id = 0;
 	for (guint g = 0; g < w->sc->groups->len; g++) {
 		const struct group_cfg *gc = &g_array_index(w->sc->groups, struct group_cfg, g);
-		for (uint32_t k = 0; k < gc->count; k++, id++)
+		double sum = 0;
+		for (guint k = 0; gc->shares && k < gc->shares->len; k++)
+			sum += g_array_index(gc->shares, double, k);
+		for (uint32_t k = 0; k < gc->count; k++, id++) {
 			node_init(&w->nodes[id], id, gc, &w->env);
+			if (gc->role == ROLE_MINER && gc->shares && sum > 0)
+				w->nodes[id].hashrate = (uint64_t)(gc->hashrate *
+					g_array_index(gc->shares, double, k) / sum + 0.5);
+		}
 	}
 }
 
