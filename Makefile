@@ -77,7 +77,7 @@ bench: deps $(POWSIM)
 		out=$$(mktemp -d); \
 		/usr/bin/time -f "%e %M" -o $$out/time ./$(POWSIM) run $$s --out $$out --quiet || exit 1; \
 		read wall kb < $$out/time; \
-		ev=$$(sed -n 's/.*"events": *\([0-9.e+]*\).*/\1/p' $$out/summary.json); \
+		ev=$$(sed -n 's/.*"events":[[:space:]]*\([0-9.e+]*\).*/\1/p' $$out/summary.json); \
 		awk -v s=$$s -v w=$$wall -v kb=$$kb -v ev=$$ev 'BEGIN { printf "%-36s %7.2f s wall %8.1f MB peak %6.2f M events/s\n", s, w, kb/1024, ev/w/1e6 }'; \
 		rm -rf $$out; \
 	done

@@ -7,7 +7,8 @@
 # latency (included_s - created_s, log scale) against the time it was created.
 # Transactions still pending or rejected at the end are marked with red
 # crosses along the top of the bottom panel. In both panels the background is
-# shaded per difficulty phase (phases.csv) and vertical dashed lines mark the
+# shaded per difficulty phase (phases.csv, from each phase's start to the
+# next one's) and vertical dashed lines mark the
 # transaction bursts of the scenario timeline (events.csv, action "burst").
 #
 # Usage: gnuplot -e "dir='out/six-node-lecture'" plots/backlog.gp
@@ -49,11 +50,19 @@ lat_yhi = 10**ceil(log10(lat_hi * 1.1) + 0.5)   # room for the pending marks
 stats events using (is_burst(2) ? $1 : NaN) nooutput
 n_bursts = exists("STATS_records") ? STATS_records : 0
 if (t_end <= 0) { t_end = 1 }
+# A phase's band runs from its start_s to the next phase's start_s (the last
+# to the end of the run): end_s is its last block, and the network kept
+# mining at that difficulty, finding nothing, until the next change.
+stats phases using 6 nooutput
+n_phases = exists("STATS_records") ? STATS_records : 0
+array phase_from[n_phases + 1]
+if (n_phases) { stats phases using (phase_from[int($0) + 1] = $6) nooutput }
+phase_to(row) = int(row) + 1 < n_phases ? phase_from[int(row) + 2] : t_end * 1.02
 
 # Phase bands and burst lines, drawn under the data in both panels.
 # Bursts use the y2 axis, fixed to [0:1], so a line spans the panel.
-backdrop = "phases using (($6 + $7) / 2):(0.5):6:7:(0):(1):(phase_colour($2)) axes x1y2 with boxxyerror lc rgb variable notitle, " . \
-	"events using (is_burst(2) ? $1 : NaN):(0):(0):(1) axes x1y2 with vectors nohead dt 2 lw 1.5 lc rgb '#9467bd' title 'transaction burst'"
+backdrop = "phases using (($6 + phase_to($0)) / 2):(0.5):6:(phase_to($0)):(0):(1):(phase_colour($2)) axes x1y2 with boxxyerror lc rgb variable notitle, " . \
+	"events using (is_burst(2) ? $1 : NaN):(0):(0):(1) axes x1y2 with vectors nohead dt 2 lw 1.5 lc rgb '#9467bd' title '" . (n_bursts ? "transaction burst" : "") . "'"
 
 do for [fmt in "png svg"] {
 	if (fmt eq "png") { set terminal pngcairo size 1200,700 font "sans,11" noenhanced } \
@@ -83,7 +92,7 @@ do for [fmt in "png svg"] {
 	if (n_samples == 0) { set label 1 "no timeline samples in this run" at graph 0.5, 0.5 center font ",14" front }
 	if (n_samples > 0 && mempool_max == 0) { set label 1 "the mempool stayed empty" at graph 0.5, 0.5 center font ",14" front }
 	plot @backdrop, \
-	     phases using (($6 + $7) / 2):(0.93):($7 - $6 < t_end / 25 ? "" : sprintf("%g zeros", $2)) axes x1y2 with labels notitle, \
+	     phases using (($6 + phase_to($0)) / 2):(0.93):(phase_to($0) - $6 < t_end / 25 ? "" : sprintf("%g zeros", $2)) axes x1y2 with labels notitle, \
 	     timeline using 1:5 with steps lw 2 lc rgb "#1f77b4" title "largest mempool", \
 	     timeline using 1:6 with lines lw 1 lc rgb "#ff7f0e" title "mean mempool"
 

@@ -5,7 +5,12 @@
 # (phases.csv), one colour per difficulty, labelled with the number of
 # leading hex zeros. Per phase, a dashed black segment is the expected mean
 # interval (16^zeros / total hash rate) and a solid red segment the measured
-# mean; when the two agree the phase behaved as the theory says.
+# mean; when the two agree the phase behaved as the theory says. The first
+# block of each phase is drawn as an open circle: its interval runs from a
+# parent mined at the previous difficulty (or from genesis), so it measures
+# neither phase and is left out of the phase means (phases.csv). A phase of
+# one block has no interval of its own: phases.csv gives its mean as 0, and
+# the figure says "no interval to average" instead of drawing a mean.
 #
 # Usage: gnuplot -e "dir='out/six-node-lecture'" plots/intervals.gp
 #   dir   the run directory holding the CSVs          (default: .)
@@ -40,6 +45,11 @@ n_phases = exists("STATS_records") ? STATS_records : 0
 if (n_phases) { lo = (STATS_min < lo ? STATS_min : lo); hi = (STATS_max > hi ? STATS_max : hi) }
 ylo = 10**floor(log10(lo * 0.9))
 yhi = 10**ceil(log10(hi * 1.1) + 0.9)   # headroom for the phase labels
+# The first height of every phase, " 1 26 29 131 ": the blocks whose interval
+# straddles a difficulty change.
+starts = " "
+if (n_phases) { stats phases using (starts = starts.sprintf("%d ", $3), 0) nooutput }
+straddles(h) = strstrt(starts, sprintf(" %d ", int(h))) > 0
 # Labels of consecutive phases sit at two heights so narrow phases do not
 # overwrite each other.
 label_y(phase) = yhi / 10**(int(phase) % 2 ? 0.25 : 0.6)
@@ -52,7 +62,7 @@ set format y "%g"
 set xrange [0.5:top + 0.5]
 set yrange [ylo:yhi]
 set grid ytics mytics lc rgb "#dddddd"
-set key outside bottom center horizontal maxrows 1 width 2
+set key outside bottom center horizontal maxrows 2 width 2
 set style fill solid 1.0 noborder
 set border back
 if (top < 10) { set xtics 1 }
@@ -67,13 +77,15 @@ do for [fmt in "png svg"] {
 		with boxxyerror lc rgb variable notitle, \
 	     phases using (($3 + $4) / 2):(label_y($1)):(sprintf("%g zeros", $2)) \
 		with labels font ",14" offset 0,0.7 notitle, \
-	     phases using (($3 + $4) / 2):(label_y($1)):(sprintf("mean %.3g s", $8)) \
+	     phases using (($3 + $4) / 2):(label_y($1)):($8 > 0 ? sprintf("mean %.3g s", $8) : "no interval to average") \
 		with labels font ",10" offset 0,-0.5 notitle, \
 	     phases using ($3 - 0.5):9:($4 - $3 + 1):(0) with vectors nohead dt 2 lw 2 lc rgb "black" \
-		title "expected mean interval (16^zeros / hash rate)", \
-	     phases using ($3 - 0.5):8:($4 - $3 + 1):(0) with vectors nohead lw 3 lc rgb "#d62728" \
-		title "measured mean interval of the phase", \
-	     blocks using ($10 == 1 ? $2 : NaN):($9 > 0 ? $9 : NaN) with points pt 7 ps 0.9 lc rgb "#1f77b4" \
-		title "interval of each main-chain block"
+		title "expected mean (16^zeros / hash rate)", \
+	     phases using ($3 - 0.5):($8 > 0 ? $8 : NaN):($4 - $3 + 1):(0) with vectors nohead lw 3 lc rgb "#d62728" \
+		title "measured mean of the phase", \
+	     blocks using ($10 == 1 && !straddles($2) ? $2 : NaN):($9 > 0 ? $9 : NaN) with points pt 7 ps 0.9 lc rgb "#1f77b4" \
+		title "interval of a main-chain block", \
+	     blocks using ($10 == 1 && straddles($2) ? $2 : NaN):($9 > 0 ? $9 : NaN) with points pt 6 ps 1.2 lw 1.5 lc rgb "#1f77b4" \
+		title "first block of a phase (not in the mean)"
 	unset output
 }

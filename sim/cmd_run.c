@@ -8,7 +8,9 @@
 #include <glib.h>
 
 #include "commands.h"
+#include "powsim/expect.h"
 #include "powsim/hash.h"
+#include "powsim/invariants.h"
 #include "powsim/plot.h"
 #include "powsim/scenario.h"
 #include "powsim/trace.h"
@@ -31,6 +33,7 @@ struct run_opts {
 	gboolean quiet;
 	gboolean plot;
 	char *log;
+	gboolean check_invariants;
 };
 
 /* ---- the lecture's console feed (--log lecture) ---- */
@@ -105,6 +108,26 @@ static void print_summary(const world_t *w, const char *dir)
 	printf("  outputs in %s/\n", dir);
 }
 
+/* Print each expectation of the scenario (passes to stdout unless QUIET,
+ * failures to stderr always). Returns the number that failed. */
+static uint32_t check_expectations(const world_t *w, bool quiet)
+{
+	GArray *res = expect_evaluate(w);
+	uint32_t failed = expect_failures(res);
+	if (res->len > 0 && !quiet)
+		printf("  expectations: %u of %u met\n", res->len - failed, res->len);
+	for (guint i = 0; i < res->len; i++) {
+		const struct expect_result *r = &g_array_index(res, struct expect_result, i);
+		if (r->pass && !quiet)
+			printf("  pass  %s: %s (bound %s)\n", r->label, r->measured_text, r->bound_text);
+		else if (!r->pass)
+			fprintf(stderr, "powsim run: %s: FAIL  %s: %s (bound %s)\n", world_scenario(w)->file,
+				r->label, r->measured_text, r->bound_text);
+	}
+	expect_results_free(res);
+	return failed;
+}
+
 /* ---- the command ---- */
 
 static bool parse_args(int *argc, char ***argv, struct run_opts *o, GError **err)
@@ -117,6 +140,8 @@ static bool parse_args(int *argc, char ***argv, struct run_opts *o, GError **err
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress line and no summary", NULL },
 		{ "plot", 0, 0, G_OPTION_ARG_NONE, &o->plot, "Render the figures into DIR/plots at the end", NULL },
 		{ "log", 0, 0, G_OPTION_ARG_STRING, &o->log, "Console feed: \"lecture\" prints every mined block", "STYLE" },
+		{ "check-invariants", 0, 0, G_OPTION_ARG_NONE, &o->check_invariants,
+		  "Check every node's invariants after every event (slow; aborts on a breach)", NULL },
 		{ NULL },
 	};
 	GOptionContext *ctx = g_option_context_new("SCENARIO - run a scenario");
@@ -179,6 +204,8 @@ static int run_world(const struct scenario *sc, const struct run_opts *o, const 
 	}
 	if (o->log)
 		world_on_mined(w, lecture_mined, NULL);
+	if (o->check_invariants)
+		world_on_step(w, invariants_check, NULL);
 	bool tty = !o->quiet && isatty(STDERR_FILENO);
 	if (tty)
 		world_on_progress(w, progress, NULL, 200000);
@@ -194,8 +221,11 @@ static int run_world(const struct scenario *sc, const struct run_opts *o, const 
 		fprintf(stderr, "powsim run: %s\n", err->message);
 		g_clear_error(&err);
 		rc = EXIT_INTERNAL;
-	} else if (!o->quiet) {
-		print_summary(w, dir);
+	} else {
+		if (!o->quiet)
+			print_summary(w, dir);
+		if (check_expectations(w, o->quiet) > 0)
+			rc = EXIT_EXPECT;
 	}
 	world_free(w);
 	if (rc == EXIT_OK && o->plot && !plot_run(dir, &err)) {

@@ -9,6 +9,8 @@ static void group_clear(void *p)
 {
 	struct group_cfg *g = p;
 
+	if (g->shares != NULL)
+		g_array_unref(g->shares);
 	g_free(g->name);
 	g_free(g->trade.to);
 	memset(g, 0, sizeof *g);

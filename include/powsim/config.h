@@ -58,6 +58,8 @@ struct group_cfg {
 	double hashrate;   /* H/s per node; miners only */
 	uint64_t balance;  /* genesis allocation per node */
 	struct trade_cfg trade; /* traders only */
+	GArray *shares;    /* double, COUNT of them: miner k gets HASHRATE (then
+			    * the group's total) * shares[k] / sum(shares) */
 };
 
 enum tl_action {
@@ -115,15 +117,16 @@ struct network_cfg {
 	uint64_t header_bytes;      /* wire size of a header/announcement */
 	uint64_t tx_bytes;          /* wire size of one transaction */
 	/* Regions (a preset's): node i lies in a region drawn by the shares;
-	 * latency between regions a and b has mean latency[a * n + b] with
-	 * Pareto jitter of shape JITTER (0: constant); a transfer runs at
+	 * latency between regions a and b has mean m = latency[a * n + b] with
+	 * Pareto jitter of scale m - JITTER_SPREAD (shape m / spread, as
+	 * SimBlock draws it; 0: constant); a transfer runs at
 	 * min(upload of the sender's region, download of the receiver's),
 	 * capped at INTER between regions (0: no cap). n_regions 0: none. */
 	uint32_t n_regions;
 	char **region_names;        /* n_regions, owned */
 	double *region_share;       /* n_regions, sum 1 */
 	simtime_t *region_latency;  /* n_regions * n_regions means */
-	double jitter;              /* Pareto shape alpha > 1, or 0 */
+	simtime_t jitter_spread;    /* 0: no jitter */
 	double *region_up, *region_down; /* bit/s, n_regions each */
 	double inter_bandwidth;     /* bit/s cap between regions, 0 = none */
 	uint64_t block_size;        /* bytes of a block without simulated
