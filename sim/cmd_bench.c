@@ -31,6 +31,7 @@
 #include "powsim/evq.h"
 #include "powsim/pow.h"
 #include "powsim/rng.h"
+#include "powsim/wallet.h"
 
 #include "commands.h"
 
@@ -159,6 +160,14 @@ static void bench_evq_hold(double seconds, struct bench_result *out)
 	evq_free(h.q);
 }
 
+/* Ed25519 verifications of a transaction-sized message (wallet.h). */
+static void bench_sig_verify(double seconds, struct bench_result *out)
+{
+	double rate = wallet_bench_verify(seconds);
+	out->seconds = seconds;
+	out->ops = (uint64_t)(rate * seconds);
+}
+
 /* ---- the benchmarks ----------------------------------------------------- */
 
 /* The table of benchmarks, run and printed in this order. To add one (a
@@ -169,7 +178,7 @@ static const struct bench_case bench_cases[] = {
 	{ "pow_midstate", "SHA-256 header, midstate", "hashes/s", 15e6, bench_pow_midstate },
 	{ "pow_naive", "SHA-256 header, one-shot EVP", "hashes/s", 0, bench_pow_naive },
 	{ "evq_hold", "event engine, hold 1e5 pending", "events/s", 8e6, bench_evq_hold },
-	/* { "sig_verify", "Ed25519 signature verify", "verifies/s", 0, bench_sig_verify }, */
+	{ "sig_verify", "Ed25519 signature verify", "verifies/s", 0, bench_sig_verify },
 };
 
 #define N_BENCH G_N_ELEMENTS(bench_cases)
@@ -244,7 +253,10 @@ static void print_table(const char *cpu, double seconds, const struct bench_resu
 		const struct bench_case *b = &bench_cases[i];
 		double rate = rate_of(&res[i]);
 
-		printf("%-32s %14.2f M %-10s", b->label, rate / 1e6, b->unit);
+		if (rate >= 1e6)
+			printf("%-32s %14.2f M %-10s", b->label, rate / 1e6, b->unit);
+		else
+			printf("%-32s %14.2f k %-10s", b->label, rate / 1e3, b->unit);
 		if (b->bar > 0)
 			printf(" %7.1f M  %s\n", b->bar / 1e6, rate >= b->bar ? "pass" : "BELOW");
 		else

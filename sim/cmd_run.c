@@ -85,7 +85,7 @@ static void print_summary(const world_t *w, const char *dir)
 	struct trace_totals t;
 	trace_totals(w, &t);
 	char when[32];
-	units_format_duration(world_now(w), when, sizeof when);
+	units_format_duration(world_stop_time(w), when, sizeof when);
 	printf("powsim: %s, seed %" G_GUINT64_FORMAT ", %u nodes%s\n", sc->name, sc->seed,
 	       world_node_count(w), c->interrupted ? " (interrupted)" : "");
 	printf("  simulated   %-12s blocks mined  %" G_GUINT64_FORMAT "\n", when, c->blocks_mined);

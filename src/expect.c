@@ -10,20 +10,45 @@
 
 /* ---- the figures ---- */
 
-/* Distinct tips among the online nodes that are not withholding blocks:
- * the honest, connected nodes a quiet period should bring to one tip. */
+/* Whether the timeline makes nodes attackers: invalid-txs, inject-block,
+ * withhold and release name the nodes that misbehave. */
+static bool is_attack(enum tl_action a)
+{
+	return a == TL_INVALID_TXS || a == TL_INJECT_BLOCK || a == TL_WITHHOLD || a == TL_RELEASE;
+}
+
+/* Distinct tips among the honest online nodes (nodes no attack action of
+ * the timeline names): what a quiet period should bring to one tip. */
 static uint32_t distinct_tips(const world_t *w)
 {
+	const struct scenario *sc = world_scenario(w);
 	GHashTable *tips = g_hash_table_new(g_direct_hash, g_direct_equal);
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+	bool *attacker = g_new0(bool, world_node_count(w) + 1);
 	uint32_t n;
 
+	for (guint i = 0; i < sc->events->len; i++) {
+		const struct event_cfg *e = &g_array_index(sc->events, struct event_cfg, i);
+		if (!is_attack(e->action))
+			continue;
+		g_array_set_size(ids, 0);
+		if (e->target == NULL)
+			for (guint32 k = 0; k < world_node_count(w); k++)
+				g_array_append_val(ids, k);
+		else
+			config_resolve(sc, e->target, ids);
+		for (guint k = 0; k < ids->len; k++)
+			attacker[g_array_index(ids, guint32, k)] = true;
+	}
 	for (uint32_t i = 0; i < world_node_count(w); i++) {
 		const struct node *nd = world_node(w, i);
-		if (nd->online && !nd->withholding)
+		if (nd->online && !attacker[i])
 			g_hash_table_add(tips, (gpointer)nd->view.tip);
 	}
 	n = g_hash_table_size(tips);
 	g_hash_table_unref(tips);
+	g_array_unref(ids);
+	g_free(attacker);
 	return n;
 }
 

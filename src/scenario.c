@@ -289,7 +289,7 @@ static bool read_uint(struct ctx *c, const cJSON *v, const struct jpath *p, uint
 		if (!isfinite(d) || d != floor(d) || d < 0)
 			return fail_found(c, p, v, what);
 		if (d > EXACT_INT_MAX)
-			return fail(c, p, "%.0f is too large to be exact as a JSON number; write it as a string "
+			return fail(c, p, "%.17g is too large to be exact as a JSON number; write it as a string "
 			            "of digits", d);
 		x = (uint64_t)d;
 	} else if (cJSON_IsString(v)) {
@@ -1377,14 +1377,17 @@ static bool read_bound(struct ctx *c, const cJSON *v, const struct jpath *p, boo
 	struct bound_ctx bc = { { false, false, 0, 0, -1, -1 }, duration };
 	uint32_t seen;
 
-	if (!duration && cJSON_IsNumber(v)) {
+	if (!duration && cJSON_IsString(v) && metric_index(v->valuestring) >= 0) {
+		bc.b.has_min = bc.b.has_max = true;
+		bc.b.min_ref = bc.b.max_ref = metric_index(v->valuestring);
+	} else if (!duration && cJSON_IsNumber(v)) {
 		if (!isfinite(v->valuedouble) || v->valuedouble < 0)
 			return fail_found(c, p, v, "a number >= 0 or a range {\"min\": .., \"max\": ..}");
 		bc.b.has_min = bc.b.has_max = true;
 		bc.b.min = bc.b.max = v->valuedouble;
 	} else if (!cJSON_IsObject(v)) {
 		return fail_found(c, p, v, duration ? "a range of durations like {\"min\": \"2s\", \"max\": \"8s\"}"
-		                                    : "a number (exact) or a range like {\"min\": 1, \"max\": 5}");
+		                                    : "a number (exact), a measured figure's name (exactly its value) or a range like {\"min\": 1, \"max\": 5}");
 	} else {
 		if (!parse_object(c, v, p, TABLE(bound_fields), &bc, &seen))
 			return false;

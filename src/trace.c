@@ -284,7 +284,7 @@ static double mean_total_rate(const world_t *w)
 	double sum = 0;
 	for (uint32_t i = 0; i < world_node_count(w); i++)
 		sum += world_node_hash_time(w, i);
-	double t = secs(world_now(w));
+	double t = secs(world_stop_time(w));
 	return t > 0 ? sum / t : 0;
 }
 
@@ -362,10 +362,14 @@ static void write_phases(FILE *f, GArray *phases)
 	      "expected_interval_s,blocks_per_min,txs\n", f);
 	for (guint i = 0; i < phases->len; i++) {
 		const struct trace_phase *p = &g_array_index(phases, struct trace_phase, i);
-		fprintf(f, "%u,%g,%u,%u,%u,%.6f,%.6f,%.6f,%.6f,%.3f,%u\n", i + 1,
-			p->millizeros / 1000.0, p->start_height, p->end_height, p->blocks,
-			secs(p->start), secs(p->end), p->mean_interval_s, p->expected_interval_s,
-			p->blocks_per_min, p->txs);
+		fprintf(f, "%u,%g,%u,%u,%u,%.6f,%.6f,", i + 1, p->millizeros / 1000.0,
+			p->start_height, p->end_height, p->blocks, secs(p->start), secs(p->end));
+		/* A phase without an interval of its own has no mean: empty. */
+		if (p->mean_interval_s > 0)
+			fprintf(f, "%.6f,%.6f,%.3f,%u\n", p->mean_interval_s, p->expected_interval_s,
+				p->blocks_per_min, p->txs);
+		else
+			fprintf(f, ",%.6f,,%u\n", p->expected_interval_s, p->txs);
 	}
 }
 
@@ -473,9 +477,14 @@ static cJSON *phases_json(GArray *phases)
 		cJSON_AddNumberToObject(o, "blocks", p->blocks);
 		cJSON_AddNumberToObject(o, "start_s", secs(p->start));
 		cJSON_AddNumberToObject(o, "end_s", secs(p->end));
-		cJSON_AddNumberToObject(o, "mean_interval_s", p->mean_interval_s);
+		if (p->mean_interval_s > 0) {
+			cJSON_AddNumberToObject(o, "mean_interval_s", p->mean_interval_s);
+			cJSON_AddNumberToObject(o, "blocks_per_min", p->blocks_per_min);
+		} else {
+			cJSON_AddNullToObject(o, "mean_interval_s");
+			cJSON_AddNullToObject(o, "blocks_per_min");
+		}
 		cJSON_AddNumberToObject(o, "expected_interval_s", p->expected_interval_s);
-		cJSON_AddNumberToObject(o, "blocks_per_min", p->blocks_per_min);
 		cJSON_AddNumberToObject(o, "txs", p->txs);
 		cJSON_AddItemToArray(a, o);
 	}
@@ -534,7 +543,8 @@ static char *summary_text(const world_t *w, GArray *phases, const struct main_ch
 	cJSON_AddStringToObject(o, "seed", seed);
 	cJSON_AddStringToObject(o, "mode", mode_name(sc->consensus.mode));
 	cJSON_AddNumberToObject(o, "nodes", world_node_count(w));
-	cJSON_AddNumberToObject(o, "simulated_s", secs(world_now(w)));
+	cJSON_AddNumberToObject(o, "simulated_s", secs(world_stop_time(w)));
+	cJSON_AddNumberToObject(o, "drained_s", secs(world_now(w) - world_stop_time(w)));
 	cJSON_AddBoolToObject(o, "interrupted", c->interrupted);
 	cJSON_AddNumberToObject(o, "blocks_mined", (double)c->blocks_mined);
 	cJSON_AddNumberToObject(o, "blocks_injected", (double)c->blocks_injected);

@@ -53,6 +53,8 @@ struct world {
 	uint32_t max_height;
 	bool *height_fired;           /* per scenario event */
 	bool stopped;
+	bool draining;                /* stopped: no mining, messages still flow */
+	simtime_t stop_time;          /* when mining stopped */
 	world_mined_fn mined_fn;
 	void *mined_ctx;
 	void (*step_fn)(void *, const world_t *);
@@ -117,7 +119,7 @@ static void template_changed(void *ctx, struct node *n)
 	struct miner *m = &w->miners[n->id];
 	account_rate(w, n->id);
 	miner_stop(w, n->id);
-	if (!n->has_template)
+	if (!n->has_template || w->draining)
 		return;
 	uint8_t bytes[POW_HEADER_SIZE];
 	block_header_encode(&n->tpl.h, bytes);
@@ -427,16 +429,28 @@ static void rebuild_all(world_t *w)
 			node_rebuild_template(&w->env, &w->nodes[i]);
 }
 
-static GArray *targets(world_t *w, const char *name)
+/* The nodes NAME designates; without a name, every node of the action's
+ * role (miners for hashrate, traders for burst), or every node. */
+static GArray *targets_of(world_t *w, const char *name, enum tl_action action)
 {
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
 	if (name) {
 		config_resolve(w->sc, name, ids);
-	} else {
-		for (guint32 i = 0; i < w->n; i++)
-			g_array_append_val(ids, i);
+		return ids;
+	}
+	for (guint32 i = 0; i < w->n; i++) {
+		enum node_role r = w->nodes[i].role;
+		if ((action == TL_HASHRATE && r != ROLE_MINER) ||
+		    (action == TL_BURST && r != ROLE_TRADER))
+			continue;
+		g_array_append_val(ids, i);
 	}
 	return ids;
+}
+
+static GArray *targets(world_t *w, const char *name)
+{
+	return targets_of(w, name, TL_HEAL);
 }
 
 static void set_online(world_t *w, uint32_t id, bool online)
@@ -637,7 +651,7 @@ static void on_release(void *ctx, const struct evq_event *ev)
 
 static void apply_event(world_t *w, const struct event_cfg *e)
 {
-	GArray *ids = targets(w, e->target);
+	GArray *ids = targets_of(w, e->target, e->action);
 	char *value = NULL;
 	switch (e->action) {
 	case TL_DIFFICULTY:
@@ -1004,6 +1018,22 @@ static void count_tx_rejects(world_t *w)
 	g_hash_table_destroy(confirmed);
 }
 
+/* After the stop: deliver what is in flight (messages, validation) until
+ * the network is quiet or WORLD_DRAIN_MAX has passed; nothing is mined,
+ * traded or sampled meanwhile, so every node that can converge does. */
+static void drain(world_t *w, volatile sig_atomic_t *interrupt)
+{
+	struct evq_event ev;
+	w->draining = true;
+	for (uint32_t i = 0; i < w->n; i++)
+		miner_stop(w, i);
+	simtime_t t;
+	while (!(interrupt && *interrupt) && evq_peek_time(w->q, &t) &&
+	       t <= w->stop_time + WORLD_DRAIN_MAX && evq_pop(w->q, &ev))
+		if (ev.kind < NODE_EV_KINDS)
+			node_handle(&w->env, &w->nodes[ev.dst], &ev);
+}
+
 void world_run(world_t *w, volatile sig_atomic_t *interrupt)
 {
 	gint64 t0 = g_get_monotonic_time();
@@ -1022,8 +1052,11 @@ void world_run(world_t *w, volatile sig_atomic_t *interrupt)
 			w->progress_fn(w->progress_ctx, w);
 	}
 	w->counts.interrupted = interrupt && *interrupt;
+	w->stop_time = evq_now(w->q);
 	for (uint32_t i = 0; i < w->n; i++)
 		account_rate(w, i);
+	if (!w->counts.interrupted)
+		drain(w, interrupt);
 	take_sample(w);
 	count_tx_rejects(w);
 	w->counts.events = evq_processed(w->q);
@@ -1032,6 +1065,7 @@ void world_run(world_t *w, volatile sig_atomic_t *interrupt)
 
 const struct scenario *world_scenario(const world_t *w) { return w->sc; }
 simtime_t world_now(const world_t *w) { return evq_now(w->q); }
+simtime_t world_stop_time(const world_t *w) { return w->stop_time; }
 uint32_t world_node_count(const world_t *w) { return w->n; }
 const struct node *world_node(const world_t *w, uint32_t id) { return &w->nodes[id]; }
 const chain_store_t *world_store(const world_t *w) { return w->store; }

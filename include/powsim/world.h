@@ -104,12 +104,20 @@ void world_on_progress(world_t *w, void (*fn)(void *ctx, const world_t *w), void
 /* Called after every event (for --check-invariants; slow by design). */
 void world_on_step(world_t *w, void (*fn)(void *ctx, const world_t *w), void *ctx);
 
-/* Run to the stop condition, or until *INTERRUPT becomes non-zero (then
- * the records stand as of the last event done). */
+/* How long after the stop messages in flight are still delivered. */
+#define WORLD_DRAIN_MAX (5 * SIMTIME_MIN)
+
+/* Run to the stop condition, then deliver what is in flight until the
+ * network is quiet (at most WORLD_DRAIN_MAX; nothing is mined, traded or
+ * sampled meanwhile), or until *INTERRUPT becomes non-zero (then the
+ * records stand as of the last event done, without draining). */
 void world_run(world_t *w, volatile sig_atomic_t *interrupt);
 
 const struct scenario *world_scenario(const world_t *w);
 simtime_t world_now(const world_t *w);
+
+/* When the run stopped mining (before draining): the simulated span. */
+simtime_t world_stop_time(const world_t *w);
 uint32_t world_node_count(const world_t *w);
 const struct node *world_node(const world_t *w, uint32_t id);
 const chain_store_t *world_store(const world_t *w);
