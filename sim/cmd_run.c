@@ -204,6 +204,7 @@ static int run_world(const struct scenario *sc, const struct run_opts *o, const 
 	}
 	if (o->log)
 		world_on_mined(w, lecture_mined, NULL);
+	world_set_threads(w, o->threads > 0 ? (unsigned)o->threads : 1);
 	if (o->check_invariants)
 		world_on_step(w, invariants_check, NULL);
 	bool tty = !o->quiet && isatty(STDERR_FILENO);

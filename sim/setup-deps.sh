@@ -4,12 +4,25 @@
 set -eu
 
 missing=""
+if [ "${1:-}" = "--fuzz" ]; then
+	# Only for `make fuzz`: clang and its libFuzzer runtime.
+	probe=$(mktemp -d)
+	printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' >"$probe/p.c"
+	if ! command -v clang >/dev/null 2>&1; then
+		missing="clang libclang-rt-dev"
+	elif ! clang -fsanitize=fuzzer,address,undefined "$probe/p.c" -o "$probe/p" >/dev/null 2>&1; then
+		v=$(clang --version | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n 1)
+		missing="libclang-rt-${v}-dev"
+	fi
+	rm -rf "$probe"
+fi
 pkg-config --exists glib-2.0 || missing="$missing libglib2.0-dev"
 pkg-config --exists openssl || missing="$missing libssl-dev"
 pkg-config --exists libcjson || missing="$missing libcjson-dev"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"
+command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 [ -x /usr/bin/time ] || missing="$missing time"
 
 [ -z "$missing" ] && exit 0

@@ -64,7 +64,26 @@ struct world {
 	uint64_t progress_period;
 	struct rng rng;               /* timeline choices */
 	uint64_t injected;            /* transfers injected so far */
+	GThreadPool *pool;            /* real-mode hashing; NULL: one thread */
+	GMutex pool_lock;
+	GCond pool_done;
+	uint32_t pool_left;           /* jobs of the current slice not done */
 };
+
+/* One miner's share of a slice of lazy hashing. Each job touches only its
+ * miner's scanner, so jobs run in any order on any thread and give the
+ * same results; the results are then applied in miner order. */
+struct scan_job {
+	world_t *w;
+	uint32_t miner;
+	uint64_t from, count;
+	bool found;
+	uint64_t nonce;
+};
+
+/* Slices with fewer hashes than this run on the calling thread: below it
+ * the hand-over costs more than it saves. */
+#define WORLD_PARALLEL_MIN_HASHES 20000
 
 static void schedule(world_t *w, simtime_t delay, uint32_t kind, uint32_t dst, uint64_t a)
 {
@@ -160,6 +179,58 @@ static simtime_t mining_slice(const world_t *w)
 	return s < SIMTIME_MS ? SIMTIME_MS : s;
 }
 
+static void run_scan_job(struct scan_job *j)
+{
+	struct miner *m = &j->w->miners[j->miner];
+	uint8_t hash[32];
+	j->found = pow_scan_run(m->scan, j->from, j->count, &m->target, &j->nonce, hash);
+}
+
+static void pool_worker(gpointer data, gpointer user)
+{
+	world_t *w = user;
+	run_scan_job(data);
+	g_mutex_lock(&w->pool_lock);
+	if (--w->pool_left == 0)
+		g_cond_signal(&w->pool_done);
+	g_mutex_unlock(&w->pool_lock);
+}
+
+/* Run JOBS[0..N) (TOTAL hashes), on the pool if it pays. */
+static void run_scan_jobs(world_t *w, struct scan_job *jobs, uint32_t n, uint64_t total)
+{
+	if (!w->pool || n < 2 || total < WORLD_PARALLEL_MIN_HASHES) {
+		for (uint32_t k = 0; k < n; k++)
+			run_scan_job(&jobs[k]);
+		return;
+	}
+	w->pool_left = n;
+	for (uint32_t k = 0; k < n; k++)
+		g_thread_pool_push(w->pool, &jobs[k], NULL);
+	g_mutex_lock(&w->pool_lock);
+	while (w->pool_left > 0)
+		g_cond_wait(&w->pool_done, &w->pool_lock);
+	g_mutex_unlock(&w->pool_lock);
+}
+
+/* Apply a finished job: count its hashes, schedule a find. */
+static bool apply_scan_job(world_t *w, const struct scan_job *j, simtime_t now)
+{
+	struct miner *m = &w->miners[j->miner];
+	if (!j->found) {
+		w->counts.hashes += j->count;
+		m->scanned = j->from + j->count;
+		return false;
+	}
+	w->counts.hashes += j->nonce + 1 - j->from;
+	m->scanned = j->nonce + 1;
+	m->nonce = j->nonce;
+	struct evq_payload p = { .a = w->nodes[j->miner].tpl.gen };
+	simtime_t at = attempt_time(w, j->miner, j->nonce + 1);
+	m->found_ev = evq_schedule(w->q, at > now ? at - now : 0, WORLD_EV_MINED, j->miner, &p);
+	return true;
+}
+
 /* Real mode: hash every miner's template up to time T, slice by slice.
  * Returns true if a find was scheduled (at or before T). */
 static bool mine_until(world_t *w, simtime_t t)
@@ -167,39 +238,41 @@ static bool mine_until(world_t *w, simtime_t t)
 	simtime_t slice = mining_slice(w);
 	if (slice == SIMTIME_NEVER)
 		return false;
+	struct scan_job *jobs = g_newa(struct scan_job, w->n ? w->n : 1);
 	simtime_t now = evq_now(w->q), h = now;
 	while (h < t) {
 		h = t - h > slice ? h + slice : t;
-		bool found = false;
+		uint32_t n = 0;
+		uint64_t total = 0;
 		for (uint32_t i = 0; i < w->n; i++) {
-			struct node *n = &w->nodes[i];
 			struct miner *m = &w->miners[i];
-			if (!n->has_template || m->found_ev)
+			if (!w->nodes[i].has_template || m->found_ev)
 				continue;
 			uint64_t upto = attempts_by(w, i, h);
 			if (upto <= m->scanned)
 				continue;
-			uint64_t nonce;
-			uint8_t hash[32];
-			if (pow_scan_run(m->scan, m->scanned, upto - m->scanned, &m->target,
-					 &nonce, hash)) {
-				w->counts.hashes += nonce + 1 - m->scanned;
-				m->scanned = nonce + 1;
-				m->nonce = nonce;
-				struct evq_payload p = { .a = n->tpl.gen };
-				simtime_t at = attempt_time(w, i, nonce + 1);
-				m->found_ev = evq_schedule(w->q, at > now ? at - now : 0,
-							   WORLD_EV_MINED, i, &p);
-				found = true;
-			} else {
-				w->counts.hashes += upto - m->scanned;
-				m->scanned = upto;
-			}
+			jobs[n++] = (struct scan_job){ .w = w, .miner = i, .from = m->scanned,
+						       .count = upto - m->scanned };
+			total += upto - m->scanned;
 		}
+		run_scan_jobs(w, jobs, n, total);
+		bool found = false;
+		for (uint32_t k = 0; k < n; k++)
+			found |= apply_scan_job(w, &jobs[k], now);
 		if (found)
 			return true;
 	}
 	return false;
+}
+
+void world_set_threads(world_t *w, unsigned threads)
+{
+	if (w->pool) {
+		g_thread_pool_free(w->pool, FALSE, TRUE);
+		w->pool = NULL;
+	}
+	if (threads > 1 && w->sc->consensus.mode == MINING_REAL)
+		w->pool = g_thread_pool_new(pool_worker, w, (gint)threads, TRUE, NULL);
 }
 
 /* Fast mode: the winner's block gets a real nonce, found from 0. */
@@ -918,6 +991,8 @@ world_t *world_new(const struct scenario *sc, GError **err)
 	w->fired = g_array_new(FALSE, FALSE, sizeof(struct world_fired));
 	w->txs = g_array_new(FALSE, FALSE, sizeof(struct world_tx));
 	rng_seed(&w->rng, sc->seed, RNG_STREAM_TIMELINE);
+	g_mutex_init(&w->pool_lock);
+	g_cond_init(&w->pool_done);
 
 	w->hooks = (struct node_hooks){
 		.block_held = block_held,
@@ -948,6 +1023,9 @@ void world_free(world_t *w)
 {
 	if (!w)
 		return;
+	world_set_threads(w, 1);
+	g_mutex_clear(&w->pool_lock);
+	g_cond_clear(&w->pool_done);
 	for (uint32_t i = 0; i < w->n; i++) {
 		node_clear(&w->nodes[i]);
 		pow_scan_free(w->miners[i].scan);

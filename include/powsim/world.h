@@ -85,6 +85,11 @@ struct world_counts {
 	bool interrupted;
 };
 
+/* Hash with THREADS threads in real mode (1: on the calling thread). The
+ * outputs are the same for every value: each miner's scan is independent
+ * and results are applied in miner order. */
+void world_set_threads(world_t *w, unsigned threads);
+
 /* Called when a block is mined (for the lecture's console feed). */
 typedef void (*world_mined_fn)(void *ctx, const world_t *w, const struct block *b);
 
