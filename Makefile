@@ -29,7 +29,7 @@ POWSIM   := $(if $(SANITIZE),$(BUILD)/powsim,powsim)
 
 DEMO_SCENARIO ?= scenarios/six-node-lecture.json
 
-.PHONY: all deps check check-includes demo bench clean tests
+.PHONY: all deps check check-includes demo bench clean tests fuzz
 all: deps $(POWSIM)
 
 deps:
@@ -81,6 +81,20 @@ bench: deps $(POWSIM)
 		awk -v s=$$s -v w=$$wall -v kb=$$kb -v ev=$$ev 'BEGIN { printf "%-36s %7.2f s wall %8.1f MB peak %6.2f M events/s\n", s, w, kb/1024, ev/w/1e6 }'; \
 		rm -rf $$out; \
 	done
+
+# libFuzzer on the scenario reader for FUZZ_SECONDS, seeded from
+# tests/fuzz/corpus (new inputs go to build/fuzz/corpus). Needs clang.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build/fuzz
+fuzz:
+	@sh sim/setup-deps.sh --fuzz
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) SANITIZE=fuzzer-no-link,address,undefined \
+		OPT="-O1 -g" $(FUZZ_BUILD)/libpowsim.a
+	clang -std=c11 -O1 -g -Iinclude $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		tests/fuzz/fuzz_scenario.c $(FUZZ_BUILD)/libpowsim.a $(PKG_LIBS) -o $(FUZZ_BUILD)/fuzz_scenario
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	$(FUZZ_BUILD)/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-dict=tests/fuzz/scenario.dict $(FUZZ_BUILD)/corpus tests/fuzz/corpus
 
 clean:
 	rm -rf build powsim

@@ -19,8 +19,8 @@ static G_NORETURN void G_GNUC_PRINTF(3, 4) broken(const world_t *w, uint32_t id,
 	if (id != UINT32_MAX)
 		world_node_name(w, id, name, sizeof name);
 	units_format_duration(world_now(w), when, sizeof when);
-	fprintf(stderr, "powsim: invariant broken at %s (after event %" G_GUINT64_FORMAT "), %s%s: ", when,
-	        world_counts(w)->events, id != UINT32_MAX ? "node " : "", name);
+	fprintf(stderr, "powsim: invariant broken at simulated time %s, %s%s (scenario %s): ", when,
+	        id != UINT32_MAX ? "node " : "", name, world_scenario(w)->file);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

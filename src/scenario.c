@@ -937,6 +937,7 @@ static const char *const relay_names[] = { "push", "pull-chain", "inv", NULL };
 static const struct field validation_fields[] = {
 	NET("block", h_duration, validate_block),
 	NET("tx", h_duration, validate_tx),
+	NET("mb", h_duration, validate_mb),
 };
 
 static bool h_validation(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
@@ -945,6 +946,198 @@ static bool h_validation(struct ctx *c, const cJSON *v, const struct jpath *p, v
 
 	(void)f;
 	return parse_object(c, v, p, TABLE(validation_fields), dst, &seen);
+}
+
+static bool h_bool(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	(void)f;
+	if (!cJSON_IsBool(v))
+		return fail_found(c, p, v, "true or false");
+	*(bool *)dst = cJSON_IsTrue(v);
+	return true;
+}
+
+/* The field of a value read outside a table: no bounds. */
+static const struct field plain_field = { .key = "" };
+
+/* A JSON array of exactly N items (N = 0: any length >= 1). */
+static bool expect_array(struct ctx *c, const cJSON *v, const struct jpath *p, int n, const char *what)
+{
+	int len = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : -1;
+	if (len < 1 || (n > 0 && len != n)) {
+		char *msg = n > 0 ? g_strdup_printf("an array of %d %s", n, what)
+				  : g_strdup_printf("a non-empty array of %s", what);
+		bool r = fail_found(c, p, v, msg);
+		g_free(msg);
+		return r;
+	}
+	return true;
+}
+
+/* An array of N numbers >= 0 into a new double[N]. */
+static bool read_numbers(struct ctx *c, const cJSON *v, const struct jpath *p, int n, double **out)
+{
+	if (!expect_array(c, v, p, n, "numbers >= 0"))
+		return false;
+	int len = cJSON_GetArraySize(v);
+	double *a = g_new(double, len);
+	long i = 0;
+	for (const cJSON *it = v->child; it; it = it->next, i++) {
+		struct jpath ip = { p, NULL, i };
+		if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < 0) {
+			g_free(a);
+			return fail_found(c, &ip, it, "a number >= 0");
+		}
+		a[i] = it->valuedouble;
+	}
+	*out = a;
+	return true;
+}
+
+/* An array of N bandwidths into a new double[N] (bit/s). */
+static bool read_bandwidths(struct ctx *c, const cJSON *v, const struct jpath *p, int n, double **out)
+{
+	if (!expect_array(c, v, p, n, "bandwidths like \"20Mbit/s\""))
+		return false;
+	double *a = g_new0(double, n);
+	long i = 0;
+	for (const cJSON *it = v->child; it; it = it->next, i++) {
+		struct jpath ip = { p, NULL, i };
+		if (!h_bandwidth(c, it, &ip, &a[i], &plain_field)) {
+			g_free(a);
+			return false;
+		}
+	}
+	*out = a;
+	return true;
+}
+
+struct regions_in {
+	const cJSON *names, *share, *latency, *jitter, *upload, *download, *inter;
+};
+
+static bool read_latency_matrix(struct ctx *c, const cJSON *v, const struct jpath *p, int n,
+				simtime_t **out)
+{
+	if (!expect_array(c, v, p, n, "rows (one per region)"))
+		return false;
+	simtime_t *m = g_new0(simtime_t, (size_t)n * n);
+	long r = 0;
+	for (const cJSON *row = v->child; row; row = row->next, r++) {
+		struct jpath rp = { p, NULL, r };
+		if (!expect_array(c, row, &rp, n, "durations like \"124ms\"")) {
+			g_free(m);
+			return false;
+		}
+		long k = 0;
+		for (const cJSON *it = row->child; it; it = it->next, k++) {
+			struct jpath kp = { &rp, NULL, k };
+			if (!h_duration(c, it, &kp, &m[r * n + k], &plain_field)) {
+				g_free(m);
+				return false;
+			}
+		}
+	}
+	*out = m;
+	return true;
+}
+
+static bool read_region_names(struct ctx *c, const cJSON *v, const struct jpath *p, char ***out)
+{
+	if (!expect_array(c, v, p, 0, "region names"))
+		return false;
+	int n = cJSON_GetArraySize(v);
+	if (n > 255)
+		return fail(c, p, "at most 255 regions, found %d", n);
+	char **names = g_new0(char *, n + 1);
+	long i = 0;
+	for (const cJSON *it = v->child; it; it = it->next, i++) {
+		struct jpath ip = { p, NULL, i };
+		if (!cJSON_IsString(it) || it->valuestring[0] == '\0') {
+			g_strfreev(names);
+			return fail_found(c, &ip, it, "a region name");
+		}
+		names[i] = g_strdup(it->valuestring);
+	}
+	*out = names;
+	return true;
+}
+
+#define REG(k, m) { .key = k, .fn = h_keep, .off = offsetof(struct regions_in, m) }
+static bool h_keep(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	(void)c;
+	(void)p;
+	(void)f;
+	*(const cJSON **)dst = v;
+	return true;
+}
+static const struct field region_fields[] = {
+	REG("names", names), REG("share", share), REG("latency", latency), REG("jitter", jitter),
+	REG("upload", upload), REG("download", download), REG("inter", inter),
+};
+
+/* "regions": {"names": [...], "share": [...], "latency": [[...]...],
+ * "jitter": "5ms", "upload": [...], "download": [...], "inter": "6Mbit/s"} */
+static bool h_regions(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	struct network_cfg *net = dst;
+	struct regions_in in = { 0 };
+	uint32_t seen;
+	(void)f;
+	config_network_clear_regions(net);
+	if (!parse_object(c, v, p, TABLE(region_fields), &in, &seen))
+		return false;
+	static const char *const need[] = { "names", "share", "latency", "upload", "download" };
+	for (size_t i = 0; i < G_N_ELEMENTS(need); i++)
+		if (!require_key(c, p, TABLE(region_fields), seen, need[i], "[...]"))
+			return false;
+	struct jpath np = { p, "names", 0 }, sp = { p, "share", 0 }, lp = { p, "latency", 0 };
+	struct jpath up = { p, "upload", 0 }, dp = { p, "download", 0 };
+	if (!read_region_names(c, in.names, &np, &net->region_names))
+		return false;
+	int n = (int)g_strv_length(net->region_names);
+	net->n_regions = (uint32_t)n;
+	if (!read_numbers(c, in.share, &sp, n, &net->region_share) ||
+	    !read_latency_matrix(c, in.latency, &lp, n, &net->region_latency) ||
+	    !read_bandwidths(c, in.upload, &up, n, &net->region_up) ||
+	    !read_bandwidths(c, in.download, &dp, n, &net->region_down))
+		return false;
+	double sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += net->region_share[i];
+	if (sum <= 0)
+		return fail(c, &sp, "the shares must not all be zero");
+	for (int i = 0; i < n; i++)
+		net->region_share[i] /= sum;
+	struct jpath jp = { p, "jitter", 0 }, ip = { p, "inter", 0 };
+	if (in.jitter && !h_duration(c, in.jitter, &jp, &net->jitter_spread, &plain_field))
+		return false;
+	if (in.inter && !h_bandwidth(c, in.inter, &ip, &net->inter_bandwidth, &plain_field))
+		return false;
+	return true;
+}
+
+/* "degree_distribution": [P(d <= 1), P(d <= 2), ...], rising to 1. */
+static bool h_degree_cdf(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	GArray **out = dst;
+	double *a = NULL;
+	(void)f;
+	if (!read_numbers(c, v, p, 0, &a))
+		return false;
+	int n = cJSON_GetArraySize(v);
+	bool ok = n <= 1000 && fabs(a[n - 1] - 1.0) < 1e-9;
+	for (int i = 1; ok && i < n; i++)
+		ok = a[i] >= a[i - 1];
+	if (ok) {
+		if (*out)
+			g_array_unref(*out);
+		*out = g_array_new(FALSE, FALSE, sizeof(double));
+		g_array_append_vals(*out, a, n);
+	}
+	g_free(a);
+	return ok || fail(c, p, "cumulative probabilities P(degree <= k), rising, ending at 1 (at most 1000)");
 }
 
 static const struct field network_fields[] = {
@@ -958,6 +1151,10 @@ static const struct field network_fields[] = {
 	NET("bandwidth", h_bandwidth, bandwidth),
 	NET("header_bytes", h_size, header_bytes, .lo = 1),
 	NET("tx_bytes", h_size, tx_bytes, .lo = 1),
+	{ .key = "regions", .fn = h_regions, .off = 0 },
+	NET("degree_distribution", h_degree_cdf, degree_cdf),
+	NET("block_size", h_size, block_size),
+	NET("compact", h_bool, compact),
 };
 
 static bool h_network(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
@@ -1030,6 +1227,22 @@ static bool h_trade(struct ctx *c, const cJSON *v, const struct jpath *p, void *
 	       require_key(c, p, TABLE(trade_fields), seen, "interval", "\"4.5s\"");
 }
 
+/* "shares": [0.289, 0.196, ...], one per node of the group. */
+static bool h_shares(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	GArray **out = dst;
+	double *a = NULL;
+	(void)f;
+	if (!read_numbers(c, v, p, 0, &a))
+		return false;
+	if (*out)
+		g_array_unref(*out);
+	*out = g_array_new(FALSE, FALSE, sizeof(double));
+	g_array_append_vals(*out, a, cJSON_GetArraySize(v));
+	g_free(a);
+	return true;
+}
+
 #define GROUP(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct group_cfg, m), __VA_ARGS__ }
 static const struct field group_fields[] = {
 	GROUP("name", h_name, name),
@@ -1038,6 +1251,7 @@ static const struct field group_fields[] = {
 	GROUP("hashrate", h_hashrate, hashrate),
 	GROUP("balance", h_u64, balance),
 	GROUP("trade", h_trade, trade),
+	GROUP("shares", h_shares, shares),
 };
 
 /* The role-dependent rules of one group. */
@@ -1056,6 +1270,11 @@ static bool check_group(struct ctx *c, const struct group_cfg *g, const struct j
 		            "\"amount\": [1, 21]})");
 	if (g->role != ROLE_TRADER && has_key(TABLE(group_fields), seen, "trade"))
 		return fail(c, &tp, "only traders trade; this group is a %s", role_names[g->role]);
+	struct jpath sp = { ep, "shares", 0 };
+	if (g->shares && g->role != ROLE_MINER)
+		return fail(c, &sp, "only miners have hash-rate shares; this group is a %s", role_names[g->role]);
+	if (g->shares && g->shares->len != g->count)
+		return fail(c, &sp, "one share per node: %u shares for a count of %u", g->shares->len, g->count);
 	return true;
 }
 
@@ -2029,6 +2248,104 @@ static bool check_text(struct ctx *c, const char *text, size_t len)
 	return true;
 }
 
+/* ---- presets: {"preset": "NAME"} merges scenarios/presets/NAME.json ---- */
+
+#define PRESET_MAX_DEPTH 4
+
+/* The file of preset NAME, looked for beside the scenario (presets/ and
+ * ../presets/), in $POWSIM_PRESETS, beside the program, and in
+ * ./scenarios/presets; NULL if none. */
+static char *find_preset(const struct ctx *c, const char *name)
+{
+	char *file = g_strdup_printf("%s.json", name);
+	char *dir = g_path_get_dirname(c->file);
+	char *exe = g_file_read_link("/proc/self/exe", NULL);
+	char *exedir = exe ? g_path_get_dirname(exe) : g_strdup(".");
+	const char *env = g_getenv("POWSIM_PRESETS");
+	char *cands[] = {
+		g_build_filename(dir, "presets", file, NULL),
+		g_build_filename(dir, "..", "presets", file, NULL),
+		env ? g_build_filename(env, file, NULL) : NULL,
+		g_build_filename(exedir, "scenarios", "presets", file, NULL),
+		g_build_filename("scenarios", "presets", file, NULL),
+	};
+	char *found = NULL;
+	for (size_t i = 0; i < G_N_ELEMENTS(cands); i++) {
+		if (!found && cands[i] && g_file_test(cands[i], G_FILE_TEST_IS_REGULAR))
+			found = g_strdup(cands[i]);
+		g_free(cands[i]);
+	}
+	g_free(file);
+	g_free(dir);
+	g_free(exe);
+	g_free(exedir);
+	return found;
+}
+
+static bool preset_name_ok(const char *s)
+{
+	if (!s[0] || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!g_ascii_isalnum(*s) && *s != '-' && *s != '_')
+			return false;
+	return true;
+}
+
+static bool expand_presets(struct ctx *c, cJSON *obj, const struct jpath *p, int depth);
+
+/* Merge preset "preset" of OBJ (at P) under OBJ: its keys that OBJ lacks
+ * are added ("description" excepted); OBJ's own keys win. */
+static bool merge_preset(struct ctx *c, cJSON *obj, const struct jpath *p, int depth)
+{
+	cJSON *pv = cJSON_GetObjectItemCaseSensitive(obj, "preset");
+	struct jpath pp = { p, "preset", 0 };
+	if (!cJSON_IsString(pv) || !preset_name_ok(pv->valuestring))
+		return fail_found(c, &pp, pv, "a preset name like \"bitcoin-2019\" (letters, digits, - and _)");
+	if (depth >= PRESET_MAX_DEPTH)
+		return fail(c, &pp, "presets nest deeper than %d levels", PRESET_MAX_DEPTH);
+	char *path = find_preset(c, pv->valuestring);
+	if (!path)
+		return fail(c, &pp, "no preset \"%s\" (looked for %s.json in presets/ beside the scenario, "
+			    "in $POWSIM_PRESETS and in scenarios/presets/)", pv->valuestring, pv->valuestring);
+	char *text = NULL;
+	gsize len = 0;
+	cJSON *preset = NULL;
+	bool ok = g_file_get_contents(path, &text, &len, NULL) && len < SCENARIO_MAX_FILE_BYTES &&
+		  (preset = cJSON_Parse(text)) != NULL && cJSON_IsObject(preset);
+	if (!ok)
+		ok = fail(c, &pp, "preset file %s is not a JSON object", path);
+	if (ok)
+		ok = expand_presets(c, preset, p, depth + 1);
+	for (cJSON *it = ok ? preset->child : NULL; it; it = it->next)
+		if (strcmp(it->string, "description") != 0 &&
+		    !cJSON_GetObjectItemCaseSensitive(obj, it->string))
+			cJSON_AddItemToObject(obj, it->string, cJSON_Duplicate(it, 1));
+	cJSON_DeleteItemFromObjectCaseSensitive(obj, "preset");
+	cJSON_Delete(preset);
+	g_free(text);
+	g_free(path);
+	return ok;
+}
+
+/* Expand every "preset" key in the objects of the tree at OBJ. */
+static bool expand_presets(struct ctx *c, cJSON *obj, const struct jpath *p, int depth)
+{
+	if (cJSON_IsObject(obj) && cJSON_GetObjectItemCaseSensitive(obj, "preset") &&
+	    !merge_preset(c, obj, p, depth))
+		return false;
+	long i = 0;
+	for (cJSON *it = obj->child; it; it = it->next, i++) {
+		if (!cJSON_IsObject(it) && !cJSON_IsArray(it))
+			continue;
+		struct jpath ip = cJSON_IsObject(obj) ? (struct jpath){ p, it->string, 0 }
+						      : (struct jpath){ p, NULL, i };
+		if (!expand_presets(c, it, &ip, depth))
+			return false;
+	}
+	return true;
+}
+
 static bool load_text(const char *text, size_t len, const char *name, char **overrides, struct scenario *out,
                       GError **err)
 {
@@ -2052,6 +2369,8 @@ static bool load_text(const char *text, size_t len, const char *name, char **ove
 		ok = fail_found(&c, NULL, root, "a JSON object { ... } at the top level");
 	for (size_t i = 0; ok && overrides != NULL && overrides[i] != NULL; i++)
 		ok = apply_override(&c, root, overrides[i]);
+	if (ok)
+		ok = expand_presets(&c, root, NULL, 0);
 	if (ok)
 		ok = parse_root(&c, root);
 	cJSON_Delete(root);
@@ -2151,8 +2470,13 @@ static void describe_groups(GString *g, const struct scenario *s, double *miner_
 			g_string_append_printf(g, "%s (%s", gr->name, role_names[gr->role]);
 		if (gr->role == ROLE_MINER) {
 			units_format_hashrate(gr->hashrate, rate, sizeof rate);
-			g_string_append_printf(g, ", %s%s", rate, gr->count > 1 ? " each" : "");
-			*miner_hps += gr->hashrate * gr->count;
+			if (gr->shares) {
+				g_string_append_printf(g, ", %s in all, shared by %u shares", rate, gr->shares->len);
+				*miner_hps += gr->hashrate;
+			} else {
+				g_string_append_printf(g, ", %s%s", rate, gr->count > 1 ? " each" : "");
+				*miner_hps += gr->hashrate * gr->count;
+			}
 		}
 		g_string_append_c(g, ')');
 	}
@@ -2197,8 +2521,15 @@ char *scenario_describe(const struct scenario *s)
 	                       topo[s->network.topology]);
 	if (s->network.topology == TOPO_RANDOM)
 		g_string_append_printf(g, " of degree %u", s->network.degree);
-	g_string_append(g, ", latency ");
-	describe_latency(g, &s->network.latency);
+	if (s->network.n_regions > 0) {
+		g_string_append_printf(g, ", %u regions (", s->network.n_regions);
+		for (uint32_t i = 0; i < s->network.n_regions; i++)
+			g_string_append_printf(g, "%s%s", i ? " " : "", s->network.region_names[i]);
+		g_string_append(g, ") with their latency matrix and bandwidths");
+	} else {
+		g_string_append(g, ", latency ");
+		describe_latency(g, &s->network.latency);
+	}
 	g_string_append_printf(g, ", relay %s. It ", relay_names[s->network.relay]);
 	describe_stop(g, &s->stop);
 	g_string_append_printf(g, "; %u timeline event%s; seed %" G_GUINT64_FORMAT ".\n", s->events->len,

@@ -681,8 +681,10 @@ static const struct block *craft_block(world_t *w, struct node *n, const char *k
 	block_merkle((const struct tx *const *)txs->pdata, txs->len, h.merkle);
 	if (is(kind, "bad-merkle"))
 		h.merkle[0] ^= 0xff;
+	/* A future timestamp fails before difficulty is judged: the block
+	 * carries the difficulty of now, so crafting it costs what mining does. */
+	h.millizeros = consensus_required(w->cons, parent, now);
 	h.timestamp = now + (is(kind, "future-time") ? 3 * SIMTIME_HOUR : 0);
-	h.millizeros = consensus_required(w->cons, parent, h.timestamp);
 	set_nonce(w, &h, is(kind, "bad-pow"));
 	uint64_t size = block_size(w, txs->len);
 	struct block *b = block_new(&h, parent, (const struct tx *const *)txs->pdata, txs->len,

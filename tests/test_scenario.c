@@ -655,6 +655,108 @@ static void test_files(void)
 	g_free(dir);
 }
 
+/* ---- the expect section ---- */
+
+static const struct expect_cfg *xp(const struct scenario *s, guint i)
+{
+	g_assert_cmpuint(i, <, s->expects->len);
+	return &g_array_index(s->expects, struct expect_cfg, i);
+}
+
+static void test_expect_good(void)
+{
+	struct scenario s;
+
+	load_ok(BASE ", 'expect': {'one_tip': true, 'height': {'min': 3, 'max': 'blocks_mined'}, "
+	        "'stale_rate': {'max': 0.1}, 'deepest_reorg': 'stale', 'rejected': {'bad-merkle': 1}, "
+	        "'tx_rejected': {'bad-seq': {'min': 2}}, "
+	        "'phases': [{'index': 2, 'mean_interval': {'min': '2s', 'max': '8s'}, 'blocks': 5}, "
+	        "{'difficulty': 3.5, 'blocks': {'max': 9}}], 'interval': {'last': 20, 'min': '500ms'}, "
+	        "'blocks': [{'miner': 'miner2', 'main': true, 'count': {'min': 1}}], "
+	        "'txs': [{'sender': 'shop', 'injected': false, 'confirmed': false, 'count': 0}]}}", NULL, &s);
+	g_assert_cmpuint(s.expects->len, ==, 12);
+	g_assert_cmpint(xp(&s, 0)->kind, ==, EXPECT_METRIC);
+	g_assert_cmpint(xp(&s, 0)->metric, ==, EXPECT_M_DISTINCT_TIPS);
+	g_assert_true(xp(&s, 0)->bound.has_min && xp(&s, 0)->bound.has_max);
+	g_assert_cmpfloat(xp(&s, 0)->bound.max, ==, 1);
+	g_assert_cmpint(xp(&s, 1)->metric, ==, EXPECT_M_HEIGHT);
+	g_assert_cmpfloat(xp(&s, 1)->bound.min, ==, 3);
+	g_assert_cmpint(xp(&s, 1)->bound.min_ref, ==, -1);
+	g_assert_cmpint(xp(&s, 1)->bound.max_ref, ==, EXPECT_M_BLOCKS_MINED);
+	g_assert_cmpstr(xp(&s, 1)->label, ==, "expect.height");
+	g_assert_false(xp(&s, 2)->bound.has_min);
+	g_assert_cmpint(xp(&s, 3)->bound.min_ref, ==, EXPECT_M_STALE);
+	g_assert_cmpint(xp(&s, 3)->bound.max_ref, ==, EXPECT_M_STALE);
+	g_assert_cmpint(xp(&s, 4)->kind, ==, EXPECT_BLOCK_REJECTS);
+	g_assert_cmpstr(xp(&s, 4)->reason, ==, "bad-merkle");
+	g_assert_cmpint(xp(&s, 5)->kind, ==, EXPECT_TX_REJECTS);
+	g_assert_cmpint(xp(&s, 6)->kind, ==, EXPECT_PHASE_INTERVAL);
+	g_assert_cmpuint(xp(&s, 6)->phase, ==, 2);
+	g_assert_cmpfloat(xp(&s, 6)->bound.min, ==, 2.0);
+	g_assert_cmpfloat(xp(&s, 6)->bound.max, ==, 8.0);
+	g_assert_cmpint(xp(&s, 7)->kind, ==, EXPECT_PHASE_BLOCKS);
+	g_assert_cmpint(xp(&s, 8)->kind, ==, EXPECT_PHASE_BLOCKS);
+	g_assert_cmpuint(xp(&s, 8)->phase, ==, 0);
+	g_assert_cmpuint(xp(&s, 8)->millizeros, ==, 3500);
+	g_assert_cmpint(xp(&s, 9)->kind, ==, EXPECT_INTERVAL);
+	g_assert_cmpuint(xp(&s, 9)->last, ==, 20);
+	g_assert_cmpfloat(xp(&s, 9)->bound.min, ==, 0.5);
+	g_assert_cmpint(xp(&s, 10)->kind, ==, EXPECT_BLOCKS);
+	g_assert_cmpstr(xp(&s, 10)->node, ==, "miner2");
+	g_assert_cmpint(xp(&s, 10)->main, ==, 1);
+	g_assert_cmpint(xp(&s, 10)->injected, ==, -1);
+	g_assert_cmpint(xp(&s, 11)->kind, ==, EXPECT_TXS);
+	g_assert_cmpint(xp(&s, 11)->injected, ==, 0);
+	g_assert_cmpint(xp(&s, 11)->main, ==, 0);
+	config_clear(&s);
+
+	/* No section: no expectations; an override adds one. */
+	char *ov[] = { "expect.stale=0", NULL };
+	load_ok(BASE "}", NULL, &s);
+	g_assert_cmpuint(s.expects->len, ==, 0);
+	config_clear(&s);
+	load_ok(BASE "}", ov, &s);
+	g_assert_cmpuint(s.expects->len, ==, 1);
+	g_assert_cmpint(xp(&s, 0)->metric, ==, EXPECT_M_STALE);
+	config_clear(&s);
+}
+
+static void test_expect_bad(void)
+{
+	expect_error(BASE ", 'expect': []}", NULL, "expect:", "an object", NULL);
+	expect_error(BASE ", 'expect': {'heigth': 3}}", NULL, "expect.heigth", "unknown key", NULL);
+	expect_error(BASE ", 'expect': {'height': -1}}", NULL, "expect.height", NULL);
+	expect_error(BASE ", 'expect': {'height': {}}}", NULL, "expect.height", "'min', 'max' or both", NULL);
+	expect_error(BASE ", 'expect': {'height': {'min': 5, 'max': 2}}}", NULL, "expect.height", "above", NULL);
+	expect_error(BASE ", 'expect': {'height': {'min': 'stal'}}}", NULL, "expect.height.min", "'stale'", NULL);
+	expect_error(BASE ", 'expect': {'height': {'min': 1, 'min': 2}}}", NULL, "duplicate", NULL);
+	expect_error(BASE ", 'expect': {'one_tip': 1}}", NULL, "expect.one_tip", "true or false", NULL);
+	expect_error(BASE ", 'expect': {'rejected': {'Bad Merkle': 1}}}", NULL, "expect.rejected", "a reason", NULL);
+	expect_error(BASE ", 'expect': {'rejected': {'high-hash': 1, 'high-hash': 2}}}", NULL,
+	             "expect.rejected['high-hash']", "duplicate", NULL);
+	expect_error(BASE ", 'expect': {'phases': [{'mean_interval': {'min': '1s'}}]}}", NULL,
+	             "expect.phases[0]", "'index'", NULL);
+	expect_error(BASE ", 'expect': {'phases': [{'index': 1, 'difficulty': 3, 'blocks': 1}]}}", NULL,
+	             "expect.phases[0]", "exactly one", NULL);
+	expect_error(BASE ", 'expect': {'phases': [{'index': 1}]}}", NULL, "expect.phases[0]", "missing", NULL);
+	expect_error(BASE ", 'expect': {'phases': [{'index': 1, 'mean_interval': {'min': 2}}]}}", NULL,
+	             "expect.phases[0].mean_interval.min", "duration", NULL);
+	expect_error(BASE ", 'expect': {'phases': [{'index': 1, 'mean_interval': '2s'}]}}", NULL,
+	             "expect.phases[0].mean_interval", "a range of durations", NULL);
+	expect_error(BASE ", 'expect': {'interval': {'min': '1s'}}}", NULL, "expect.interval", "missing \"last\"", NULL);
+	expect_error(BASE ", 'expect': {'interval': {'last': 5}}}", NULL, "expect.interval", "'min' or 'max'", NULL);
+	expect_error(BASE ", 'expect': {'interval': {'last': 5, 'min': '3s', 'max': '1s'}}}", NULL,
+	             "expect.interval", "above", NULL);
+	expect_error(BASE ", 'expect': {'blocks': [{'miner': 'nobody', 'count': 1}]}}", NULL,
+	             "expect.blocks[0].miner", "unknown node or group", NULL);
+	expect_error(BASE ", 'expect': {'blocks': [{'main': true}]}}", NULL, "expect.blocks[0]", "missing \"count\"", NULL);
+	expect_error(BASE ", 'expect': {'blocks': [{'sender': 'shop', 'count': 1}]}}", NULL,
+	             "expect.blocks[0].sender", "unknown key", NULL);
+	expect_error(BASE ", 'expect': {'txs': [{'confirmed': 'yes', 'count': 1}]}}", NULL,
+	             "expect.txs[0].confirmed", "true or false", NULL);
+	expect_error(BASE ", 'expect': {'stale_rate': 1e999}}", NULL, "expect.stale_rate", NULL);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -672,5 +774,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/scenario/partition-rest", test_partition_rest);
 	g_test_add_func("/scenario/bad/text", test_bad_text);
 	g_test_add_func("/scenario/files", test_files);
+	g_test_add_func("/scenario/expect/good", test_expect_good);
+	g_test_add_func("/scenario/expect/bad", test_expect_bad);
 	return g_test_run();
 }
