@@ -724,6 +724,31 @@ static void on_release(void *ctx, const struct evq_event *ev)
 		node_release(&w->env, &w->nodes[ev->dst]);
 }
 
+/* A latency action: every link; the links of the targets; or the links
+ * between the targets and the nodes named by "to". */
+static void set_latency(world_t *w, const struct event_cfg *e, GArray *ids)
+{
+	if (!e->target) {
+		net_set_latency(w->net, &e->latency, NET_NO_PEER, NET_NO_PEER);
+		return;
+	}
+	GArray *to = e->link_to ? targets(w, e->link_to) : NULL;
+	for (guint i = 0; i < ids->len; i++) {
+		uint32_t a = g_array_index(ids, guint32, i);
+		uint32_t d = net_degree(w->net, a);
+		for (uint32_t k = 0; k < d; k++) {
+			uint32_t b = net_peer(w->net, a, k);
+			bool named = !to;
+			for (guint j = 0; to && j < to->len; j++)
+				named |= g_array_index(to, guint32, j) == b;
+			if (named)
+				net_set_latency(w->net, &e->latency, a, b);
+		}
+	}
+	if (to)
+		g_array_free(to, TRUE);
+}
+
 static void apply_event(world_t *w, const struct event_cfg *e)
 {
 	GArray *ids = targets_of(w, e->target, e->action);
@@ -763,18 +788,10 @@ static void apply_event(world_t *w, const struct event_cfg *e)
 			if (w->nodes[i].online)
 				node_request_chains(&w->env, &w->nodes[i]);
 		break;
-	case TL_LATENCY: {
-		uint32_t from = NET_NO_PEER, to = NET_NO_PEER;
-		if (e->target && e->link_to) {
-			GArray *b = targets(w, e->link_to);
-			from = g_array_index(ids, guint32, 0);
-			to = g_array_index(b, guint32, 0);
-			g_array_free(b, TRUE);
-		}
-		net_set_latency(w->net, &e->latency, from, to);
+	case TL_LATENCY:
+		set_latency(w, e, ids);
 		value = g_strdup_printf("%.6f", simtime_to_s(e->latency.value));
 		break;
-	}
 	case TL_INVALID_TXS:
 		value = g_strdup_printf("%u %s", e->count ? e->count : 1, e->kind);
 		for (guint i = 0; i < ids->len; i++)
