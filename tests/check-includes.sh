@@ -12,7 +12,7 @@ rank() {
 	chain|mempool|consensus) echo 5 ;;
 	node) echo 6 ;;
 	world) echo 7 ;;
-	scenario|trace|timeline|plot|bench|invariants|lecture) echo 8 ;;
+	scenario|trace|plot|invariants) echo 8 ;;
 	expect) echo 9 ;; # reads trace's totals and phases
 	*) echo "" ;;
 	esac
