@@ -26,6 +26,8 @@
 #include "powsim/trace.h"
 #include "powsim/world.h"
 
+#include "testkit.h"
+
 /* ---- helpers (after tests/test_world.c) ---- */
 
 static void load(struct scenario *sc, const char *text)
@@ -33,47 +35,6 @@ static void load(struct scenario *sc, const char *text)
 	GError *err = NULL;
 	if (!scenario_load_string(text, "timeline-test.json", NULL, sc, &err))
 		g_error("scenario: %s\n%s", err->message, text);
-}
-
-static char *tmpdir(void)
-{
-	GError *err = NULL;
-	char *d = g_dir_make_tmp("powsim-tl-XXXXXX", &err);
-	g_assert_no_error(err);
-	return d;
-}
-
-static void write_traces(const world_t *w, const char *dir)
-{
-	GError *err = NULL;
-	gboolean ok = trace_write(w, dir, &err);
-	g_assert_no_error(err);
-	g_assert_true(ok);
-}
-
-static void rm_dir(char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *name;
-	while (d && (name = g_dir_read_name(d)) != NULL) {
-		char *p = g_build_filename(dir, name, NULL);
-		g_remove(p);
-		g_free(p);
-	}
-	if (d)
-		g_dir_close(d);
-	g_rmdir(dir);
-	g_free(dir);
-}
-
-static char *slurp(const char *dir, const char *name)
-{
-	char *path = g_build_filename(dir, name, NULL), *text = NULL;
-	GError *err = NULL;
-	g_file_get_contents(path, &text, NULL, &err);
-	g_assert_no_error(err);
-	g_free(path);
-	return text;
 }
 
 static GPtrArray *csv_read(const char *dir, const char *name)

@@ -28,6 +28,8 @@
 #include "powsim/wallet.h"
 #include "powsim/world.h"
 
+#include "testkit.h"
+
 /* ---- helpers (after tests/test_world.c) ---- */
 
 static world_t *run(const struct scenario *sc)
@@ -38,47 +40,6 @@ static world_t *run(const struct scenario *sc)
 	g_assert_nonnull(w);
 	world_run(w, NULL);
 	return w;
-}
-
-static char *tmpdir(void)
-{
-	GError *err = NULL;
-	char *d = g_dir_make_tmp("powsim-txs-XXXXXX", &err);
-	g_assert_no_error(err);
-	return d;
-}
-
-static void write_traces(const world_t *w, const char *dir)
-{
-	GError *err = NULL;
-	gboolean ok = trace_write(w, dir, &err);
-	g_assert_no_error(err);
-	g_assert_true(ok);
-}
-
-static void rm_dir(char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	const char *name;
-	while (d && (name = g_dir_read_name(d)) != NULL) {
-		char *p = g_build_filename(dir, name, NULL);
-		g_remove(p);
-		g_free(p);
-	}
-	if (d)
-		g_dir_close(d);
-	g_rmdir(dir);
-	g_free(dir);
-}
-
-static char *slurp(const char *dir, const char *name)
-{
-	char *path = g_build_filename(dir, name, NULL), *text = NULL;
-	GError *err = NULL;
-	g_file_get_contents(path, &text, NULL, &err);
-	g_assert_no_error(err);
-	g_free(path);
-	return text;
 }
 
 static cJSON *parse_file(const char *dir, const char *name)
