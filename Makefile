@@ -66,7 +66,7 @@ check-includes:
 	@sh tests/check-includes.sh
 
 demo: deps $(POWSIM)
-	./$(POWSIM) run $(DEMO_SCENARIO) --plot
+	./$(POWSIM) run $(DEMO_SCENARIO) --plot --threads $$(nproc 2>/dev/null || echo 1)
 
 # Hashing, signatures and the engine, then each bench scenario with its
 # wall time and peak memory (GNU time's %M, in KB).

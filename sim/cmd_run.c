@@ -100,9 +100,13 @@ static void print_summary(const world_t *w, const char *dir)
 	       "mean interval", "expected", "blocks/min", "txs");
 	for (guint i = 0; i < ph->len; i++) {
 		const struct trace_phase *p = &g_array_index(ph, struct trace_phase, i);
-		printf("  %-5u %-6g %-7u %-14.3f %-14.3f %-10.1f %u\n", i + 1, p->millizeros / 1000.0,
-		       p->blocks, p->mean_interval_s, p->expected_interval_s, p->blocks_per_min,
-		       p->txs);
+		char mean[32] = "-", rate[32] = "-"; /* a phase without an interval of its own */
+		if (p->mean_interval_s > 0) {
+			g_snprintf(mean, sizeof mean, "%.3f", p->mean_interval_s);
+			g_snprintf(rate, sizeof rate, "%.1f", p->blocks_per_min);
+		}
+		printf("  %-5u %-6g %-7u %-14s %-14.3f %-10s %u\n", i + 1, p->millizeros / 1000.0,
+		       p->blocks, mean, p->expected_interval_s, rate, p->txs);
 	}
 	g_array_free(ph, TRUE);
 	printf("  outputs in %s/\n", dir);
