@@ -52,6 +52,20 @@ for run in lecture quiet single; do
 	ls -a "$R/$run" | grep -q '^\.plots-' && bad "a temporary .plots-* directory was left in $R/$run"
 done
 
+# A real run, not a fixture: powsim run --plot on a small scenario with
+# transactions and a difficulty change draws every figure.
+real="$tmp/real"
+if "$POWSIM" run "$ROOT/scenarios/tx-burst.json" --set stop.time=90s \
+	--set 'events[1]={"at":"20s","action":"difficulty","value":3.5}' \
+	--out "$real" --plot --quiet >"$tmp/log" 2>&1; then
+	for fig in intervals forks propagation backlog miners; do
+		png "$real/plots/$fig.png"
+		check_svg "$real/plots/$fig.svg"
+	done
+else
+	bad "powsim run --plot on a real run failed:"; cat "$tmp/log"
+fi
+
 # Figures read the right things: phase labels, counts in the titles.
 says "$R/lecture/plots/intervals.svg" "6 zeros"
 says "$R/lecture/plots/intervals.svg" "4 zeros"
