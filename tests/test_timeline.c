@@ -37,30 +37,6 @@ static void load(struct scenario *sc, const char *text)
 		g_error("scenario: %s\n%s", err->message, text);
 }
 
-static GPtrArray *csv_read(const char *dir, const char *name)
-{
-	char *text = slurp(dir, name);
-	GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-	char **lines = g_strsplit(text, "\n", -1);
-	for (char **l = lines; *l; l++)
-		if (**l)
-			g_ptr_array_add(rows, g_strsplit(*l, ",", -1));
-	g_strfreev(lines);
-	g_free(text);
-	g_assert_cmpuint(rows->len, >=, 1);
-	return rows;
-}
-
-static int csv_col(GPtrArray *rows, const char *name)
-{
-	char **h = g_ptr_array_index(rows, 0);
-	for (int i = 0; h[i]; i++)
-		if (strcmp(h[i], name) == 0)
-			return i;
-	g_error("no column \"%s\"", name);
-	return -1;
-}
-
 static char *cell(GPtrArray *rows, guint i, int col)
 {
 	return ((char **)g_ptr_array_index(rows, i))[col];

@@ -52,22 +52,6 @@ static cJSON *parse_file(const char *dir, const char *name)
 	return j;
 }
 
-static const char *jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!cJSON_IsString(v))
-		g_error("\"%s\" is not a string", key);
-	return v->valuestring;
-}
-
-static double jnum(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!cJSON_IsNumber(v))
-		g_error("\"%s\" is not a number", key);
-	return v->valuedouble;
-}
-
 /* A JSON number that must be a non-negative integer below 2^53. */
 static uint64_t jint(const cJSON *o, const char *key)
 {
@@ -84,33 +68,6 @@ static uint64_t le_read(const uint8_t *p, int n)
 	for (int i = n - 1; i >= 0; i--)
 		v = (v << 8) | p[i];
 	return v;
-}
-
-/* A CSV file as rows of fields (header row first); free with
- * csv_free(). Fields here never hold commas (hex, names, numbers). */
-static GPtrArray *csv_read(const char *dir, const char *name)
-{
-	char *text = slurp(dir, name);
-	GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-	char **lines = g_strsplit(text, "\n", -1);
-	for (char **l = lines; *l; l++)
-		if (**l)
-			g_ptr_array_add(rows, g_strsplit(*l, ",", -1));
-	g_strfreev(lines);
-	g_free(text);
-	g_assert_cmpuint(rows->len, >=, 1);
-	return rows;
-}
-
-/* The index of column NAME in ROWS' header row. */
-static int csv_col(GPtrArray *rows, const char *name)
-{
-	char **h = g_ptr_array_index(rows, 0);
-	for (int i = 0; h[i]; i++)
-		if (strcmp(h[i], name) == 0)
-			return i;
-	g_error("no column \"%s\"", name);
-	return -1;
 }
 
 static double num(const char *s)

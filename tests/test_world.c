@@ -84,22 +84,6 @@ static uint64_t le_read(const uint8_t *p, int n)
 	return v;
 }
 
-static const char *jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!cJSON_IsString(v))
-		g_error("chain.json: \"%s\" is not a string", key);
-	return v->valuestring;
-}
-
-static double jnum(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	if (!cJSON_IsNumber(v))
-		g_error("chain.json: \"%s\" is not a number", key);
-	return v->valuedouble;
-}
-
 /* ---- scenarios ---- */
 
 /* Five miners of unequal rates and two traders; lognormal latency, so

@@ -5,6 +5,9 @@
 #ifndef POWSIM_TESTKIT_H
 #define POWSIM_TESTKIT_H
 
+#include <string.h>
+
+#include <cjson/cJSON.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
@@ -54,6 +57,50 @@ static inline char *slurp(const char *dir, const char *name)
 	g_assert_no_error(err);
 	g_free(path);
 	return text;
+}
+
+/* A CSV file as rows of fields (header row first); free with
+ * g_ptr_array_unref(). Fields of powsim's CSVs never hold commas. */
+static inline GPtrArray *csv_read(const char *dir, const char *name)
+{
+	char *text = slurp(dir, name);
+	GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	char **lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l; l++)
+		if (**l)
+			g_ptr_array_add(rows, g_strsplit(*l, ",", -1));
+	g_strfreev(lines);
+	g_free(text);
+	g_assert_cmpuint(rows->len, >=, 1);
+	return rows;
+}
+
+/* The index of column NAME in ROWS' header row, or fail the test. */
+static inline int csv_col(GPtrArray *rows, const char *name)
+{
+	char **h = g_ptr_array_index(rows, 0);
+	for (int i = 0; h[i]; i++)
+		if (strcmp(h[i], name) == 0)
+			return i;
+	g_error("no column \"%s\"", name);
+	return -1;
+}
+
+/* The string or number at KEY of JSON object O, or fail the test. */
+static inline const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!cJSON_IsString(v))
+		g_error("\"%s\" is not a string", key);
+	return v->valuestring;
+}
+
+static inline double jnum(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!cJSON_IsNumber(v))
+		g_error("\"%s\" is not a number", key);
+	return v->valuedouble;
 }
 
 #endif
