@@ -87,7 +87,9 @@ static void print_summary(const world_t *w, const char *dir)
 	char when[32];
 	units_format_duration(world_stop_time(w), when, sizeof when);
 	printf("powsim: %s, seed %" G_GUINT64_FORMAT ", %u nodes%s\n", sc->name, sc->seed,
-	       world_node_count(w), c->interrupted ? " (interrupted)" : "");
+	       world_node_count(w),
+	       c->interrupted ? " (interrupted)"
+	       : c->stalled   ? " (stopped early: no miner could mine any more)" : "");
 	printf("  simulated   %-12s blocks mined  %" G_GUINT64_FORMAT "\n", when, c->blocks_mined);
 	printf("  main chain  %-12u stale blocks  %" G_GUINT64_FORMAT " (%.1f %%)\n",
 	       t.main_length, t.stale, c->blocks_mined ? 100.0 * t.stale / c->blocks_mined : 0.0);
@@ -169,9 +171,9 @@ static bool parse_args(int *argc, char ***argv, struct run_opts *o, GError **err
 			    "--log: expected \"lecture\", found \"%s\"", o->log);
 		return false;
 	}
-	if (o->threads < 0) {
+	if (o->threads < 0 || o->threads > 256) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-			    "--threads: expected a count >= 1, found %d", o->threads);
+			    "--threads: expected a count from 1 to 256, found %d", o->threads);
 		return false;
 	}
 	return true;

@@ -304,6 +304,12 @@ uint32_t mempool_revalidate(mempool_t *mp, const ledger_state_t *tip,
 	return dropped;
 }
 
+bool mempool_holds_seq(const mempool_t *mp, uint32_t sender, uint32_t seq)
+{
+	gint64 slot = slot_of(sender, seq);
+	return g_hash_table_contains(mp->by_slot, &slot);
+}
+
 void mempool_check(const mempool_t *mp)
 {
 	GSequenceIter *it = g_sequence_get_begin_iter(mp->seq);

@@ -10,9 +10,6 @@
 			(env)->hooks->name((env)->hook_ctx, __VA_ARGS__); \
 	} while (0)
 
-static void connect_block(const struct node_env *env, struct node *n,
-			  const struct block *b, uint32_t from);
-
 /* ---- verdicts, computed once for the world ---- */
 
 /* The world-wide verdict on B, computing it (and B's ledger state) on
@@ -223,11 +220,15 @@ static void reject_block(const struct node_env *env, struct node *n, const struc
 
 /* ---- tip changes and the mempool ---- */
 
+/* The transfers of abandoned block B go back to N's pool (a full pool
+ * reports what it cannot take). */
 static void add_back(const struct node_env *env, struct node *n, const struct block *b)
 {
-	for (uint32_t i = 1; i < b->n_tx; i++)
-		mempool_add(n->mempool, b->txs[i], NULL);
-	(void)env;
+	for (uint32_t i = 1; i < b->n_tx; i++) {
+		struct mempool_verdict v = mempool_add(n->mempool, b->txs[i], NULL);
+		if (v.code == MEMPOOL_FULL)
+			HOOK(env, tx_rejected, n, b->txs[i], v.reason);
+	}
 }
 
 static void drop_cb(void *ctx, const struct tx *t, enum ledger_code why)
@@ -243,8 +244,13 @@ static void update_mempool(const struct node_env *env, struct node *n,
 {
 	if (r->depth == 0 && mempool_size(n->mempool) == 0)
 		return; /* nothing pending, nothing abandoned */
+	/* Oldest abandoned block first, so arrival order is kept. */
+	GPtrArray *gone = g_ptr_array_new();
 	for (const struct block *b = r->old_tip; b != r->fork; b = b->parent)
-		add_back(env, n, b);
+		g_ptr_array_add(gone, (void *)b);
+	for (guint i = gone->len; i-- > 0;)
+		add_back(env, n, g_ptr_array_index(gone, i));
+	g_ptr_array_free(gone, TRUE);
 	for (const struct block *b = r->new_tip; b != r->fork; b = b->parent)
 		mempool_remove_block(n->mempool, b->txs, b->n_tx);
 	void *ctx[2] = { (void *)env, n };
@@ -258,16 +264,18 @@ static void tip_changed(const struct node_env *env, struct node *n, const struct
 	node_rebuild_template(env, n);
 }
 
-/* Connect B (valid, parent held) and everything waiting on it. */
+/* Connect B (valid, parent held) and everything waiting on it; tell
+ * peers if RELAY (a fetched chain is relayed once, by its last block). */
 static void connect_block(const struct node_env *env, struct node *n,
-			  const struct block *b, uint32_t from)
+			  const struct block *b, uint32_t from, bool relay)
 {
 	struct chain_reorg r;
 	bool changed = chain_view_connect(&n->view, b, env->sc->consensus.fork_choice, &r);
 	HOOK(env, block_held, n, b);
 	if (changed)
 		tip_changed(env, n, &r);
-	relay_block(env, n, b, from, changed);
+	if (relay)
+		relay_block(env, n, b, from, n->view.tip == b);
 	const struct block *o;
 	while ((o = chain_view_take_orphan(&n->view, b)) != NULL)
 		schedule_validation(env, n, o, from);
@@ -284,7 +292,7 @@ static void accept_validated(const struct node_env *env, struct node *n,
 		reject_block(env, n, b, reason);
 		return;
 	}
-	connect_block(env, n, b, from);
+	connect_block(env, n, b, from, true);
 }
 
 /* ---- messages ---- */
@@ -303,8 +311,10 @@ static void on_block(const struct node_env *env, struct node *n, const struct bl
 	}
 	if (pst != VIEW_HAVE) {
 		chain_view_add_orphan(&n->view, b);
-		if (pst == VIEW_UNKNOWN) {
-			/* Missing history: fetch the sender's chain in one go. */
+		/* Missing history: fetch the sender's chain in one go, unless
+		 * the parent is being validated. A parent only requested may
+		 * have been lost with its sender: ask again, for the chain. */
+		if (pst != VIEW_PENDING && pst != VIEW_ORPHAN) {
 			chain_view_set_status(&n->view, b->parent, VIEW_REQUESTED);
 			send_to(env, n, back, MSG_GETCHAIN, NULL, env->sc->network.header_bytes);
 		}
@@ -321,6 +331,11 @@ static void on_chain(const struct node_env *env, struct node *n, const struct bl
 		return;
 	if (chain_compare(tip, n->view.tip, env->sc->consensus.fork_choice) <= 0)
 		return;
+	/* One fetch at a time per chain: a tip no better than the one being
+	 * checked adds nothing. */
+	if (n->fetching && chain_compare(tip, n->fetching, env->sc->consensus.fork_choice) <= 0)
+		return;
+	n->fetching = tip;
 	/* The source documents' nodes check every block of a fetched chain;
 	 * other relays check only the blocks they lack. */
 	bool whole = env->sc->network.relay == RELAY_PULL_CHAIN;
@@ -338,6 +353,8 @@ static void on_chain(const struct node_env *env, struct node *n, const struct bl
 static void chain_done(const struct node_env *env, struct node *n, const struct block *tip,
 		       uint32_t from)
 {
+	if (n->fetching == tip)
+		n->fetching = NULL;
 	GPtrArray *todo = g_ptr_array_new();
 	for (const struct block *b = tip; chain_view_status(&n->view, b) != VIEW_HAVE; b = b->parent)
 		g_ptr_array_add(todo, (void *)b);
@@ -350,7 +367,7 @@ static void chain_done(const struct node_env *env, struct node *n, const struct 
 				reject_block(env, n, g_ptr_array_index(todo, j), "bad-prevblk");
 			break;
 		}
-		connect_block(env, n, b, from);
+		connect_block(env, n, b, from, i == 0);
 	}
 	g_ptr_array_free(todo, TRUE);
 }
@@ -425,11 +442,12 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 
 void node_handle(const struct node_env *env, struct node *n, const struct evq_event *ev)
 {
-	if (!n->online)
-		return;
+	/* Work already under way finishes while a node is offline (it just
+	 * cannot tell anyone); only messages are lost. */
 	switch ((enum node_event)ev->kind) {
 	case NODE_EV_MSG:
-		on_msg(env, n, ev);
+		if (n->online)
+			on_msg(env, n, ev);
 		break;
 	case NODE_EV_VALIDATED:
 		accept_validated(env, n, ev->p.ptr, (uint32_t)ev->p.c);
@@ -465,8 +483,8 @@ void node_rebuild_template(const struct node_env *env, struct node *n)
 	}
 	const struct block *tip = n->view.tip;
 	simtime_t now = evq_now(env->q);
-	uint32_t max = env->sc->consensus.max_block_txs;
-	const struct tx **sel = g_new(const struct tx *, max + 1);
+	uint32_t max = MIN(env->sc->consensus.max_block_txs, mempool_size(n->mempool));
+	const struct tx **sel = g_new(const struct tx *, (gsize)max + 1);
 	uint32_t k = mempool_select(n->mempool, node_tip_state(env, n), max, sel + 1);
 	uint64_t fees = 0;
 	for (uint32_t i = 1; i <= k; i++)
@@ -500,7 +518,7 @@ void node_mined(const struct node_env *env, struct node *n, const struct block *
 	bool ok = block_ok(env, b, &reason);
 	if (!ok)
 		g_error("node %u mined an invalid block: %s", n->id, reason);
-	connect_block(env, n, b, NET_NO_PEER);
+	connect_block(env, n, b, NET_NO_PEER, true);
 }
 
 bool node_submit_tx(const struct node_env *env, struct node *n, const struct tx *t)

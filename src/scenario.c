@@ -850,7 +850,7 @@ static const struct field consensus_fields[] = {
 	CONS("difficulty", h_difficulty, millizeros),
 	CONS("fork_choice", h_enum, fork_choice, .names = fork_names),
 	CONS("reward", h_u64, reward),
-	CONS("max_block_txs", h_u32, max_block_txs),
+	CONS("max_block_txs", h_u32, max_block_txs, .lo = 1, .hi = 1000000),
 	{ .key = "retarget", .fn = h_retarget, .off = 0 },
 };
 

@@ -546,6 +546,7 @@ static char *summary_text(const world_t *w, GArray *phases, const struct main_ch
 	cJSON_AddNumberToObject(o, "simulated_s", secs(world_stop_time(w)));
 	cJSON_AddNumberToObject(o, "drained_s", secs(world_now(w) - world_stop_time(w)));
 	cJSON_AddBoolToObject(o, "interrupted", c->interrupted);
+	cJSON_AddBoolToObject(o, "stalled", c->stalled);
 	cJSON_AddNumberToObject(o, "blocks_mined", (double)c->blocks_mined);
 	cJSON_AddNumberToObject(o, "blocks_injected", (double)c->blocks_injected);
 	cJSON_AddNumberToObject(o, "main_chain_length", len);

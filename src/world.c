@@ -64,6 +64,7 @@ struct world {
 	uint64_t progress_period;
 	struct rng rng;               /* timeline choices */
 	uint64_t injected;            /* transfers injected so far */
+	uint64_t stall_checks;
 	GThreadPool *pool;            /* real-mode hashing; NULL: one thread */
 	GMutex pool_lock;
 	GCond pool_done;
@@ -88,7 +89,8 @@ struct scan_job {
 static void schedule(world_t *w, simtime_t delay, uint32_t kind, uint32_t dst, uint64_t a)
 {
 	struct evq_payload p = { .a = a };
-	evq_schedule(w->q, delay < 0 ? 0 : delay, kind, dst, &p);
+	assert(delay >= 0);
+	evq_schedule(w->q, delay, kind, dst, &p);
 }
 
 /* ---- hash-time accounting (miners' shares of the hashing) ---- */
@@ -438,6 +440,18 @@ static uint32_t pick_recipient(world_t *w, struct node *n, const struct group_cf
 	return r >= n->id ? r + 1 : r;
 }
 
+/* The sequence number N's wallet gives its next transfer: the one after
+ * its tip's and its own unbroken run of pending transfers. A transfer that
+ * was refused or dropped leaves no gap: its number is used again, as a
+ * wallet re-signs a nonce, or every later transfer would wait forever. */
+static uint32_t next_seq_of(const world_t *w, const struct node *n)
+{
+	uint32_t seq = ledger_next_seq(node_tip_state(&w->env, n), n->id);
+	while (mempool_holds_seq(n->mempool, n->id, seq))
+		seq++;
+	return seq;
+}
+
 /* Trader N signs and sends one transfer. */
 static void make_transfer(world_t *w, struct node *n)
 {
@@ -451,7 +465,7 @@ static void make_transfer(world_t *w, struct node *n)
 	uint64_t span = g->trade.amount_max - g->trade.amount_min;
 	t->amount = g->trade.amount_min + (span ? rng_below(&n->rng, span + 1) : 0);
 	t->fee = g->trade.fee;
-	t->seq = n->next_seq++;
+	t->seq = next_seq_of(w, n);
 	t->created = evq_now(w->q);
 	tx_sign(t, w->keys);
 	adopt_tx(w, t, false);
@@ -597,15 +611,15 @@ static void inject_tx(world_t *w, struct node *n, const char *kind)
 	uint64_t k = ++w->injected;
 	struct tx *t;
 	if (is(kind, "overspend")) {
-		t = transfer_from(w, n, n->next_seq, ledger_balance(st, n->id) + k, to);
+		t = transfer_from(w, n, next_seq_of(w, n), ledger_balance(st, n->id) + k, to);
 	} else if (is(kind, "replay")) {
 		/* A sequence number already used on the tip, or by a transfer
-		 * already sent (made here first if there is none). */
-		if (next == 0 && n->next_seq == 0)
+		 * already pending (made here first if there is none). */
+		if (next == 0 && !mempool_holds_seq(n->mempool, n->id, 0))
 			make_transfer(w, n);
-		t = transfer_from(w, n, next > 0 ? next - 1 : n->next_seq - 1, k, to);
+		t = transfer_from(w, n, next > 0 ? next - 1 : 0, k, to);
 	} else {
-		t = transfer_from(w, n, n->next_seq, k, to);
+		t = transfer_from(w, n, next_seq_of(w, n), k, to);
 		spoil_signature(w, t);
 	}
 	adopt_tx(w, t, true);
@@ -624,12 +638,15 @@ static void set_nonce(world_t *w, struct block_header *h, bool bad)
 {
 	bool model = w->sc->consensus.mode == MINING_MODEL;
 	h->version = BLOCK_VERSION | (model && !bad ? BLOCK_FLAG_MODELLED : 0);
+	/* Each crafted block searches its own nonce range, so two alike
+	 * injections still make two distinct blocks. */
+	h->nonce = w->counts.blocks_injected << 32;
 	if (model && !bad)
 		return;
 	struct u256 target;
 	pow_target_from_millizeros(h->millizeros, &target);
 	uint8_t bytes[POW_HEADER_SIZE], hash[32];
-	for (h->nonce = 0;; h->nonce++) {
+	for (;; h->nonce++) {
 		block_header_encode(h, bytes);
 		pow_hash_header(bytes, hash);
 		w->counts.hashes++;
@@ -1131,6 +1148,21 @@ static void drain(world_t *w, volatile sig_atomic_t *interrupt)
 			node_handle(&w->env, &w->nodes[ev.dst], &ev);
 }
 
+/* Nothing can ever be mined again: no miner has a template and no
+ * timeline action is still to come. O(nodes + events): called rarely. */
+static bool mining_over(const world_t *w)
+{
+	for (uint32_t i = 0; i < w->n; i++)
+		if (w->nodes[i].has_template)
+			return false;
+	for (guint i = 0; i < w->sc->events->len; i++) {
+		const struct event_cfg *e = &g_array_index(w->sc->events, struct event_cfg, i);
+		if (e->by_height ? !w->height_fired[i] : e->at > evq_now(w->q))
+			return false;
+	}
+	return true;
+}
+
 void world_run(world_t *w, volatile sig_atomic_t *interrupt)
 {
 	gint64 t0 = g_get_monotonic_time();
@@ -1145,6 +1177,12 @@ void world_run(world_t *w, volatile sig_atomic_t *interrupt)
 		evq_step(w->q);
 		if (w->step_fn)
 			w->step_fn(w->step_ctx, w);
+		/* A stop on blocks or height that no miner can reach any more
+		 * would never come: end the run, and say so. */
+		if (!w->sc->stop.time && ++w->stall_checks % 4096 == 0 && mining_over(w)) {
+			w->counts.stalled = true;
+			break;
+		}
 		if (w->progress_fn && ++steps % w->progress_period == 0)
 			w->progress_fn(w->progress_ctx, w);
 	}

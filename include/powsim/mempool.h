@@ -92,6 +92,9 @@ uint32_t mempool_remove_block(mempool_t *mp, const struct tx *const *txs,
 /* The pending transaction with id ID, or NULL. */
 const struct tx *mempool_get(const mempool_t *mp, const uint8_t id[HASH_SIZE]);
 
+/* Whether a transaction of SENDER with sequence number SEQ is pending. */
+bool mempool_holds_seq(const mempool_t *mp, uint32_t sender, uint32_t seq);
+
 /* The number of pending transactions. */
 uint32_t mempool_size(const mempool_t *mp);
 

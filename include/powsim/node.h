@@ -75,7 +75,7 @@ struct node {
 	struct rng rng;
 	struct node_template tpl;
 	bool has_template;
-	uint32_t next_seq;         /* traders: sequence of the next transfer */
+	const struct block *fetching; /* tip of the chain being checked, or NULL */
 	bool withholding;          /* keeps the blocks it mines to itself */
 	const struct block *public_tip; /* what it shows peers while withholding */
 };

@@ -83,6 +83,7 @@ struct world_counts {
 	GHashTable *block_rejects;   /* reason -> count of distinct blocks */
 	GHashTable *tx_rejects;      /* reason -> count of distinct txs */
 	bool interrupted;
+	bool stalled;                /* ended early: nothing could be mined any more */
 };
 
 /* Hash with THREADS threads in real mode (1: on the calling thread). The
