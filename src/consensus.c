@@ -21,9 +21,38 @@ struct consensus {
 	enum mining_mode mode;
 	uint32_t every;
 	simtime_t interval;
-	double clamp;
+	int64_t clamp_q16;  /* log2 of the retarget clamp, 16-bit fixed point */
 	GArray *rules; /* of struct rule, file order */
 };
+
+/* log2(NUM / DEN) in 16-bit fixed point (NUM, DEN > 0), in integers only:
+ * the integer part by shifting, 16 fraction bits by repeated squaring of
+ * the mantissa. The same inputs give the same result on every machine. */
+static int64_t log2_q16(uint64_t num, uint64_t den)
+{
+	unsigned __int128 n = num, d = den;
+	int64_t ip = 0;
+	while (n >= 2 * d) {
+		d <<= 1;
+		ip++;
+	}
+	while (n < d) {
+		n <<= 1;
+		ip--;
+	}
+	uint64_t m = (uint64_t)((n << 62) / d); /* n/d in [1, 2), Q62 */
+	int64_t frac = 0;
+	for (int i = 0; i < 16; i++) {
+		unsigned __int128 sq = ((unsigned __int128)m * m) >> 62;
+		frac <<= 1;
+		if (sq >= ((unsigned __int128)2 << 62)) {
+			frac |= 1;
+			sq >>= 1;
+		}
+		m = (uint64_t)sq;
+	}
+	return ip * 65536 + frac;
+}
 
 consensus_t *consensus_new(const struct scenario *sc)
 {
@@ -34,7 +63,9 @@ consensus_t *consensus_new(const struct scenario *sc)
 	c->mode = sc->consensus.mode;
 	c->every = sc->consensus.retarget_every;
 	c->interval = sc->consensus.retarget_interval;
-	c->clamp = sc->consensus.retarget_clamp;
+	/* The clamp as a rational of millionths, its log2 in integers. */
+	double clamp = sc->consensus.retarget_clamp >= 1 ? sc->consensus.retarget_clamp : 1;
+	c->clamp_q16 = log2_q16((uint64_t)llround(clamp * 1e6), 1000000);
 	c->rules = g_array_new(FALSE, FALSE, sizeof(struct rule));
 	for (guint i = 0; sc->events && i < sc->events->len; i++) {
 		const struct event_cfg *e = &g_array_index(sc->events, struct event_cfg, i);
@@ -64,29 +95,32 @@ uint64_t consensus_reward(const consensus_t *c)
 	return c->reward;
 }
 
-/* Retarget: parent's difficulty scaled by target span / actual span of the
- * last EVERY blocks, clamped. The float result is rounded once to an
- * integer number of millizeros; the same inputs give the same integer. */
+/* Retarget: the parent's difficulty times target span / actual span of
+ * the last EVERY blocks, that ratio clamped to [1/clamp, clamp]. In
+ * millizeros the change is 250 * log2(ratio), computed in integers. */
 static uint32_t retarget(const consensus_t *c, const struct block *parent)
 {
 	const struct block *first = parent;
 	for (uint32_t i = 0; i < c->every && first->parent; i++)
 		first = first->parent;
-	double actual = (double)(parent->h.timestamp - first->h.timestamp);
-	double target = (double)c->interval * (double)(parent->h.height - first->h.height);
+	simtime_t actual = parent->h.timestamp - first->h.timestamp;
+	uint64_t want = (uint64_t)c->interval * (parent->h.height - first->h.height);
 	if (actual < 1)
 		actual = 1;
-	double ratio = target / actual;
-	if (ratio > c->clamp)
-		ratio = c->clamp;
-	if (ratio < 1.0 / c->clamp)
-		ratio = 1.0 / c->clamp;
-	double mz = (double)parent->h.millizeros + 1000.0 * log(ratio) / log(16.0);
+	if (want < 1)
+		want = 1;
+	int64_t l = log2_q16(want, (uint64_t)actual);
+	if (l > c->clamp_q16)
+		l = c->clamp_q16;
+	if (l < -c->clamp_q16)
+		l = -c->clamp_q16;
+	int64_t delta = (250 * l + (l >= 0 ? 32768 : -32768)) / 65536;
+	int64_t mz = (int64_t)parent->h.millizeros + delta;
 	if (mz < 0)
 		mz = 0;
 	if (mz > POW_MAX_MILLIZEROS)
 		mz = POW_MAX_MILLIZEROS;
-	return (uint32_t)lround(mz);
+	return (uint32_t)mz;
 }
 
 uint32_t consensus_required(const consensus_t *c, const struct block *parent,
@@ -106,17 +140,6 @@ uint32_t consensus_required(const consensus_t *c, const struct block *parent,
 			mz = r->millizeros;
 	}
 	return mz;
-}
-
-simtime_t consensus_next_time_rule(const consensus_t *c, simtime_t now)
-{
-	simtime_t next = SIMTIME_NEVER;
-	for (guint i = 0; i < c->rules->len; i++) {
-		const struct rule *r = &g_array_index(c->rules, struct rule, i);
-		if (!r->by_height && r->at > now && r->at < next)
-			next = r->at;
-	}
-	return next;
 }
 
 static const char *check_header(const consensus_t *c, const struct block *b)

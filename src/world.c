@@ -69,6 +69,7 @@ struct world {
 	GMutex pool_lock;
 	GCond pool_done;
 	uint32_t pool_left;           /* jobs of the current slice not done */
+	struct scan_job *jobs;        /* one per node, for mine_until() */
 };
 
 /* One miner's share of a slice of lazy hashing. Each job touches only its
@@ -240,7 +241,7 @@ static bool mine_until(world_t *w, simtime_t t)
 	simtime_t slice = mining_slice(w);
 	if (slice == SIMTIME_NEVER)
 		return false;
-	struct scan_job *jobs = g_newa(struct scan_job, w->n ? w->n : 1);
+	struct scan_job *jobs = w->jobs;
 	simtime_t now = evq_now(w->q), h = now;
 	while (h < t) {
 		h = t - h > slice ? h + slice : t;
@@ -1013,6 +1014,7 @@ world_t *world_new(const struct scenario *sc, GError **err)
 	w->nodes = g_new0(struct node, w->n);
 	w->miners = g_new0(struct miner, w->n);
 	w->hash_time = g_new0(double, w->n);
+	w->jobs = g_new(struct scan_job, w->n ? w->n : 1);
 	w->height_fired = g_new0(bool, sc->events->len + 1);
 	w->tx_arena = g_ptr_array_new_with_free_func(g_free);
 	w->tx_index = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -1069,6 +1071,7 @@ void world_free(world_t *w)
 	g_free(w->nodes);
 	g_free(w->miners);
 	g_free(w->hash_time);
+	g_free(w->jobs);
 	g_free(w->height_fired);
 	for (guint i = 0; i < w->fired->len; i++) {
 		struct world_fired *f = &g_array_index(w->fired, struct world_fired, i);

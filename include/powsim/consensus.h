@@ -9,7 +9,9 @@
  *  - with automatic retargeting (every N blocks), a block whose height is a
  *    multiple of N gets its parent's difficulty times the ratio of the
  *    target span to the actual span of the last N blocks, that ratio
- *    clamped to [1/clamp, clamp] and expressed in thousandths of a zero;
+ *    clamped to [1/clamp, clamp]: in thousandths of a zero the change is
+ *    250 * log2(ratio), computed in integers so no floating point decides
+ *    a block's difficulty;
  *  - a scheduled change (a timeline `difficulty` action) applies to the
  *    first block of a chain that crosses its trigger: for a height trigger
  *    H the block at height H; for a time trigger T the first block whose
@@ -52,10 +54,6 @@ void consensus_free(consensus_t *c);
  * timestamp is TIMESTAMP. */
 uint32_t consensus_required(const consensus_t *c, const struct block *parent,
 			    simtime_t timestamp);
-
-/* The earliest time > NOW at which a time-triggered difficulty change
- * could apply, or SIMTIME_NEVER: miners rebuild their templates then. */
-simtime_t consensus_next_time_rule(const consensus_t *c, simtime_t now);
 
 /* The block reward. */
 uint64_t consensus_reward(const consensus_t *c);
