@@ -96,6 +96,16 @@ struct block *block_new(const struct block_header *h, const struct block *parent
 	block_header_encode(h, bytes);
 	pow_hash_header(bytes, b->hash);
 	b->parent = parent;
+	b->skip = parent;
+	/* Only a block whose height agrees with its parent's gets a real skip
+	 * (a crafted bad-height block keeps its parent). */
+	if (parent && h->height == parent->h.height + 1) {
+		uint32_t sh = block_skip_height(h->height);
+		const struct block *a = parent;
+		while (a->h.height > sh)
+			a = a->skip && a->skip->h.height >= sh ? a->skip : a->parent;
+		b->skip = a;
+	}
 	struct u256 target;
 	pow_target_from_millizeros(h->millizeros, &target);
 	pow_work_from_target(&target, &b->work);
@@ -132,6 +142,23 @@ struct block *block_genesis(void)
 		.nonce = 0,
 	};
 	return block_new(&h, NULL, NULL, 0, 0, POW_HEADER_SIZE);
+}
+
+/* Clear the lowest set bit of N. */
+static uint32_t drop_low_bit(uint32_t n)
+{
+	return n & (n - 1);
+}
+
+/* Even heights skip to the height with their lowest bit cleared; odd ones
+ * to one above the height with the two lowest bits of height - 1 cleared:
+ * the same scheme as Bitcoin's block index, so skips at neighbouring
+ * heights reach far apart. */
+uint32_t block_skip_height(uint32_t height)
+{
+	if (height < 2)
+		return 0;
+	return (height & 1) ? drop_low_bit(drop_low_bit(height - 1)) + 1 : drop_low_bit(height);
 }
 
 double block_zeros(const struct block *b)

@@ -141,11 +141,12 @@ const struct block *chain_best(const struct block *const *tips, uint32_t n,
 	return best;
 }
 
+/* O(log height) through the skip pointers. */
 const struct block *chain_ancestor(const struct block *b, uint32_t height)
 {
 	assert(height <= b->h.height);
 	while (b->h.height > height)
-		b = b->parent;
+		b = b->skip && b->skip->h.height >= height ? b->skip : b->parent;
 	return b;
 }
 
@@ -169,19 +170,74 @@ bool chain_is_ancestor(const struct block *anc, const struct block *b)
 	return chain_ancestor(b, anc->h.height) == anc;
 }
 
+/* ---- views ----
+ * A view holds its tip and, implicitly, every ancestor of the tip. Only
+ * the blocks that are not ancestors of the tip and whose status is not
+ * UNKNOWN (side branches held, blocks pending, requested, orphaned or
+ * invalid) are listed, in KNOWN, sorted by id as (id << 8 | status). So a
+ * node's memory grows with the stale and in-flight blocks it knows of, not
+ * with the length of the chain. */
+
+static uint64_t known_key(uint32_t id, enum view_status st)
+{
+	return (uint64_t)id << 8 | (uint8_t)st;
+}
+
+/* Index of block ID in V's known list, or the index to insert it at
+ * (with *FOUND false). O(log known). */
+static uint32_t known_find(const struct chain_view *v, uint32_t id, bool *found)
+{
+	uint32_t lo = 0, hi = v->n_known;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if ((uint32_t)(v->known[mid] >> 8) < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < v->n_known && (uint32_t)(v->known[lo] >> 8) == id;
+	return lo;
+}
+
+static void known_put(struct chain_view *v, uint32_t id, enum view_status st)
+{
+	bool found;
+	uint32_t i = known_find(v, id, &found);
+	uint64_t key = known_key(id, st);
+	if (found) {
+		v->known[i] = key;
+		return;
+	}
+	if (v->n_known == v->cap_known) {
+		v->cap_known = v->cap_known ? 2 * v->cap_known : 4;
+		v->known = g_renew(uint64_t, v->known, v->cap_known);
+	}
+	memmove(v->known + i + 1, v->known + i, (v->n_known - i) * sizeof *v->known);
+	v->known[i] = key;
+	v->n_known++;
+}
+
+static void known_drop(struct chain_view *v, uint32_t id)
+{
+	bool found;
+	uint32_t i = known_find(v, id, &found);
+	if (!found)
+		return;
+	memmove(v->known + i, v->known + i + 1, (v->n_known - i - 1) * sizeof *v->known);
+	v->n_known--;
+}
+
 void chain_view_init(struct chain_view *v, const struct block *genesis)
 {
 	memset(v, 0, sizeof *v);
 	v->tip = genesis;
-	v->orphans = g_array_new(FALSE, FALSE, sizeof(const struct block *));
-	chain_view_set_status(v, genesis, VIEW_HAVE);
 }
 
 void chain_view_clear(struct chain_view *v)
 {
 	if (!v)
 		return;
-	g_free(v->status);
+	g_free(v->known);
 	if (v->orphans)
 		g_array_free(v->orphans, TRUE);
 	memset(v, 0, sizeof *v);
@@ -189,20 +245,26 @@ void chain_view_clear(struct chain_view *v)
 
 enum view_status chain_view_status(const struct chain_view *v, const struct block *b)
 {
-	return b->id < v->status_len ? v->status[b->id] : VIEW_UNKNOWN;
+	if (v->n_known > 0) {
+		bool found;
+		uint32_t i = known_find(v, b->id, &found);
+		if (found)
+			return (enum view_status)(v->known[i] & 0xff);
+	}
+	return chain_is_ancestor(b, v->tip) ? VIEW_HAVE : VIEW_UNKNOWN;
 }
 
 void chain_view_set_status(struct chain_view *v, const struct block *b, enum view_status st)
 {
-	if (b->id >= v->status_len) {
-		uint32_t len = v->status_len ? v->status_len : 16;
-		while (len <= b->id)
-			len *= 2;
-		v->status = g_realloc(v->status, len);
-		memset(v->status + v->status_len, VIEW_UNKNOWN, len - v->status_len);
-		v->status_len = len;
-	}
-	v->status[b->id] = (uint8_t)st;
+	if (st == VIEW_UNKNOWN || (st == VIEW_HAVE && chain_is_ancestor(b, v->tip)))
+		known_drop(v, b->id);
+	else
+		known_put(v, b->id, st);
+}
+
+uint32_t chain_view_known(const struct chain_view *v)
+{
+	return v->n_known;
 }
 
 bool chain_view_connect(struct chain_view *v, const struct block *b,
@@ -217,19 +279,26 @@ bool chain_view_connect(struct chain_view *v, const struct block *b,
 	r->fork = b->parent == v->tip ? v->tip : chain_fork_point(v->tip, b);
 	r->depth = v->tip->h.height - r->fork->h.height;
 	v->tip = b;
+	/* The new branch is now implied by the tip; the old one is not. */
+	for (const struct block *x = b; x != r->fork; x = x->parent)
+		known_drop(v, x->id);
+	for (const struct block *x = r->old_tip; x != r->fork; x = x->parent)
+		known_put(v, x->id, VIEW_HAVE);
 	return true;
 }
 
 void chain_view_add_orphan(struct chain_view *v, const struct block *b)
 {
 	chain_view_set_status(v, b, VIEW_ORPHAN);
+	if (!v->orphans)
+		v->orphans = g_array_new(FALSE, FALSE, sizeof(const struct block *));
 	g_array_append_val(v->orphans, b);
 }
 
 /* O(orphans): they are few, and only while blocks arrive out of order. */
 const struct block *chain_view_take_orphan(struct chain_view *v, const struct block *parent)
 {
-	for (guint i = 0; i < v->orphans->len; i++) {
+	for (guint i = 0; v->orphans && i < v->orphans->len; i++) {
 		const struct block *o = g_array_index(v->orphans, const struct block *, i);
 		if (o->parent == parent) {
 			g_array_remove_index(v->orphans, i);

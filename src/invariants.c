@@ -56,7 +56,7 @@ static void check_tip(const world_t *w, const struct node *n, enum fork_choice r
 
 	if (chain_view_status(&n->view, tip) != VIEW_HAVE)
 		broken(w, n->id, "its tip, block %u, is not among the blocks it holds", tip->id);
-	for (uint32_t id = 0; id < chain_store_count(s) && id < n->view.status_len; id++) {
+	for (uint32_t id = 0; id < chain_store_count(s); id++) {
 		const struct block *b = chain_store_get(s, id);
 		if (chain_view_status(&n->view, b) != VIEW_HAVE)
 			continue;

@@ -52,6 +52,8 @@ struct block {
 	uint8_t hash[32];
 	uint32_t id;               /* dense index in the world's store */
 	const struct block *parent;/* NULL for genesis */
+	const struct block *skip;  /* an ancestor further back (see block_skip_height),
+				    * so ancestor queries take O(log height) steps */
 	struct u256 work;          /* this block's work, from its millizeros */
 	struct u256 chainwork;     /* cumulative work up to and with this block */
 	simtime_t mined_at;        /* simulated time it was found */
@@ -87,6 +89,10 @@ void block_free(struct block *b);
  * seed and every scenario; the first block's difficulty is the scenario's
  * (consensus.h). */
 struct block *block_genesis(void);
+
+/* The height a block at HEIGHT keeps a skip pointer to: below it, with
+ * enough variety that walks down by skips take O(log height) steps. */
+uint32_t block_skip_height(uint32_t height);
 
 /* Difficulty of B in hex zeros, for output. */
 double block_zeros(const struct block *b);

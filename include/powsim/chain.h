@@ -67,10 +67,10 @@ const struct block *chain_best(const struct block *const *tips, uint32_t n,
 /* The last common ancestor of A and B. O(height difference + depth). */
 const struct block *chain_fork_point(const struct block *a, const struct block *b);
 
-/* True if ANC is B or one of B's ancestors. O(height difference). */
+/* True if ANC is B or one of B's ancestors. O(log height). */
 bool chain_is_ancestor(const struct block *anc, const struct block *b);
 
-/* The ancestor of B at HEIGHT (<= B's height). O(height difference). */
+/* The ancestor of B at HEIGHT (<= B's height). O(log height), by skips. */
 const struct block *chain_ancestor(const struct block *b, uint32_t height);
 
 enum view_status {
@@ -82,13 +82,15 @@ enum view_status {
 	VIEW_REQUESTED,/* asked for, not yet received */
 };
 
-/* One node's view. Memory: one byte per block of the store the node has
- * heard of, plus its orphans. */
+/* One node's view. The tip implies every ancestor of it as held; only
+ * blocks that are not ancestors of the tip and not unknown (side branches,
+ * in-flight, orphaned, invalid) are listed. Memory per node grows with
+ * those, not with the chain: no nodes x blocks matrix. */
 struct chain_view {
 	const struct block *tip;
-	uint8_t *status;        /* enum view_status by block id */
-	uint32_t status_len;
-	GArray *orphans;        /* of const struct block *, arrival order */
+	uint64_t *known;        /* (id << 8 | status), sorted by id */
+	uint32_t n_known, cap_known;
+	GArray *orphans;        /* of const struct block *, arrival order; NULL: none */
 };
 
 /* A tip change: OLD_TIP replaced by NEW_TIP; FORK is their last common
@@ -102,7 +104,11 @@ struct chain_reorg {
 void chain_view_init(struct chain_view *v, const struct block *genesis);
 void chain_view_clear(struct chain_view *v);
 
+/* B's status in V. O(log known + log height). */
 enum view_status chain_view_status(const struct chain_view *v, const struct block *b);
+
+/* How many blocks V lists (its memory beyond the tip). */
+uint32_t chain_view_known(const struct chain_view *v);
 void chain_view_set_status(struct chain_view *v, const struct block *b, enum view_status st);
 
 /* Connect B, whose parent the view HAS and which is valid: mark it HAVE
