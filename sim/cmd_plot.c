@@ -62,7 +62,7 @@ int cmd_plot(int argc, char **argv)
 		g_autofree const char **all = g_new0(const char *, n);
 		for (unsigned i = 0; i < n_labels; i++)
 			all[i] = labels[i];
-		if (plot_compare_labelled(dirs, all, n, outdir, &err))
+		if (plot_compare(dirs, all, n, outdir, &err))
 			printf("powsim plot: wrote the comparison of %u runs to %s/\n", n, outdir);
 	}
 	if (err) {

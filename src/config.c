@@ -105,12 +105,9 @@ void config_network_clear_regions(struct network_cfg *n)
 	g_free(n->region_latency);
 	g_free(n->region_up);
 	g_free(n->region_down);
-	if (n->degree_cdf != NULL)
-		g_array_unref(n->degree_cdf);
 	n->region_names = NULL;
 	n->region_share = n->region_up = n->region_down = NULL;
 	n->region_latency = NULL;
-	n->degree_cdf = NULL;
 	n->n_regions = 0;
 }
 
@@ -123,6 +120,8 @@ void config_clear(struct scenario *s)
 	if (s->network.edges != NULL)
 		g_ptr_array_unref(s->network.edges);
 	config_network_clear_regions(&s->network);
+	if (s->network.degree_cdf != NULL)
+		g_array_unref(s->network.degree_cdf);
 	if (s->groups != NULL)
 		g_array_unref(s->groups);
 	if (s->events != NULL)

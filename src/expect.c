@@ -117,7 +117,8 @@ static uint32_t count_blocks(const world_t *w, int injected, int main, const GAr
 	return n;
 }
 
-double expect_metric(const world_t *w, int m)
+/* The value of metric M (enum expect_metric) on the finished world W. */
+static double expect_metric(const world_t *w, int m)
 {
 	const struct world_counts *c = world_counts(w);
 	struct trace_totals t;

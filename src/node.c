@@ -378,24 +378,29 @@ static bool authentic(const struct node_env *env, const struct tx *t)
 	       env->hooks->tx_authentic(env->hook_ctx, t);
 }
 
-static void on_tx(const struct node_env *env, struct node *n, const struct tx *t, uint32_t from)
+/* T reaches N from peer FROM (NET_NO_PEER: N made it). Pool it, relay
+ * it, refresh the template; returns whether it was pooled. A duplicate is
+ * dropped quietly (floods deliver each transaction many times). */
+static bool accept_tx(const struct node_env *env, struct node *n, const struct tx *t,
+		      uint32_t from)
 {
 	if (!authentic(env, t)) {
 		HOOK(env, tx_rejected, n, t, "bad-signature");
-		return;
+		return false;
 	}
 	struct mempool_verdict v = mempool_add(n->mempool, t, node_tip_state(env, n));
 	if (v.code == MEMPOOL_DUPLICATE)
-		return;
+		return false;
 	if (v.code != MEMPOOL_ADDED) {
 		HOOK(env, tx_rejected, n, t, v.reason);
-		return;
+		return false;
 	}
 	if (v.evicted)
 		HOOK(env, tx_rejected, n, v.evicted, "mempool-full");
 	broadcast(env, n, from, MSG_TX, t, env->sc->network.tx_bytes);
 	if (env->sc->mempool.refresh == REFRESH_ON_TX)
 		node_rebuild_template(env, n);
+	return true;
 }
 
 static void on_msg(const struct node_env *env, struct node *n, const struct evq_event *ev)
@@ -435,7 +440,7 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 		on_chain(env, n, b, from);
 		break;
 	case MSG_TX:
-		on_tx(env, n, ev->p.ptr, from);
+		accept_tx(env, n, ev->p.ptr, from);
 		break;
 	}
 }
@@ -523,15 +528,7 @@ void node_mined(const struct node_env *env, struct node *n, const struct block *
 
 bool node_submit_tx(const struct node_env *env, struct node *n, const struct tx *t)
 {
-	struct mempool_verdict v = mempool_add(n->mempool, t, node_tip_state(env, n));
-	if (v.code != MEMPOOL_ADDED) {
-		HOOK(env, tx_rejected, n, t, v.reason);
-		return false;
-	}
-	broadcast(env, n, NET_NO_PEER, MSG_TX, t, env->sc->network.tx_bytes);
-	if (env->sc->mempool.refresh == REFRESH_ON_TX)
-		node_rebuild_template(env, n);
-	return true;
+	return accept_tx(env, n, t, NET_NO_PEER);
 }
 
 void node_init(struct node *n, uint32_t id, const struct group_cfg *g,

@@ -274,8 +274,8 @@ static char *legend_name(const char *const *dirs, const char *const *labels, uns
 	return g_steal_pointer(&mine);
 }
 
-bool plot_compare_labelled(const char *const *dirs, const char *const *labels, unsigned n,
-			   const char *outdir, GError **err)
+bool plot_compare(const char *const *dirs, const char *const *labels, unsigned n,
+		  const char *outdir, GError **err)
 {
 	g_return_val_if_fail(dirs != NULL && outdir != NULL, false);
 	if (n == 0) {
@@ -303,7 +303,3 @@ bool plot_compare_labelled(const char *const *dirs, const char *const *labels, u
 	return render(scripts, compare_figures, G_N_ELEMENTS(compare_figures), vars->str, outdir, err);
 }
 
-bool plot_compare(const char *const *dirs, unsigned n, const char *outdir, GError **err)
-{
-	return plot_compare_labelled(dirs, NULL, n, outdir, err);
-}

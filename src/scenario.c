@@ -1085,12 +1085,7 @@ static bool h_regions(struct ctx *c, const cJSON *v, const struct jpath *p, void
 	struct regions_in in = { 0 };
 	uint32_t seen;
 	(void)f;
-	/* A second "regions" (from --set, say) replaces the first; the
-	 * degree distribution, freed by the same clear, is kept. */
-	GArray *cdf = net->degree_cdf;
-	net->degree_cdf = NULL;
-	config_network_clear_regions(net);
-	net->degree_cdf = cdf;
+	config_network_clear_regions(net); /* a second "regions" replaces the first */
 	if (!parse_object(c, v, p, TABLE(region_fields), &in, &seen))
 		return false;
 	static const char *const need[] = { "names", "share", "latency", "upload", "download" };

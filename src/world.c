@@ -69,7 +69,9 @@ struct world {
 	GMutex pool_lock;
 	GCond pool_done;
 	uint32_t pool_left;           /* jobs of the current slice not done */
-	struct scan_job *jobs;        /* one per node, for mine_until() */
+	struct scan_job *jobs;        /* one per miner, for mine_until() */
+	uint32_t *miner_ids;          /* the nodes of miner groups, by id */
+	uint32_t n_miners;
 };
 
 /* One miner's share of a slice of lazy hashing. Each job touches only its
@@ -169,7 +171,8 @@ static void template_changed(void *ctx, struct node *n)
 static simtime_t mining_slice(const world_t *w)
 {
 	double total = 0, work = 0;
-	for (uint32_t i = 0; i < w->n; i++) {
+	for (uint32_t k = 0; k < w->n_miners; k++) {
+		uint32_t i = w->miner_ids[k];
 		if (!w->nodes[i].has_template)
 			continue;
 		total += (double)w->nodes[i].hashrate;
@@ -247,7 +250,8 @@ static bool mine_until(world_t *w, simtime_t t)
 		h = t - h > slice ? h + slice : t;
 		uint32_t n = 0;
 		uint64_t total = 0;
-		for (uint32_t i = 0; i < w->n; i++) {
+		for (uint32_t k = 0; k < w->n_miners; k++) {
+			uint32_t i = w->miner_ids[k];
 			struct miner *m = &w->miners[i];
 			if (!w->nodes[i].has_template || m->found_ev)
 				continue;
@@ -512,33 +516,37 @@ static void log_fired(world_t *w, const struct event_cfg *e, char *value)
 
 static void rebuild_all(world_t *w)
 {
-	for (uint32_t i = 0; i < w->n; i++)
-		if (w->nodes[i].role == ROLE_MINER)
-			node_rebuild_template(&w->env, &w->nodes[i]);
+	for (uint32_t k = 0; k < w->n_miners; k++)
+		node_rebuild_template(&w->env, &w->nodes[w->miner_ids[k]]);
 }
 
-/* The nodes NAME designates; without a name, every node of the action's
- * role (miners for hashrate, traders for burst), or every node. */
-static GArray *targets_of(world_t *w, const char *name, enum tl_action action)
+#define ANY_ROLE (-1)
+
+/* The nodes NAME designates; without a name, every node of ROLE (or
+ * every node, ANY_ROLE). */
+static GArray *targets_of(world_t *w, const char *name, int role)
 {
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
 	if (name) {
 		config_resolve(w->sc, name, ids);
 		return ids;
 	}
-	for (guint32 i = 0; i < w->n; i++) {
-		enum node_role r = w->nodes[i].role;
-		if ((action == TL_HASHRATE && r != ROLE_MINER) ||
-		    (action == TL_BURST && r != ROLE_TRADER))
-			continue;
-		g_array_append_val(ids, i);
-	}
+	for (guint32 i = 0; i < w->n; i++)
+		if (role == ANY_ROLE || (int)w->nodes[i].role == role)
+			g_array_append_val(ids, i);
 	return ids;
 }
 
 static GArray *targets(world_t *w, const char *name)
 {
-	return targets_of(w, name, TL_HEAL);
+	return targets_of(w, name, ANY_ROLE);
+}
+
+/* Who an action without a target addresses: hashrate all miners, burst
+ * all traders, the rest every node. */
+static int default_role(enum tl_action a)
+{
+	return a == TL_HASHRATE ? ROLE_MINER : a == TL_BURST ? ROLE_TRADER : ANY_ROLE;
 }
 
 static void set_online(world_t *w, uint32_t id, bool online)
@@ -769,7 +777,7 @@ static void set_latency(world_t *w, const struct event_cfg *e, GArray *ids)
 
 static void apply_event(world_t *w, const struct event_cfg *e)
 {
-	GArray *ids = targets_of(w, e->target, e->action);
+	GArray *ids = targets_of(w, e->target, default_role(e->action));
 	char *value = NULL;
 	switch (e->action) {
 	case TL_DIFFICULTY:
@@ -938,6 +946,8 @@ static void init_nodes(world_t *w)
 			sum += g_array_index(gc->shares, double, k);
 		for (uint32_t k = 0; k < gc->count; k++, id++) {
 			node_init(&w->nodes[id], id, gc, &w->env);
+			if (gc->role == ROLE_MINER)
+				w->miner_ids[w->n_miners++] = id;
 			if (gc->role == ROLE_MINER && gc->shares && sum > 0)
 				w->nodes[id].hashrate = (uint64_t)(gc->hashrate *
 					g_array_index(gc->shares, double, k) / sum + 0.5);
@@ -1015,6 +1025,7 @@ world_t *world_new(const struct scenario *sc, GError **err)
 	w->miners = g_new0(struct miner, w->n);
 	w->hash_time = g_new0(double, w->n);
 	w->jobs = g_new(struct scan_job, w->n ? w->n : 1);
+	w->miner_ids = g_new(uint32_t, w->n ? w->n : 1);
 	w->height_fired = g_new0(bool, sc->events->len + 1);
 	w->tx_arena = g_ptr_array_new_with_free_func(g_free);
 	w->tx_index = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -1072,6 +1083,7 @@ void world_free(world_t *w)
 	g_free(w->miners);
 	g_free(w->hash_time);
 	g_free(w->jobs);
+	g_free(w->miner_ids);
 	g_free(w->height_fired);
 	for (guint i = 0; i < w->fired->len; i++) {
 		struct world_fired *f = &g_array_index(w->fired, struct world_fired, i);
@@ -1142,8 +1154,8 @@ static void drain(world_t *w, volatile sig_atomic_t *interrupt)
 {
 	struct evq_event ev;
 	w->draining = true;
-	for (uint32_t i = 0; i < w->n; i++)
-		miner_stop(w, i);
+	for (uint32_t k = 0; k < w->n_miners; k++)
+		miner_stop(w, w->miner_ids[k]);
 	simtime_t t;
 	while (!(interrupt && *interrupt) && evq_peek_time(w->q, &t) &&
 	       t <= w->stop_time + WORLD_DRAIN_MAX && evq_pop(w->q, &ev))
@@ -1155,8 +1167,8 @@ static void drain(world_t *w, volatile sig_atomic_t *interrupt)
  * timeline action is still to come. O(nodes + events): called rarely. */
 static bool mining_over(const world_t *w)
 {
-	for (uint32_t i = 0; i < w->n; i++)
-		if (w->nodes[i].has_template)
+	for (uint32_t k = 0; k < w->n_miners; k++)
+		if (w->nodes[w->miner_ids[k]].has_template)
 			return false;
 	for (guint i = 0; i < w->sc->events->len; i++) {
 		const struct event_cfg *e = &g_array_index(w->sc->events, struct event_cfg, i);

@@ -72,6 +72,17 @@ rows=$(($(wc -l <"$OUT/blocks.csv") - 1))
 [ "$rows" -eq 5 ] || bad "stop.blocks=5 gave $rows rows in blocks.csv"
 grep -q '"blocks_mined":[[:space:]]*5' "$OUT/summary.json" || bad "summary.json does not say 5 blocks mined"
 grep -q '"seed"' "$OUT/summary.json" || bad "summary.json carries no seed"
+# Every top-level key README.md documents for summary.json is there.
+for k in scenario seed mode nodes simulated_s drained_s interrupted stalled blocks_mined \
+	blocks_injected main_chain_length stale_blocks stale_rate all_nodes_same_tip phases \
+	reorgs transactions blocks_rejected_by_reason hashes events wall_s; do
+	grep -q "^	\"$k\":" "$OUT/summary.json" || bad "summary.json lacks the documented key \"$k\""
+done
+# A stop no miner can reach any more ends the run, marked stalled.
+timeout 60 "$POWSIM" run scenarios/tests/stop-unreachable.json --out "$tmp/stall" --quiet ||
+	bad "a run whose stop cannot be reached did not end cleanly"
+grep -q '"stalled":[[:space:]]*true' "$tmp/stall/summary.json" 2>/dev/null ||
+	bad "summary.json of an unreachable stop does not say stalled"
 leftover=$(find "$OUT" -name '*.tmp*' | head -n 3)
 [ -z "$leftover" ] || bad "temporary files left after a good run: $leftover"
 [ "$(ls "$OUT" | wc -l)" -eq 9 ] || bad "expected exactly 9 outputs, found: $(ls "$OUT" | tr '\n' ' ')"

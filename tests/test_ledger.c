@@ -6,26 +6,13 @@
 #include "powsim/ledger.h"
 #include "powsim/tx.h"
 
+#include "testkit.h"
+
 #define SEED 11
 #define NACC 4
 #define REWARD 50
 
 static const uint64_t genesis_bal[NACC] = { 100, 50, 0, 0 };
-
-static struct tx transfer(tx_keys_t *k, uint32_t from, uint32_t to,
-			  uint64_t amount, uint64_t fee, uint32_t seq)
-{
-	struct tx t;
-
-	memset(&t, 0, sizeof t);
-	t.sender = from;
-	t.recipient = to;
-	t.amount = amount;
-	t.fee = fee;
-	t.seq = seq;
-	tx_sign(&t, k);
-	return t;
-}
 
 /* Apply a block of the transfers TXS[0..N) with a correct coinbase to
  * MINER on PARENT; signatures are checked with K unless TRUST. */

@@ -7,6 +7,8 @@
 #include "powsim/mempool.h"
 #include "powsim/tx.h"
 
+#include "testkit.h"
+
 #define SEED 5
 #define NACC 4
 #define REWARD 50
@@ -28,21 +30,6 @@ static void fx_clear(struct fixture *f)
 {
 	ledger_unref(f->g);
 	tx_keys_free(f->k);
-}
-
-static struct tx transfer(tx_keys_t *k, uint32_t from, uint32_t to,
-			  uint64_t amount, uint64_t fee, uint32_t seq)
-{
-	struct tx t;
-
-	memset(&t, 0, sizeof t);
-	t.sender = from;
-	t.recipient = to;
-	t.amount = amount;
-	t.fee = fee;
-	t.seq = seq;
-	tx_sign(&t, k);
-	return t;
 }
 
 /* Add T (checked on TIP, may be NULL); returns the reason. */

@@ -7,24 +7,10 @@
 #include "powsim/tx.h"
 #include "powsim/wallet.h"
 
+#include "testkit.h"
+
 #define SEED 2024
 #define N 5
-
-static struct tx transfer(tx_keys_t *k, uint32_t from, uint32_t to,
-			  uint64_t amount, uint64_t fee, uint32_t seq)
-{
-	struct tx t;
-
-	memset(&t, 0, sizeof t);
-	t.sender = from;
-	t.recipient = to;
-	t.amount = amount;
-	t.fee = fee;
-	t.seq = seq;
-	t.created = 12345;
-	tx_sign(&t, k);
-	return t;
-}
 
 static uint64_t le(const uint8_t *p, int n)
 {
@@ -65,6 +51,7 @@ static void test_roundtrip(void)
 {
 	tx_keys_t *k = tx_keys_new(SEED, N);
 	struct tx t = transfer(k, 4, 0, 777, 3, 9), u, cb;
+	t.created = 12345; /* bookkeeping: neither signed nor sent */
 	uint8_t buf[TX_WIRE_SIZE];
 
 	tx_encode(&t, k, buf);

@@ -1,6 +1,7 @@
 /* testkit: helpers shared by the tests that run whole worlds in-process
- * (test_world, test_txs, test_timeline): temporary directories, writing
- * the traces, reading them back. static inline, so a test pays only for
+ * (test_world, test_txs, test_timeline) and the transaction tests
+ * (test_tx, test_ledger, test_mempool): signed transfers, temporary
+ * directories, writing the traces, reading them back. static inline, so a test pays only for
  * what it uses. */
 #ifndef POWSIM_TESTKIT_H
 #define POWSIM_TESTKIT_H
@@ -12,7 +13,23 @@
 #include <glib/gstdio.h>
 
 #include "powsim/trace.h"
+#include "powsim/tx.h"
 #include "powsim/world.h"
+
+/* A transfer FROM -> TO, signed with FROM's key from K (created 0). */
+static inline struct tx transfer(tx_keys_t *k, uint32_t from, uint32_t to, uint64_t amount,
+				 uint64_t fee, uint32_t seq)
+{
+	struct tx t;
+	memset(&t, 0, sizeof t);
+	t.sender = from;
+	t.recipient = to;
+	t.amount = amount;
+	t.fee = fee;
+	t.seq = seq;
+	tx_sign(&t, k);
+	return t;
+}
 
 /* A new temporary directory (free with rm_dir). */
 static inline char *tmpdir(void)

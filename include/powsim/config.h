@@ -214,7 +214,8 @@ struct expect_cfg {
 /* Fill S with every default (no groups, no events). */
 void config_init(struct scenario *s);
 
-/* Free N's regions and degree distribution (part of config_clear). */
+/* Free N's regions (part of config_clear; a second "regions" replaces
+ * the first). */
 void config_network_clear_regions(struct network_cfg *n);
 
 /* Free what S owns and zero it. NULL-safe. */

@@ -29,8 +29,6 @@ struct expect_result {
 	char *bound_text;   /* the bound, formatted (">= 20", "2s..8s", "= 1", "<= stale (4)") */
 };
 
-/* The value of metric M (enum expect_metric) on the finished world W. */
-double expect_metric(const world_t *w, int m);
 
 /* Evaluate every expectation of W's scenario, in file order. Returns a
  * new array of struct expect_result; free it with expect_results_free(). */

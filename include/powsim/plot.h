@@ -41,14 +41,11 @@ bool plot_run(const char *dir, GError **err);
 
 /* Overlay the block-interval and fork figures of the N runs DIRS into
  * OUTDIR (created if needed): intervals-compare and forks-compare, PNG and
- * SVG. The legend names each run by the last component of its directory
- * (the scenario's name under the default out/<scenario>/), with the parent
+ * SVG. LABELS[i] names DIRS[i] in the legend; a NULL LABELS, or a NULL
+ * entry, names a run by the last component of its directory (the
+ * scenario's name under the default out/<scenario>/), with the parent
  * directory added when two runs share that name. Returns false with ERR. */
-bool plot_compare(const char *const *dirs, unsigned n, const char *outdir, GError **err);
-
-/* As plot_compare, with the legend entries given: LABELS[i] names DIRS[i]
- * (a NULL LABELS, or a NULL entry, falls back to the directory name). */
-bool plot_compare_labelled(const char *const *dirs, const char *const *labels, unsigned n,
-			   const char *outdir, GError **err);
+bool plot_compare(const char *const *dirs, const char *const *labels, unsigned n,
+		  const char *outdir, GError **err);
 
 #endif
