@@ -3,7 +3,7 @@
 # `make bench` measures hashing, the engine and the bench scenarios.
 # `make SANITIZE=address,undefined check` builds and tests with sanitizers.
 
-PKGS     := glib-2.0 openssl libcjson
+PKGS     := glib-2.0 openssl libcjson libsoup-3.0
 CC       ?= cc
 SANITIZE ?=
 BUILD    ?= build$(if $(SANITIZE),/san)
@@ -29,13 +29,16 @@ POWSIM   := $(if $(SANITIZE),$(BUILD)/powsim,powsim)
 
 DEMO_SCENARIO ?= scenarios/six-node-lecture.json
 
-.PHONY: all deps check check-includes demo bench clean tests fuzz
+.PHONY: all deps test-deps check check-includes demo bench clean tests fuzz
 all: deps $(POWSIM)
 
 deps:
 	@sh sim/setup-deps.sh
 
-$(BUILD)/%.o: %.c
+test-deps:
+	@sh sim/setup-deps.sh --test
+
+$(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -54,7 +57,7 @@ tests: $(TEST_BIN)
 
 # Every unit test, the scenario tests, the include-layering check, and
 # the whole unit suite once more under ASan+UBSan.
-check: deps $(POWSIM) tests check-includes
+check: deps test-deps $(POWSIM) tests check-includes
 	@POWSIM=./$(POWSIM) BUILD=$(BUILD) sh tests/run-tests.sh
 ifeq ($(SANITIZE),)
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined OPT="-O1 -g" tests $(BUILD)/san/powsim >/dev/null

@@ -1,11 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages powsim needs, only those that are missing.
-# Called by `make deps` (and so by `make demo` and `make check`).
+# `make deps` (and so `make demo`) calls it bare: what building and running
+# need. `make check` calls it with --test: also the real components the
+# tests start (GNU parallel, a one-node Slurm with munge, Chromium for the
+# live dashboard, Python requests for the documents' client code).
+# `make fuzz` calls it with --fuzz: clang and its libFuzzer runtime.
 set -eu
 
 missing=""
 if [ "${1:-}" = "--fuzz" ]; then
-	# Only for `make fuzz`: clang and its libFuzzer runtime.
 	probe=$(mktemp -d)
 	printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' >"$probe/p.c"
 	if ! command -v clang >/dev/null 2>&1; then
@@ -16,13 +19,22 @@ if [ "${1:-}" = "--fuzz" ]; then
 	fi
 	rm -rf "$probe"
 fi
+if [ "${1:-}" = "--test" ]; then
+	command -v parallel >/dev/null 2>&1 || missing="$missing parallel"
+	command -v slurmctld >/dev/null 2>&1 || missing="$missing slurm-wlm"
+	command -v munged >/dev/null 2>&1 || missing="$missing munge"
+	command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+	command -v curl >/dev/null 2>&1 || missing="$missing curl"
+	python3 -c 'import requests' >/dev/null 2>&1 || missing="$missing python3-requests"
+	command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
+fi
 pkg-config --exists glib-2.0 || missing="$missing libglib2.0-dev"
 pkg-config --exists openssl || missing="$missing libssl-dev"
 pkg-config --exists libcjson || missing="$missing libcjson-dev"
+pkg-config --exists libsoup-3.0 || missing="$missing libsoup-3.0-dev"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"
-command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 [ -x /usr/bin/time ] || missing="$missing time"
 
 [ -z "$missing" ] && exit 0
@@ -40,4 +52,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing pkg-config >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 \
+	$missing pkg-config >/dev/null
