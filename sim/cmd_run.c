@@ -12,6 +12,7 @@
 #include "powsim/hash.h"
 #include "powsim/invariants.h"
 #include "powsim/plot.h"
+#include "powsim/report.h"
 #include "powsim/scenario.h"
 #include "powsim/trace.h"
 #include "powsim/units.h"
@@ -78,12 +79,11 @@ static void progress(void *ctx, const world_t *w)
 		world_counts(w)->blocks_mined);
 }
 
-static void print_summary(const world_t *w, const char *dir)
+static void print_summary(const struct report *r, const char *dir)
 {
+	const world_t *w = r->world;
 	const struct scenario *sc = world_scenario(w);
 	const struct world_counts *c = world_counts(w);
-	struct trace_totals t;
-	trace_totals(w, &t);
 	char when[32];
 	units_format_duration(world_stop_time(w), when, sizeof when);
 	printf("powsim: %s, seed %" G_GUINT64_FORMAT ", %u nodes%s\n", sc->name, sc->seed,
@@ -92,16 +92,17 @@ static void print_summary(const world_t *w, const char *dir)
 	       : c->stalled   ? " (stopped early: no miner could mine any more)" : "");
 	printf("  simulated   %-12s blocks mined  %" G_GUINT64_FORMAT "\n", when, c->blocks_mined);
 	printf("  main chain  %-12u stale blocks  %" G_GUINT64_FORMAT " (%.1f %%)\n",
-	       t.main_length, t.stale, c->blocks_mined ? 100.0 * t.stale / c->blocks_mined : 0.0);
-	printf("  reorgs      %-12u deepest       %u\n", t.reorgs, t.deepest);
+	       r->main_length, r->stale, c->blocks_mined ? 100.0 * r->stale / c->blocks_mined : 0.0);
+	if (r->withheld)
+		printf("  withheld    %-12" G_GUINT64_FORMAT " (mined, never published)\n", r->withheld);
+	printf("  reorgs      %-12u deepest       %u\n", r->reorgs, r->deepest);
 	printf("  txs created %-12u hashes        %.3g\n", world_txs(w)->len, (double)c->hashes);
 	printf("  events      %-12" G_GUINT64_FORMAT " wall          %.2f s\n", c->events,
 	       c->wall_us / 1e6);
-	GArray *ph = trace_phases(w);
 	printf("  %-5s %-6s %-7s %-14s %-14s %-10s %s\n", "phase", "zeros", "blocks",
 	       "mean interval", "expected", "blocks/min", "txs");
-	for (guint i = 0; i < ph->len; i++) {
-		const struct trace_phase *p = &g_array_index(ph, struct trace_phase, i);
+	for (guint i = 0; i < r->phases->len; i++) {
+		const struct report_phase *p = &g_array_index(r->phases, struct report_phase, i);
 		char mean[32] = "-", rate[32] = "-"; /* a phase without an interval of its own */
 		if (p->mean_interval_s > 0) {
 			g_snprintf(mean, sizeof mean, "%.3f", p->mean_interval_s);
@@ -110,15 +111,15 @@ static void print_summary(const world_t *w, const char *dir)
 		printf("  %-5u %-6g %-7u %-14s %-14.3f %-10s %u\n", i + 1, p->millizeros / 1000.0,
 		       p->blocks, mean, p->expected_interval_s, rate, p->txs);
 	}
-	g_array_free(ph, TRUE);
 	printf("  outputs in %s/\n", dir);
 }
 
 /* Print each expectation of the scenario (passes to stdout unless QUIET,
  * failures to stderr always). Returns the number that failed. */
-static uint32_t check_expectations(const world_t *w, bool quiet)
+static uint32_t check_expectations(const struct report *rep, bool quiet)
 {
-	GArray *res = expect_evaluate(w);
+	const world_t *w = rep->world;
+	GArray *res = expect_evaluate(rep);
 	uint32_t failed = expect_failures(res);
 	if (res->len > 0 && !quiet)
 		printf("  expectations: %u of %u met\n", res->len - failed, res->len);
@@ -224,19 +225,21 @@ static int run_world(const struct scenario *sc, const struct run_opts *o, const 
 	if (tty)
 		fputs("\r\033[K", stderr);
 	int rc = EXIT_OK;
-	if (!trace_write(w, dir, &err)) {
+	struct report *rep = report_new(w);
+	if (!trace_write(rep, dir, &err)) {
 		fprintf(stderr, "powsim run: %s\n", err->message);
 		g_clear_error(&err);
 		rc = EXIT_INTERNAL;
 	} else {
 		if (!o->quiet)
-			print_summary(w, dir);
+			print_summary(rep, dir);
 		/* A run cut short by Ctrl-C measures too little to judge. */
 		if (world_counts(w)->interrupted)
 			fprintf(stderr, "powsim run: interrupted: expectations not checked\n");
-		else if (check_expectations(w, o->quiet) > 0)
+		else if (check_expectations(rep, o->quiet) > 0)
 			rc = EXIT_EXPECT;
 	}
+	report_free(rep);
 	world_free(w);
 	if (rc == EXIT_OK && o->plot && !plot_run(dir, &err)) {
 		fprintf(stderr, "powsim run: %s\n", err->message);

@@ -6,74 +6,21 @@
 #include <string.h>
 
 #include "powsim/chain.h"
-#include "powsim/trace.h"
+#include "powsim/report.h"
 
 /* ---- the figures ---- */
 
-/* Whether the timeline makes nodes attackers: invalid-txs, inject-block,
- * withhold and release name the nodes that misbehave. */
-static bool is_attack(enum tl_action a)
-{
-	return a == TL_INVALID_TXS || a == TL_INJECT_BLOCK || a == TL_WITHHOLD || a == TL_RELEASE;
-}
-
-/* Distinct tips among the honest online nodes (nodes no attack action of
- * the timeline names): what a quiet period should bring to one tip. */
-static uint32_t distinct_tips(const world_t *w)
-{
-	const struct scenario *sc = world_scenario(w);
-	GHashTable *tips = g_hash_table_new(g_direct_hash, g_direct_equal);
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
-	bool *attacker = g_new0(bool, world_node_count(w) + 1);
-	uint32_t n;
-
-	for (guint i = 0; i < sc->events->len; i++) {
-		const struct event_cfg *e = &g_array_index(sc->events, struct event_cfg, i);
-		if (!is_attack(e->action))
-			continue;
-		g_array_set_size(ids, 0);
-		if (e->target == NULL)
-			for (guint32 k = 0; k < world_node_count(w); k++)
-				g_array_append_val(ids, k);
-		else
-			config_resolve(sc, e->target, ids);
-		for (guint k = 0; k < ids->len; k++)
-			attacker[g_array_index(ids, guint32, k)] = true;
-	}
-	for (uint32_t i = 0; i < world_node_count(w); i++) {
-		const struct node *nd = world_node(w, i);
-		if (nd->online && !attacker[i])
-			g_hash_table_add(tips, (gpointer)nd->view.tip);
-	}
-	n = g_hash_table_size(tips);
-	g_hash_table_unref(tips);
-	g_array_unref(ids);
-	g_free(attacker);
-	return n;
-}
-
-/* The set of the main chain's transactions. */
-static GHashTable *main_txs(const world_t *w)
-{
-	GHashTable *t = g_hash_table_new(g_direct_hash, g_direct_equal);
-
-	for (const struct block *b = world_main_tip(w); b != NULL; b = b->parent)
-		for (uint32_t i = 0; i < b->n_tx; i++)
-			g_hash_table_add(t, (gpointer)b->txs[i]);
-	return t;
-}
-
 /* Transactions matching INJECTED (-1 either) and, if CONFIRMED is 1,
  * confirmed on the main chain; with a non-NULL SENDERS, only theirs. */
-static uint32_t count_txs(const world_t *w, int injected, int confirmed, const GArray *senders)
+static uint32_t count_txs(const struct report *r, int injected, int confirmed,
+			  const GArray *senders)
 {
-	GHashTable *on_main = main_txs(w);
-	const GArray *txs = world_txs(w);
+	const GArray *txs = world_txs(r->world);
 	uint32_t n = 0;
 
 	for (guint i = 0; i < txs->len; i++) {
 		const struct world_tx *rec = &g_array_index(txs, struct world_tx, i);
-		bool in = g_hash_table_contains(on_main, rec->tx), ok = true;
+		bool in = report_tx_block(r, rec->tx) != NULL, ok = true;
 		if (injected >= 0 && (int)rec->injected != injected)
 			continue;
 		if (confirmed >= 0 && (int)in != confirmed)
@@ -85,26 +32,25 @@ static uint32_t count_txs(const world_t *w, int injected, int confirmed, const G
 		}
 		n += ok;
 	}
-	g_hash_table_unref(on_main);
 	return n;
 }
 
-/* Blocks (genesis excluded) matching INJECTED and MAIN (-1 either), mined
- * by one of MINERS if not NULL. */
-static uint32_t count_blocks(const world_t *w, int injected, int main, const GArray *miners)
+/* Blocks (genesis excluded) matching INJECTED and MAIN (-1 either; 0:
+ * off the main chain, stale or withheld), mined by one of MINERS if not
+ * NULL. */
+static uint32_t count_blocks(const struct report *r, int injected, int main,
+			     const GArray *miners)
 {
+	const world_t *w = r->world;
 	const chain_store_t *s = world_store(w);
-	uint8_t *on_main = g_new0(uint8_t, chain_store_count(s));
 	uint32_t n = 0;
 
-	for (const struct block *b = world_main_tip(w); b != NULL; b = b->parent)
-		on_main[b->id] = 1;
 	for (uint32_t id = 1; id < chain_store_count(s); id++) {
 		const struct block *b = chain_store_get(s, id);
 		bool ok = true;
 		if (injected >= 0 && (int)world_block_stat(w, id)->injected != injected)
 			continue;
-		if (main >= 0 && on_main[id] != main)
+		if (main >= 0 && (r->status[id] == REPORT_MAIN) != main)
 			continue;
 		if (miners != NULL) {
 			ok = false;
@@ -113,35 +59,33 @@ static uint32_t count_blocks(const world_t *w, int injected, int main, const GAr
 		}
 		n += ok;
 	}
-	g_free(on_main);
 	return n;
 }
 
 /* The value of metric M (enum expect_metric) on the finished world W. */
-static double expect_metric(const world_t *w, int m)
+static double expect_metric(const struct report *r, int m)
 {
+	const world_t *w = r->world;
 	const struct world_counts *c = world_counts(w);
-	struct trace_totals t;
 	uint32_t honest;
 
-	trace_totals(w, &t);
 	switch ((enum expect_metric)m) {
-	case EXPECT_M_DISTINCT_TIPS: return distinct_tips(w);
-	case EXPECT_M_HEIGHT: return t.main_length;
+	case EXPECT_M_DISTINCT_TIPS: return r->honest_tips;
+	case EXPECT_M_HEIGHT: return r->main_length;
 	case EXPECT_M_BLOCKS_MINED: return (double)c->blocks_mined;
 	case EXPECT_M_BLOCKS_INJECTED: return (double)c->blocks_injected;
-	case EXPECT_M_STALE: return (double)t.stale;
-	case EXPECT_M_STALE_RATE: return c->blocks_mined ? (double)t.stale / (double)c->blocks_mined : 0;
-	case EXPECT_M_REORGS: return t.reorgs;
-	case EXPECT_M_DEEPEST_REORG: return t.deepest;
+	case EXPECT_M_STALE: return (double)r->stale;
+	case EXPECT_M_STALE_RATE: return c->blocks_mined ? (double)r->stale / (double)c->blocks_mined : 0;
+	case EXPECT_M_REORGS: return r->reorgs;
+	case EXPECT_M_DEEPEST_REORG: return r->deepest;
 	case EXPECT_M_TXS_CREATED: return world_txs(w)->len;
-	case EXPECT_M_TXS_CONFIRMED: return count_txs(w, -1, 1, NULL);
+	case EXPECT_M_TXS_CONFIRMED: return count_txs(r, -1, 1, NULL);
 	case EXPECT_M_CONFIRMED_SHARE:
-		honest = count_txs(w, 0, -1, NULL);
-		return honest ? (double)count_txs(w, 0, 1, NULL) / honest : 0;
-	case EXPECT_M_INJECTED_ON_MAIN: return count_blocks(w, 1, 1, NULL);
-	case EXPECT_M_INJECTED_CONFIRMED: return count_txs(w, 1, 1, NULL);
-	case EXPECT_M_FINAL_DIFFICULTY: return t.tip->h.millizeros / 1000.0;
+		honest = count_txs(r, 0, -1, NULL);
+		return honest ? (double)count_txs(r, 0, 1, NULL) / honest : 0;
+	case EXPECT_M_INJECTED_ON_MAIN: return count_blocks(r, 1, 1, NULL);
+	case EXPECT_M_INJECTED_CONFIRMED: return count_txs(r, 1, 1, NULL);
+	case EXPECT_M_FINAL_DIFFICULTY: return r->tip->h.millizeros / 1000.0;
 	case EXPECT_M_COUNT: break;
 	}
 	g_error("expect: no metric %d", m);
@@ -153,10 +97,10 @@ static uint32_t reason_count(GHashTable *t, const char *reason)
 }
 
 /* The phase E names, or NULL. */
-static const struct trace_phase *find_phase(const GArray *phases, const struct expect_cfg *e)
+static const struct report_phase *find_phase(const GArray *phases, const struct expect_cfg *e)
 {
 	for (guint i = 0; i < phases->len; i++) {
-		const struct trace_phase *p = &g_array_index(phases, struct trace_phase, i);
+		const struct report_phase *p = &g_array_index(phases, struct report_phase, i);
 		if (e->phase > 0 ? i + 1 == e->phase : p->millizeros == e->millizeros)
 			return p;
 	}
@@ -173,22 +117,22 @@ static char *fmt_value(double x, bool seconds)
 	return g_strdup_printf("%s%s", buf, seconds ? "s" : "");
 }
 
-static char *fmt_side(const world_t *w, double x, int ref, bool seconds)
+static char *fmt_side(const struct report *r, double x, int ref, bool seconds)
 {
 	char *v, *s;
 
 	if (ref < 0)
 		return fmt_value(x, seconds);
-	v = fmt_value(expect_metric(w, ref), false);
+	v = fmt_value(expect_metric(r, ref), false);
 	s = g_strdup_printf("%s (%s)", config_expect_metrics[ref], v);
 	g_free(v);
 	return s;
 }
 
-static char *fmt_bound(const world_t *w, const struct expect_bound *b, bool seconds)
+static char *fmt_bound(const struct report *r, const struct expect_bound *b, bool seconds)
 {
-	char *lo = b->has_min ? fmt_side(w, b->min, b->min_ref, seconds) : NULL;
-	char *hi = b->has_max ? fmt_side(w, b->max, b->max_ref, seconds) : NULL;
+	char *lo = b->has_min ? fmt_side(r, b->min, b->min_ref, seconds) : NULL;
+	char *hi = b->has_max ? fmt_side(r, b->max, b->max_ref, seconds) : NULL;
 	char *s;
 
 	if (lo && hi && strcmp(lo, hi) == 0)
@@ -206,11 +150,11 @@ static char *fmt_bound(const world_t *w, const struct expect_bound *b, bool seco
 
 /* Whether X is within B. Seconds are compared to the microsecond, so a
  * bound written "2s" holds a mean of exactly 2 s. */
-static bool within(const world_t *w, const struct expect_bound *b, double x, bool seconds)
+static bool within(const struct report *r, const struct expect_bound *b, double x, bool seconds)
 {
 	double eps = seconds ? 1e-6 : 1e-9;
-	double lo = b->min_ref >= 0 ? expect_metric(w, b->min_ref) : b->min;
-	double hi = b->max_ref >= 0 ? expect_metric(w, b->max_ref) : b->max;
+	double lo = b->min_ref >= 0 ? expect_metric(r, b->min_ref) : b->min;
+	double hi = b->max_ref >= 0 ? expect_metric(r, b->max_ref) : b->max;
 
 	return (!b->has_min || x >= lo - eps) && (!b->has_max || x <= hi + eps);
 }
@@ -230,23 +174,25 @@ static GArray *resolve_names(const world_t *w, const char *name)
 
 /* Measure E into R (label, measured, measured_ok); returns whether the
  * bound is in seconds. */
-static bool measure(const world_t *w, const struct expect_cfg *e, const GArray *phases, struct expect_result *r)
+static bool measure(const struct report *rep, const struct expect_cfg *e, struct expect_result *r)
 {
+	const world_t *w = rep->world;
+	const GArray *phases = rep->phases;
 	const struct world_counts *c = world_counts(w);
-	const struct trace_phase *p;
+	const struct report_phase *p;
 	const struct block *tip, *anc;
 	GArray *ids;
 
 	r->measured_ok = true;
 	switch (e->kind) {
 	case EXPECT_METRIC:
-		r->measured = expect_metric(w, e->metric);
+		r->measured = expect_metric(rep, e->metric);
 		return false;
 	case EXPECT_BLOCK_REJECTS:
 		r->measured = reason_count(c->block_rejects, e->reason);
 		return false;
 	case EXPECT_TX_REJECTS:
-		r->measured = reason_count(c->tx_rejects, e->reason);
+		r->measured = reason_count(rep->tx_rejects, e->reason);
 		return false;
 	case EXPECT_PHASE_INTERVAL:
 	case EXPECT_PHASE_BLOCKS:
@@ -265,7 +211,7 @@ static bool measure(const world_t *w, const struct expect_cfg *e, const GArray *
 		}
 		return e->kind == EXPECT_PHASE_INTERVAL;
 	case EXPECT_INTERVAL:
-		tip = world_main_tip(w);
+		tip = rep->tip;
 		if (tip->h.height < e->last) {
 			r->measured_ok = false;
 			r->measured_text = g_strdup_printf("only %u main-chain blocks", tip->h.height);
@@ -276,13 +222,13 @@ static bool measure(const world_t *w, const struct expect_cfg *e, const GArray *
 		return true;
 	case EXPECT_BLOCKS:
 		ids = resolve_names(w, e->node);
-		r->measured = count_blocks(w, e->injected, e->main, ids);
+		r->measured = count_blocks(rep, e->injected, e->main, ids);
 		if (ids)
 			g_array_unref(ids);
 		return false;
 	case EXPECT_TXS:
 		ids = resolve_names(w, e->node);
-		r->measured = count_txs(w, e->injected, e->main, ids);
+		r->measured = count_txs(rep, e->injected, e->main, ids);
 		if (ids)
 			g_array_unref(ids);
 		return false;
@@ -298,24 +244,22 @@ static void result_clear(void *p)
 	g_free(r->bound_text);
 }
 
-GArray *expect_evaluate(const world_t *w)
+GArray *expect_evaluate(const struct report *rep)
 {
-	const struct scenario *sc = world_scenario(w);
+	const struct scenario *sc = world_scenario(rep->world);
 	GArray *out = g_array_new(FALSE, TRUE, sizeof(struct expect_result));
-	GArray *phases = trace_phases(w);
 
 	g_array_set_clear_func(out, result_clear);
 	for (guint i = 0; sc->expects != NULL && i < sc->expects->len; i++) {
 		const struct expect_cfg *e = &g_array_index(sc->expects, struct expect_cfg, i);
 		struct expect_result r = { .label = e->label };
-		bool seconds = measure(w, e, phases, &r);
-		r.pass = r.measured_ok && within(w, &e->bound, r.measured, seconds);
+		bool seconds = measure(rep, e, &r);
+		r.pass = r.measured_ok && within(rep, &e->bound, r.measured, seconds);
 		if (r.measured_ok)
 			r.measured_text = fmt_value(r.measured, seconds);
-		r.bound_text = fmt_bound(w, &e->bound, seconds);
+		r.bound_text = fmt_bound(rep, &e->bound, seconds);
 		g_array_append_val(out, r);
 	}
-	g_array_free(phases, TRUE);
 	return out;
 }
 

@@ -132,32 +132,7 @@ bool trace_prepare_dir(const char *dir, GError **err)
 	return true;
 }
 
-/* ---- helpers over the main chain ---- */
-
-struct main_chain {
-	const struct block *tip;
-	uint8_t *on_main;          /* by block id */
-	GHashTable *tx_block;      /* tx -> main-chain block including it */
-};
-
-static void main_chain_init(struct main_chain *m, const world_t *w)
-{
-	const chain_store_t *s = world_store(w);
-	m->tip = world_main_tip(w);
-	m->on_main = g_new0(uint8_t, chain_store_count(s));
-	m->tx_block = g_hash_table_new(g_direct_hash, g_direct_equal);
-	for (const struct block *b = m->tip; b; b = b->parent) {
-		m->on_main[b->id] = 1;
-		for (uint32_t i = 0; i < b->n_tx; i++)
-			g_hash_table_insert(m->tx_block, (gpointer)b->txs[i], (gpointer)b);
-	}
-}
-
-static void main_chain_clear(struct main_chain *m)
-{
-	g_free(m->on_main);
-	g_hash_table_destroy(m->tx_block);
-}
+/* ---- formatting ---- */
 
 static double secs(simtime_t t)
 {
@@ -174,8 +149,9 @@ static void put_time(FILE *f, simtime_t t, const char *sep)
 
 /* ---- the CSVs ---- */
 
-static void write_blocks(FILE *f, const world_t *w, const struct main_chain *m)
+static void write_blocks(FILE *f, const struct report *r)
 {
+	const world_t *w = r->world;
 	const chain_store_t *s = world_store(w);
 	fputs("time_s,height,hash,parent,miner,zeros,nonce,n_tx,interval_s,main_chain,"
 	      "t50_s,t90_s,t100_s,size_bytes\n", f);
@@ -188,7 +164,7 @@ static void write_blocks(FILE *f, const world_t *w, const struct main_chain *m)
 		world_node_name(w, b->h.miner, miner, sizeof miner);
 		fprintf(f, "%.6f,%u,%s,%s,%s,%g,%" G_GUINT64_FORMAT ",%u,%.6f,%d,", secs(b->mined_at),
 			b->h.height, h, p, miner, block_zeros(b), b->h.nonce, b->n_tx,
-			secs(b->mined_at - b->parent->mined_at), m->on_main[id]);
+			secs(b->mined_at - b->parent->mined_at), r->status[id]);
 		put_time(f, st->t50, ",");
 		put_time(f, st->t90, ",");
 		put_time(f, st->t100, ",");
@@ -211,34 +187,35 @@ static void write_reorgs(FILE *f, const world_t *w)
 	}
 }
 
-static const char *tx_status(const struct world_tx *rec, const struct block *inc)
+static const char *tx_status(const char *rejected, const struct block *inc)
 {
 	if (inc)
 		return "confirmed";
-	return rec->rejected ? "rejected" : "pending";
+	return rejected ? "rejected" : "pending";
 }
 
-static void write_txs(FILE *f, const world_t *w, const struct main_chain *m)
+static void write_txs(FILE *f, const struct report *r)
 {
+	const world_t *w = r->world;
 	const GArray *txs = world_txs(w);
 	fputs("id,created_s,sender,recipient,amount,fee,status,included_height,included_s,"
 	      "latency_s,reason\n", f);
 	for (guint i = 0; i < txs->len; i++) {
 		const struct world_tx *rec = &g_array_index(txs, struct world_tx, i);
 		const struct tx *t = rec->tx;
-		const struct block *inc = g_hash_table_lookup(m->tx_block, t);
+		const struct block *inc = report_tx_block(r, t);
 		char id[HASH_HEX_SIZE], from[64], to[64];
 		tx_id_hex(t, id);
 		world_node_name(w, t->sender, from, sizeof from);
 		world_node_name(w, t->recipient, to, sizeof to);
 		fprintf(f, "%s,%.6f,%s,%s,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%s,", id,
-			secs(t->created), from, to, t->amount, t->fee, tx_status(rec, inc));
+			secs(t->created), from, to, t->amount, t->fee, tx_status(r->tx_rejected[i], inc));
 		if (inc)
 			fprintf(f, "%u,%.6f,%.6f,", inc->h.height, secs(inc->mined_at),
 				secs(inc->mined_at - t->created));
 		else
 			fputs(",,,", f);
-		fprintf(f, "%s\n", !inc && rec->rejected ? rec->rejected : "");
+		fprintf(f, "%s\n", r->tx_rejected[i] ? r->tx_rejected[i] : "");
 	}
 }
 
@@ -278,90 +255,12 @@ static void write_events(FILE *f, const world_t *w)
 	}
 }
 
-/* Mean total hash rate of the run, H/s: the hashing summed over time. */
-static double mean_total_rate(const world_t *w)
-{
-	double sum = 0;
-	for (uint32_t i = 0; i < world_node_count(w); i++)
-		sum += world_node_hash_time(w, i);
-	double t = secs(world_stop_time(w));
-	return t > 0 ? sum / t : 0;
-}
-
-static void close_phase(struct trace_phase *p, double interval_sum, uint32_t intervals,
-			double rate)
-{
-	p->mean_interval_s = intervals ? interval_sum / intervals : 0;
-	struct u256 target, work;
-	pow_target_from_millizeros(p->millizeros, &target);
-	pow_work_from_target(&target, &work);
-	p->expected_interval_s = rate > 0 ? u256_to_double(&work) / rate : 0;
-	p->blocks_per_min = p->mean_interval_s > 0 ? 60.0 / p->mean_interval_s : 0;
-}
-
-/* When the difficulty of a phase starting with block B took effect: the
- * last difficulty action to its value that fired by the time B was mined,
- * if later than B's parent; else B's parent's time. */
-static simtime_t phase_start(const world_t *w, const struct block *b)
-{
-	simtime_t start = b->parent->mined_at;
-	const GArray *f = world_fired(w);
-	for (guint i = 0; i < f->len; i++) {
-		const struct world_fired *x = &g_array_index(f, struct world_fired, i);
-		if (x->action == TL_DIFFICULTY && x->time <= b->mined_at && x->time > start &&
-		    x->millizeros == b->h.millizeros)
-			start = x->time;
-	}
-	return start;
-}
-
-GArray *trace_phases(const world_t *w)
-{
-	GArray *out = g_array_new(FALSE, TRUE, sizeof(struct trace_phase));
-	const struct block *tip = world_main_tip(w);
-	GPtrArray *chain = g_ptr_array_new();
-	for (const struct block *b = tip; b->parent; b = b->parent)
-		g_ptr_array_add(chain, (void *)b);
-	double rate = mean_total_rate(w), sum = 0;
-	uint32_t intervals = 0;
-	struct trace_phase cur = { 0 };
-	for (guint i = chain->len; i-- > 0;) {
-		const struct block *b = g_ptr_array_index(chain, i);
-		if (cur.blocks == 0 || b->h.millizeros != cur.millizeros) {
-			if (cur.blocks) {
-				close_phase(&cur, sum, intervals, rate);
-				g_array_append_val(out, cur);
-			}
-			cur = (struct trace_phase){ .millizeros = b->h.millizeros,
-						    .start_height = b->h.height,
-						    .start = phase_start(w, b) };
-			sum = 0;
-			intervals = 0;
-		}
-		cur.blocks++;
-		cur.end_height = b->h.height;
-		cur.end = b->mined_at;
-		cur.txs += b->n_tx - 1;
-		/* An interval straddling a change measures neither difficulty. */
-		if (b->parent->h.millizeros == b->h.millizeros) {
-			sum += secs(b->mined_at - b->parent->mined_at);
-			intervals++;
-		}
-	}
-	if (cur.blocks) {
-		close_phase(&cur, sum, intervals, rate);
-		g_array_append_val(out, cur);
-	}
-	g_ptr_array_free(chain, TRUE);
-	return out;
-}
-
-static void write_phases(FILE *f, GArray *phases)
+static void write_phases(FILE *f, const GArray *phases)
 {
 	fputs("phase,zeros,start_height,end_height,blocks,start_s,end_s,mean_interval_s,"
 	      "expected_interval_s,blocks_per_min,txs\n", f);
 	for (guint i = 0; i < phases->len; i++) {
-		const struct trace_phase *p = &g_array_index(phases, struct trace_phase, i);
+		const struct report_phase *p = &g_array_index(phases, struct report_phase, i);
 		fprintf(f, "%u,%g,%u,%u,%u,%.6f,%.6f,", i + 1, p->millizeros / 1000.0,
 			p->start_height, p->end_height, p->blocks, secs(p->start), secs(p->end));
 		/* A phase without an interval of its own has no mean: empty. */
@@ -373,35 +272,19 @@ static void write_phases(FILE *f, GArray *phases)
 	}
 }
 
-static void write_miners(FILE *f, const world_t *w, const struct main_chain *m)
+static void write_miners(FILE *f, const struct report *r)
 {
-	uint32_t n = world_node_count(w);
-	uint32_t *mined = g_new0(uint32_t, n), *main = g_new0(uint32_t, n);
-	const chain_store_t *s = world_store(w);
-	uint32_t main_total = 0;
-	double hash_total = 0;
-	for (uint32_t id = 1; id < chain_store_count(s); id++) {
-		const struct block *b = chain_store_get(s, id);
-		mined[b->h.miner]++;
-		if (m->on_main[id]) {
-			main[b->h.miner]++;
-			main_total++;
-		}
-	}
-	for (uint32_t i = 0; i < n; i++)
-		hash_total += world_node_hash_time(w, i);
+	const world_t *w = r->world;
 	fputs("name,hashrate_share,blocks,main_blocks,main_share\n", f);
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = 0; i < world_node_count(w); i++) {
 		if (world_node(w, i)->role != ROLE_MINER)
 			continue;
+		const struct report_miner *m = &r->miners[i];
 		char name[64];
 		world_node_name(w, i, name, sizeof name);
-		fprintf(f, "%s,%.6f,%u,%u,%.6f\n", name,
-			hash_total > 0 ? world_node_hash_time(w, i) / hash_total : 0, mined[i],
-			main[i], main_total ? (double)main[i] / main_total : 0);
+		fprintf(f, "%s,%.6f,%u,%u,%.6f\n", name, m->hashrate_share, m->blocks,
+			m->main_blocks, m->main_share);
 	}
-	g_free(mined);
-	g_free(main);
 }
 
 /* ---- summary.json ---- */
@@ -431,15 +314,15 @@ static cJSON *reasons_json(GHashTable *t)
 	return o;
 }
 
-static cJSON *txs_json(const world_t *w, const struct main_chain *m)
+static cJSON *txs_json(const struct report *r)
 {
-	const GArray *txs = world_txs(w);
+	const GArray *txs = world_txs(r->world);
 	double *lat = g_new(double, txs->len + 1);
 	guint n = 0, injected = 0, injected_in = 0;
 	double sum = 0;
 	for (guint i = 0; i < txs->len; i++) {
 		const struct world_tx *rec = &g_array_index(txs, struct world_tx, i);
-		const struct block *inc = g_hash_table_lookup(m->tx_block, rec->tx);
+		const struct block *inc = report_tx_block(r, rec->tx);
 		injected += rec->injected;
 		if (inc)
 			injected_in += rec->injected;
@@ -460,16 +343,16 @@ static cJSON *txs_json(const world_t *w, const struct main_chain *m)
 	cJSON_AddNumberToObject(l, "p90", quantile(lat, n, 0.9));
 	cJSON_AddNumberToObject(l, "p99", quantile(lat, n, 0.99));
 	cJSON_AddNumberToObject(l, "max", n ? lat[n - 1] : 0);
-	cJSON_AddItemToObject(o, "rejected_by_reason", reasons_json(world_counts(w)->tx_rejects));
+	cJSON_AddItemToObject(o, "rejected_by_reason", reasons_json(r->tx_rejects));
 	g_free(lat);
 	return o;
 }
 
-static cJSON *phases_json(GArray *phases)
+static cJSON *phases_json(const GArray *phases)
 {
 	cJSON *a = cJSON_CreateArray();
 	for (guint i = 0; i < phases->len; i++) {
-		const struct trace_phase *p = &g_array_index(phases, struct trace_phase, i);
+		const struct report_phase *p = &g_array_index(phases, struct report_phase, i);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "zeros", p->millizeros / 1000.0);
 		cJSON_AddNumberToObject(o, "start_height", p->start_height);
@@ -491,51 +374,18 @@ static cJSON *phases_json(GArray *phases)
 	return a;
 }
 
-static bool same_tip(const world_t *w)
-{
-	const struct block *tip = NULL;
-	for (uint32_t i = 0; i < world_node_count(w); i++) {
-		const struct node *n = world_node(w, i);
-		if (!n->online)
-			continue;
-		if (tip && n->view.tip != tip)
-			return false;
-		tip = n->view.tip;
-	}
-	return true;
-}
-
 static const char *mode_name(enum mining_mode m)
 {
 	return m == MINING_REAL ? "real" : m == MINING_FAST ? "fast" : "model";
 }
 
-void trace_totals(const world_t *w, struct trace_totals *t)
+static char *summary_text(const struct report *r)
 {
-	const GArray *r = world_reorgs(w);
-	const chain_store_t *s = world_store(w);
-	memset(t, 0, sizeof *t);
-	t->tip = world_main_tip(w);
-	t->main_length = t->tip->h.height;
-	uint8_t *on_main = g_new0(uint8_t, chain_store_count(s));
-	for (const struct block *b = t->tip; b; b = b->parent)
-		on_main[b->id] = 1;
-	for (uint32_t id = 1; id < chain_store_count(s); id++)
-		t->stale += !on_main[id] && !world_block_stat(w, id)->injected;
-	g_free(on_main);
-	t->reorgs = r->len;
-	for (guint i = 0; i < r->len; i++)
-		t->deepest = MAX(t->deepest, g_array_index(r, struct world_reorg, i).depth);
-}
-
-static char *summary_text(const world_t *w, GArray *phases, const struct main_chain *m)
-{
+	const world_t *w = r->world;
 	const struct scenario *sc = world_scenario(w);
 	const struct world_counts *c = world_counts(w);
-	struct trace_totals tt;
-	trace_totals(w, &tt);
-	uint32_t len = tt.main_length;
-	uint64_t stale = tt.stale;
+	uint32_t len = r->main_length;
+	uint64_t stale = r->stale;
 	char seed[32];
 	g_snprintf(seed, sizeof seed, "%" G_GUINT64_FORMAT, sc->seed);
 	cJSON *o = cJSON_CreateObject();
@@ -549,15 +399,16 @@ static char *summary_text(const world_t *w, GArray *phases, const struct main_ch
 	cJSON_AddBoolToObject(o, "stalled", c->stalled);
 	cJSON_AddNumberToObject(o, "blocks_mined", (double)c->blocks_mined);
 	cJSON_AddNumberToObject(o, "blocks_injected", (double)c->blocks_injected);
+	cJSON_AddNumberToObject(o, "blocks_withheld", (double)r->withheld);
 	cJSON_AddNumberToObject(o, "main_chain_length", len);
 	cJSON_AddNumberToObject(o, "stale_blocks", (double)stale);
 	cJSON_AddNumberToObject(o, "stale_rate", c->blocks_mined ? (double)stale / c->blocks_mined : 0);
-	cJSON_AddBoolToObject(o, "all_nodes_same_tip", same_tip(w));
-	cJSON_AddItemToObject(o, "phases", phases_json(phases));
+	cJSON_AddBoolToObject(o, "all_nodes_same_tip", r->all_same_tip);
+	cJSON_AddItemToObject(o, "phases", phases_json(r->phases));
 	cJSON *ro = cJSON_AddObjectToObject(o, "reorgs");
-	cJSON_AddNumberToObject(ro, "count", tt.reorgs);
-	cJSON_AddNumberToObject(ro, "deepest", tt.deepest);
-	cJSON_AddItemToObject(o, "transactions", txs_json(w, m));
+	cJSON_AddNumberToObject(ro, "count", r->reorgs);
+	cJSON_AddNumberToObject(ro, "deepest", r->deepest);
+	cJSON_AddItemToObject(o, "transactions", txs_json(r));
 	cJSON_AddItemToObject(o, "blocks_rejected_by_reason", reasons_json(c->block_rejects));
 	cJSON_AddNumberToObject(o, "hashes", (double)c->hashes);
 	cJSON_AddNumberToObject(o, "events", (double)c->events);
@@ -626,10 +477,11 @@ static cJSON *block_json(const world_t *w, const struct block *b)
 	return o;
 }
 
-static char *chain_text(const world_t *w, const struct main_chain *m)
+static char *chain_text(const struct report *r)
 {
+	const world_t *w = r->world;
 	GPtrArray *chain = g_ptr_array_new();
-	for (const struct block *b = m->tip; b; b = b->parent)
+	for (const struct block *b = r->tip; b; b = b->parent)
 		g_ptr_array_add(chain, (void *)b);
 	cJSON *o = cJSON_CreateObject();
 	cJSON *a = cJSON_AddArrayToObject(o, "chain");
@@ -652,20 +504,20 @@ static const char *const file_names[F_COUNT] = {
 	"phases.csv", "miners.csv", "summary.json", "chain.json",
 };
 
-static void write_one(int which, FILE *f, const world_t *w, const struct main_chain *m,
-		      GArray *phases)
+static void write_one(int which, FILE *f, const struct report *r)
 {
+	const world_t *w = r->world;
 	char *text = NULL;
 	switch (which) {
-	case F_BLOCKS: write_blocks(f, w, m); break;
+	case F_BLOCKS: write_blocks(f, r); break;
 	case F_REORGS: write_reorgs(f, w); break;
-	case F_TXS: write_txs(f, w, m); break;
+	case F_TXS: write_txs(f, r); break;
 	case F_TIMELINE: write_timeline(f, w); break;
 	case F_EVENTS: write_events(f, w); break;
-	case F_PHASES: write_phases(f, phases); break;
-	case F_MINERS: write_miners(f, w, m); break;
-	case F_SUMMARY: text = summary_text(w, phases, m); break;
-	case F_CHAIN: text = chain_text(w, m); break;
+	case F_PHASES: write_phases(f, r->phases); break;
+	case F_MINERS: write_miners(f, r); break;
+	case F_SUMMARY: text = summary_text(r); break;
+	case F_CHAIN: text = chain_text(r); break;
 	}
 	if (text) {
 		fputs(text, f);
@@ -674,17 +526,14 @@ static void write_one(int which, FILE *f, const world_t *w, const struct main_ch
 	}
 }
 
-bool trace_write(const world_t *w, const char *dir, GError **err)
+bool trace_write(const struct report *r, const char *dir, GError **err)
 {
 	struct out outs[F_COUNT] = { 0 };
-	struct main_chain m;
-	main_chain_init(&m, w);
-	GArray *phases = trace_phases(w);
 	bool ok = true;
 	for (int i = 0; ok && i < F_COUNT; i++) {
 		ok = out_open(&outs[i], dir, file_names[i], err);
 		if (ok) {
-			write_one(i, outs[i].f, w, &m, phases);
+			write_one(i, outs[i].f, r);
 			ok = out_close(&outs[i], err);
 		}
 	}
@@ -700,7 +549,5 @@ bool trace_write(const world_t *w, const char *dir, GError **err)
 			g_remove(outs[i].bak);
 		out_discard(&outs[i]);
 	}
-	g_array_free(phases, TRUE);
-	main_chain_clear(&m);
 	return ok;
 }

@@ -1032,7 +1032,6 @@ world_t *world_new(const struct scenario *sc, GError **err)
 	w->bad_sig = g_hash_table_new(g_direct_hash, g_direct_equal);
 	w->block_rejected = g_hash_table_new(g_direct_hash, g_direct_equal);
 	w->counts.block_rejects = g_hash_table_new(g_str_hash, g_str_equal);
-	w->counts.tx_rejects = g_hash_table_new(g_str_hash, g_str_equal);
 	w->stats = g_array_new(FALSE, TRUE, sizeof(struct world_block_stat));
 	g_array_set_size(w->stats, 1);
 	w->reorgs = g_array_new(FALSE, FALSE, sizeof(struct world_reorg));
@@ -1100,7 +1099,6 @@ void world_free(world_t *w)
 	g_hash_table_destroy(w->bad_sig);
 	g_hash_table_destroy(w->block_rejected);
 	g_hash_table_destroy(w->counts.block_rejects);
-	g_hash_table_destroy(w->counts.tx_rejects);
 	g_ptr_array_free(w->tx_arena, TRUE);
 	consensus_free(w->cons);
 	tx_keys_free(w->keys);
@@ -1127,24 +1125,6 @@ void world_on_progress(world_t *w, void (*fn)(void *ctx, const world_t *w), void
 	w->progress_fn = fn;
 	w->progress_ctx = ctx;
 	w->progress_period = period ? period : 1;
-}
-
-/* Count each rejected transaction once, by its first reason, unless the
- * final main chain confirmed it (a late duplicate is not a rejection). */
-static void count_tx_rejects(world_t *w)
-{
-	GHashTable *confirmed = g_hash_table_new(g_direct_hash, g_direct_equal);
-	for (const struct block *b = world_main_tip(w); b; b = b->parent)
-		for (uint32_t i = 0; i < b->n_tx; i++)
-			g_hash_table_add(confirmed, (gpointer)b->txs[i]);
-	for (guint i = 0; i < w->txs->len; i++) {
-		struct world_tx *rec = &g_array_index(w->txs, struct world_tx, i);
-		if (rec->rejected && g_hash_table_contains(confirmed, rec->tx))
-			rec->rejected = NULL;
-		if (rec->rejected)
-			count_reason(w->counts.tx_rejects, rec->rejected);
-	}
-	g_hash_table_destroy(confirmed);
 }
 
 /* After the stop: deliver what is in flight (messages, validation) until
@@ -1208,7 +1188,6 @@ void world_run(world_t *w, volatile sig_atomic_t *interrupt)
 	if (!w->counts.interrupted)
 		drain(w, interrupt);
 	take_sample(w);
-	count_tx_rejects(w);
 	w->counts.events = evq_processed(w->q);
 	w->counts.wall_us = (uint64_t)(g_get_monotonic_time() - t0);
 }
@@ -1239,22 +1218,6 @@ void world_node_name(const world_t *w, uint32_t id, char *buf, unsigned len)
 		return;
 	}
 	config_node_name(w->sc, id, buf, len);
-}
-
-const struct block *world_main_tip(const world_t *w)
-{
-	const struct block **tips = g_new(const struct block *, w->n + 1);
-	uint32_t k = 0;
-	for (uint32_t i = 0; i < w->n; i++)
-		if (w->nodes[i].online)
-			tips[k++] = w->nodes[i].view.tip;
-	for (uint32_t i = 0; k == 0 && i < w->n; i++)
-		tips[k++] = w->nodes[i].view.tip;
-	if (k == 0)
-		tips[k++] = chain_store_genesis(w->store);
-	const struct block *best = chain_best(tips, k, w->sc->consensus.fork_choice);
-	g_free(tips);
-	return best;
 }
 
 void world_check_invariants(const world_t *w)

@@ -12,8 +12,8 @@ rank() {
 	chain|mempool|consensus) echo 5 ;;
 	node) echo 6 ;;
 	world) echo 7 ;;
-	scenario|trace|plot|invariants) echo 8 ;;
-	expect) echo 9 ;; # reads trace's totals and phases
+	scenario|plot|invariants|report) echo 8 ;;
+	trace|expect) echo 9 ;; # read report's facts of a finished run
 	*) echo "" ;;
 	esac
 }

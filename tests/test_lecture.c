@@ -78,7 +78,7 @@ static double total_rate(const struct scenario *sc)
  * have reached every node yet. Returns whether all tips are one. */
 static bool check_tips(const world_t *w)
 {
-	const struct block *tip = world_main_tip(w);
+	const struct block *tip = report_main_tip(w);
 	bool same = true;
 	for (uint32_t i = 0; i < world_node_count(w); i++) {
 		const struct block *t = world_node(w, i)->view.tip;
@@ -148,7 +148,7 @@ static void one_seed(uint64_t seed, struct pooled *p)
 	g_assert_no_error(err);
 	world_run(w, NULL);
 
-	const struct block *tip = world_main_tip(w);
+	const struct block *tip = report_main_tip(w);
 	GPtrArray *chain = g_ptr_array_new();
 	for (const struct block *b = tip; b->parent; b = b->parent)
 		g_ptr_array_insert(chain, 0, (void *)b);
@@ -164,12 +164,13 @@ static void one_seed(uint64_t seed, struct pooled *p)
 		else if (b->h.millizeros == 4000)
 			sum4 += dt, n4++;
 	}
-	/* the same figures as trace_phases() gives phases.csv */
-	GArray *ph = trace_phases(w);
+	/* the same figures as the report gives phases.csv */
+	struct report *rep = report_new(w);
+	const GArray *ph = rep->phases;
 	double tsum5 = 0;
 	uint32_t tn5 = 0;
 	for (guint i = 0; i < ph->len; i++) {
-		const struct trace_phase *x = &g_array_index(ph, struct trace_phase, i);
+		const struct report_phase *x = &g_array_index(ph, struct report_phase, i);
 		if (x->millizeros == 5000 && x->blocks > 1) {
 			tsum5 += x->mean_interval_s * (x->blocks - 1);
 			tn5 += x->blocks - 1;
@@ -177,7 +178,7 @@ static void one_seed(uint64_t seed, struct pooled *p)
 	}
 	g_assert_cmpuint(tn5, ==, n5);
 	g_assert_cmpfloat(fabs(tsum5 - sum5), <, 1e-6);
-	g_array_free(ph, TRUE);
+	report_free(rep);
 
 	/* every block found, stale ones too, by difficulty */
 	uint32_t found6 = 0;

@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "powsim/net.h"
+#include "powsim/report.h"
 #include "powsim/scenario.h"
 #include "powsim/world.h"
 
@@ -101,7 +102,7 @@ static void test_pool_shares(void)
 	world_run(w, NULL);
 	/* its share of 400 blocks: binomial, p = 0.2887; 4 standard errors */
 	uint32_t mine = 0, total = 0;
-	for (const struct block *b = world_main_tip(w); b->parent; b = b->parent, total++)
+	for (const struct block *b = report_main_tip(w); b->parent; b = b->parent, total++)
 		mine += b->h.miner == 0;
 	double p = 0.289 / 1.001, share = (double)mine / total;
 	g_assert_cmpfloat(fabs(share - p), <, 4 * sqrt(p * (1 - p) / total));

@@ -157,7 +157,7 @@ static void test_difficulty_height(void)
 	assert_logged(dir, "difficulty", -1, "3.000");
 	GPtrArray *ev = csv_read(dir, "events.csv");
 	double t = num(cell(ev, 1, csv_col(ev, "time_s")));
-	for (const struct block *b = world_main_tip(w); b->parent; b = b->parent)
+	for (const struct block *b = report_main_tip(w); b->parent; b = b->parent)
 		if (b->h.height == 11)
 			g_assert_cmpfloat(fabs(t - simtime_to_s(b->mined_at)), <, 1.0);
 	g_ptr_array_free(ev, TRUE);
@@ -186,7 +186,7 @@ static void test_difficulty_time_in_flight(void)
 	const chain_store_t *s = world_store(w);
 	uint32_t in_flight = 0, in_flight_main = 0, after = 0;
 	GHashTable *main = g_hash_table_new(g_direct_hash, g_direct_equal);
-	for (const struct block *b = world_main_tip(w); b; b = b->parent)
+	for (const struct block *b = report_main_tip(w); b; b = b->parent)
 		g_hash_table_add(main, (gpointer)b);
 	for (uint32_t id = 1; id < chain_store_count(s); id++) {
 		const struct block *b = chain_store_get(s, id);
@@ -352,9 +352,9 @@ static void test_leave_join(void)
 	for (int i = 0; i < 3; i++)
 		others = MAX(others, p.height[1][i]);
 	g_assert_cmpuint(p.height[2][3], >=, others);
-	g_assert_true(world_main_tip(w) == world_node(w, 3)->view.tip ||
-		      world_node(w, 3)->view.tip->parent == world_main_tip(w) ||
-		      world_main_tip(w)->parent == world_node(w, 3)->view.tip);
+	g_assert_true(report_main_tip(w) == world_node(w, 3)->view.tip ||
+		      world_node(w, 3)->view.tip->parent == report_main_tip(w) ||
+		      report_main_tip(w)->parent == world_node(w, 3)->view.tip);
 	world_free(w);
 	config_clear(&sc);
 }
@@ -386,7 +386,7 @@ static void test_partition_heal(void)
 	g_assert_cmpuint(p.height[1][3], >, p.height[0][3]);
 	g_assert_true(p.tip[1][0] != p.tip[1][3]);
 	/* one tip at the end, the most-work one */
-	const struct block *tip = world_main_tip(w);
+	const struct block *tip = report_main_tip(w);
 	for (uint32_t i = 0; i < world_node_count(w); i++)
 		g_assert_true(world_node(w, i)->view.tip == tip);
 

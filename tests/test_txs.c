@@ -196,7 +196,7 @@ static struct replay replay_chain(const world_t *w, const char *dir, uint64_t re
 		r.blocks++;
 	}
 	/* the replayed state is the world's: the main tip's ledger */
-	const struct block *tip = world_main_tip(w);
+	const struct block *tip = report_main_tip(w);
 	g_assert_cmpuint(r.blocks, ==, tip->h.height);
 	cJSON_Delete(root);
 	g_hash_table_destroy(accts);
@@ -432,7 +432,7 @@ static void test_injections(void)
 		blocks_rejected += v->valuedouble;
 	g_assert_cmpfloat(blocks_rejected, ==, 5);
 	/* no crafted block on the main chain */
-	for (const struct block *b = world_main_tip(w); b->parent; b = b->parent)
+	for (const struct block *b = report_main_tip(w); b->parent; b = b->parent)
 		g_assert_false(world_block_stat(w, b->id)->injected);
 
 	g_test_message("%u injected transactions, %u distinct ids", records,
@@ -511,7 +511,7 @@ static void test_reorg_returns(void)
 	/* where each transfer sits on the main chain */
 	GHashTable *main_block = g_hash_table_new(g_direct_hash, g_direct_equal);
 	GHashTable *on_main = g_hash_table_new(g_direct_hash, g_direct_equal);
-	const struct block *tip = world_main_tip(w);
+	const struct block *tip = report_main_tip(w);
 	for (const struct block *b = tip; b; b = b->parent) {
 		g_hash_table_add(on_main, (gpointer)b);
 		for (uint32_t i = 1; i < b->n_tx; i++)

@@ -179,7 +179,7 @@ static int verify_chain_json(const char *dir, const world_t *w, bool modelled)
 	g_assert_true(cJSON_IsArray(chain));
 	int n = cJSON_GetArraySize(chain);
 	g_assert_cmpint((int)jnum(root, "length"), ==, n);
-	const struct block *tip = world_main_tip(w);
+	const struct block *tip = report_main_tip(w);
 	g_assert_cmpint(n, ==, (int)tip->h.height + 1);
 
 	char prev_hash[HASH_HEX_SIZE] = { 0 };
@@ -385,7 +385,7 @@ static void test_stat_real_interval(void)
 		total += rates[i];
 	double expected = u256_to_double(&work) / total;
 
-	const struct block *tip = world_main_tip(w);
+	const struct block *tip = report_main_tip(w);
 	uint32_t n = tip->h.height;
 	uint32_t by_miner[4] = { 0 };
 	double sum = 0;

@@ -44,7 +44,9 @@ static inline char *tmpdir(void)
 static inline void write_traces(const world_t *w, const char *dir)
 {
 	GError *err = NULL;
-	gboolean ok = trace_write(w, dir, &err);
+	struct report *r = report_new(w);
+	gboolean ok = trace_write(r, dir, &err);
+	report_free(r);
 	g_assert_no_error(err);
 	g_assert_true(ok);
 }

@@ -5,9 +5,10 @@
  * blocks, reorgs, how many nodes share a tip, rejections by reason, the
  * mean interval of a difficulty phase or of the last blocks, and counts
  * of blocks or transactions matching a selector. expect_evaluate()
- * measures each on a finished world and says whether it is within its
- * bound. Measuring only reads the world; the result is a function of the
- * scenario and the seed.
+ * measures each on a finished run's report (report.h: the main chain,
+ * totals, phases, tips) and says whether it is within its bound.
+ * Measuring only reads; the result is a function of the scenario and
+ * the seed.
  */
 #ifndef POWSIM_EXPECT_H
 #define POWSIM_EXPECT_H
@@ -17,7 +18,7 @@
 
 #include <glib.h>
 
-#include "powsim/world.h"
+#include "powsim/report.h"
 
 /* The outcome of one expectation. */
 struct expect_result {
@@ -30,9 +31,10 @@ struct expect_result {
 };
 
 
-/* Evaluate every expectation of W's scenario, in file order. Returns a
- * new array of struct expect_result; free it with expect_results_free(). */
-GArray *expect_evaluate(const world_t *w);
+/* Evaluate every expectation of the scenario of the run R reports on, in
+ * file order. Returns a new array of struct expect_result; free it with
+ * expect_results_free(). */
+GArray *expect_evaluate(const struct report *r);
 
 /* The number of results that failed. */
 uint32_t expect_failures(const GArray *results);

@@ -2,7 +2,8 @@
  *
  * Writes, into one directory, the files whose columns README.md
  * ("Outputs") documents: blocks.csv, reorgs.csv, txs.csv, timeline.csv,
- * events.csv, phases.csv, miners.csv, summary.json and chain.json. Every
+ * events.csv, phases.csv, miners.csv, summary.json and chain.json, from
+ * the world's records and the facts report.h derives from them. Every
  * file is first written under a temporary name in the same directory and
  * only renamed into place once all of them were written, so a failed
  * write never replaces the outputs of an earlier good run.
@@ -18,41 +19,15 @@
 
 #include <glib.h>
 
-#include "powsim/world.h"
+#include "powsim/report.h"
 
 /* Check that DIR exists or can be made, and that a file can be created in
  * it. Returns false with ERR naming the directory. */
 bool trace_prepare_dir(const char *dir, GError **err);
 
-/* Write every output of W into DIR. Returns false with ERR naming the
- * file on an I/O failure; the earlier files in DIR are then untouched. */
-bool trace_write(const world_t *w, const char *dir, GError **err);
-
-/* One per run of main-chain blocks of one difficulty. The mean interval
- * counts only blocks whose parent has the same difficulty: the interval of
- * a phase's first block straddles the change and measures neither. */
-struct trace_phase {
-	uint32_t millizeros;
-	uint32_t start_height, end_height, blocks;
-	simtime_t start;            /* the change took effect (or the parent was mined) */
-	simtime_t end;              /* the last block was mined */
-	double mean_interval_s;
-	double expected_interval_s; /* work / mean total hash rate of the run */
-	double blocks_per_min;      /* 60 / mean interval */
-	uint32_t txs;               /* transfers included, coinbases excluded */
-};
-
-/* The headline figures of a finished run. */
-struct trace_totals {
-	const struct block *tip;   /* of the main chain */
-	uint32_t main_length;      /* blocks after genesis */
-	uint64_t stale;            /* mined (not injected), off the main chain */
-	uint32_t reorgs, deepest;
-};
-
-void trace_totals(const world_t *w, struct trace_totals *t);
-
-/* The phases of W's main chain into a new array of struct trace_phase. */
-GArray *trace_phases(const world_t *w);
+/* Write every output of the run R reports on into DIR. Returns false
+ * with ERR naming the file on an I/O failure; the earlier files in DIR
+ * are then untouched. */
+bool trace_write(const struct report *r, const char *dir, GError **err);
 
 #endif

@@ -17,7 +17,8 @@
  *          modelled and validation skips only that check.
  * and the timeline of the scenario (difficulty, hashrate, burst, leave,
  * join, partition, heal, latency), and it keeps the records the traces are
- * written from (trace.h).
+ * written from (report.h derives a finished run's facts, such as its main
+ * chain, from them; trace.h writes them).
  */
 #ifndef POWSIM_WORLD_H
 #define POWSIM_WORLD_H
@@ -70,7 +71,8 @@ struct world_fired {
 /* A transaction created in the run (not coinbases). */
 struct world_tx {
 	const struct tx *tx;
-	const char *rejected; /* first reason a node gave, or NULL */
+	const char *rejected; /* first reason a node gave, or NULL (report.h
+			       * counts it unless the main chain confirmed it) */
 	bool injected;        /* deliberately invalid */
 };
 
@@ -81,7 +83,6 @@ struct world_counts {
 	uint64_t events;
 	uint64_t wall_us;            /* wall time of world_run, for summaries */
 	GHashTable *block_rejects;   /* reason -> count of distinct blocks */
-	GHashTable *tx_rejects;      /* reason -> count of distinct txs */
 	bool interrupted;
 	bool stalled;                /* ended early: nothing could be mined any more */
 };
@@ -128,9 +129,6 @@ uint32_t world_node_count(const world_t *w);
 const struct node *world_node(const world_t *w, uint32_t id);
 const chain_store_t *world_store(const world_t *w);
 tx_keys_t *world_keys(const world_t *w);
-
-/* The run's main chain: the best tip among online nodes (chain_best). */
-const struct block *world_main_tip(const world_t *w);
 
 /* Node name of ID into BUF. */
 void world_node_name(const world_t *w, uint32_t id, char *buf, unsigned len);
