@@ -9,8 +9,9 @@
 # block of each phase is drawn as an open circle: its interval runs from a
 # parent mined at the previous difficulty (or from genesis), so it measures
 # neither phase and is left out of the phase means (phases.csv). A phase of
-# one block has no interval of its own: phases.csv gives its mean as 0, and
-# the figure says "no interval to average" instead of drawing a mean.
+# one block has no interval of its own: phases.csv leaves its mean empty,
+# and the figure says "no interval to average" instead of drawing a mean.
+# (valid(8) and column(8), not $8: gnuplot skips a row whose $N is empty.)
 #
 # Usage: gnuplot -e "dir='out/six-node-lecture'" plots/intervals.gp
 #   dir   the run directory holding the CSVs          (default: .)
@@ -77,7 +78,7 @@ do for [fmt in "png svg"] {
 		with boxxyerror lc rgb variable notitle, \
 	     phases using (($3 + $4) / 2):(label_y($1)):(sprintf("%g zeros", $2)) \
 		with labels font ",14" offset 0,0.7 notitle, \
-	     phases using (($3 + $4) / 2):(label_y($1)):($8 > 0 ? sprintf("mean %.3g s", $8) : "no interval to average") \
+	     phases using (($3 + $4) / 2):(label_y($1)):(valid(8) ? sprintf("mean %.3g s", column(8)) : "no interval to average") \
 		with labels font ",10" offset 0,-0.5 notitle, \
 	     phases using ($3 - 0.5):9:($4 - $3 + 1):(0) with vectors nohead dt 2 lw 2 lc rgb "black" \
 		title "expected mean (16^zeros / hash rate)", \
