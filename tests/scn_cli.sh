@@ -72,12 +72,31 @@ rows=$(($(wc -l <"$OUT/blocks.csv") - 1))
 [ "$rows" -eq 5 ] || bad "stop.blocks=5 gave $rows rows in blocks.csv"
 grep -q '"blocks_mined":[[:space:]]*5' "$OUT/summary.json" || bad "summary.json does not say 5 blocks mined"
 grep -q '"seed"' "$OUT/summary.json" || bad "summary.json carries no seed"
-# Every top-level key README.md documents for summary.json is there.
-for k in scenario seed mode nodes simulated_s drained_s interrupted stalled blocks_mined \
-	blocks_injected main_chain_length stale_blocks stale_rate all_nodes_same_tip phases \
-	reorgs transactions blocks_rejected_by_reason hashes events wall_s; do
-	grep -q "^	\"$k\":" "$OUT/summary.json" || bad "summary.json lacks the documented key \"$k\""
+# The docs and the files agree: README.md's table of each CSV (section
+# "### `NAME`...": the names in each row's first cell, in order) is its
+# header row, and the top-level keys its summary.json table names are
+# exactly those of summary.json.
+doc_names() {
+	awk -v f="$1" '
+		/^### / { on = index($0, "`" f "`") > 0; next }
+		on && /^\| `/ {
+			cell = $0; sub(/^\| /, "", cell); sub(/ \|.*/, "", cell)
+			while (match(cell, /`[^`]*`/)) {
+				t = substr(cell, RSTART + 1, RLENGTH - 2); cell = substr(cell, RSTART + RLENGTH)
+				print t
+			}
+		}' README.md
+}
+for f in blocks.csv reorgs.csv txs.csv timeline.csv events.csv phases.csv miners.csv; do
+	doc=$(doc_names "$f" | paste -sd, -)
+	[ "$(head -n 1 "$OUT/$f")" = "$doc" ] ||
+		bad "$f: header '$(head -n 1 "$OUT/$f")', README.md documents '$doc'"
 done
+doc_names summary.json | grep -v '^\.' | sed 's/\..*//' | sort -u >"$tmp/keys.doc"
+sed -n 's/^	"\([^"]*\)":.*/\1/p' "$OUT/summary.json" | sort -u >"$tmp/keys.run"
+[ -s "$tmp/keys.doc" ] || bad "README.md documents no summary.json keys"
+cmp -s "$tmp/keys.doc" "$tmp/keys.run" ||
+	bad "summary.json keys differ from README.md's table (< documented, > written): $(diff "$tmp/keys.doc" "$tmp/keys.run" | grep '^[<>]' | tr '\n' ' ')"
 # A stop no miner can reach any more ends the run, marked stalled.
 timeout 60 "$POWSIM" run scenarios/tests/stop-unreachable.json --out "$tmp/stall" --quiet ||
 	bad "a run whose stop cannot be reached did not end cleanly"
