@@ -123,11 +123,14 @@ static void push_block(const struct node_env *env, struct node *n, uint32_t exce
 
 /* Tell peers about B, newly held; TIP_CHANGED if it became our tip. A
  * withholding miner keeps its own blocks (and what builds on them) to
- * itself. */
+ * itself; a strategic miner relays nothing but what its strategy
+ * publishes (it does not help its rivals' blocks along). */
 static void relay_block(const struct node_env *env, struct node *n, const struct block *b,
 			uint32_t from, bool tip_changed)
 {
 	uint64_t small = env->sc->network.header_bytes;
+	if (n->strategy)
+		return;
 	if (n->withholding) {
 		if (b->h.miner == n->id)
 			return;
