@@ -291,9 +291,19 @@ static struct strategy_io strategy_io_of(struct strategy_ctx *s)
 	};
 }
 
+/* The tip a chain on offer must beat to be worth fetching: a strategic
+ * miner must hear of every public chain better than the public one it
+ * knows, however far ahead its private chain is. */
+static const struct block *shown_tip(const struct node *n)
+{
+	return n->strategy ? n->public_tip : n->view.tip;
+}
+
 /* N connected B, someone else's block: its strategy decides. */
 static void strategy_learned(const struct node_env *env, struct node *n, const struct block *b)
 {
+	if (chain_compare(b, n->public_tip, env->sc->consensus.fork_choice) > 0)
+		n->public_tip = b;
 	struct strategy_ctx s = { env, n };
 	struct strategy_io io = strategy_io_of(&s);
 	n->strategy->on_block(n->strategy_state, &io, b);
@@ -412,7 +422,7 @@ static void on_chain(const struct node_env *env, struct node *n, const struct bl
 	enum view_status st = chain_view_status(&n->view, tip);
 	if (st == VIEW_HAVE || st == VIEW_INVALID)
 		return;
-	if (chain_compare(tip, n->view.tip, env->sc->consensus.fork_choice) <= 0)
+	if (chain_compare(tip, shown_tip(n), env->sc->consensus.fork_choice) <= 0)
 		return;
 	/* One fetch at a time per chain: a tip no better than the one being
 	 * checked adds nothing. */
@@ -511,7 +521,7 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 		break;
 	case MSG_ANNOUNCE:
 		if (chain_view_status(&n->view, b) != VIEW_HAVE &&
-		    chain_compare(b, n->view.tip, env->sc->consensus.fork_choice) > 0)
+		    chain_compare(b, shown_tip(n), env->sc->consensus.fork_choice) > 0)
 			send_to(env, n, back, MSG_GETCHAIN, NULL, small);
 		break;
 	case MSG_GETCHAIN: {
