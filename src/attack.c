@@ -23,6 +23,7 @@ static void row_add(struct attack_row *g, const struct attack_row *n)
 	g->gamma_sum += n->gamma_sum;
 	g->attempts += n->attempts;
 	g->successes += n->successes;
+	g->double_spent += n->double_spent;
 	g_array_append_vals(g->confirmations, n->confirmations->data, n->confirmations->len);
 }
 
@@ -66,6 +67,9 @@ static void count_events(struct attack_stats *a, const world_t *w, const uint8_t
 			guint32 conf = e->e.confirmations;
 			r->attempts++;
 			r->successes += e->e.success;
+			if (e->e.success)
+				r->double_spent += g_array_index(world_scenario(w)->groups, struct group_cfg,
+					config_node_group(world_scenario(w), e->node)).strategy.amount;
 			g_array_append_val(r->confirmations, conf);
 		}
 	}

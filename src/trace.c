@@ -409,6 +409,7 @@ static cJSON *attack_row_json(const struct attack_row *r, const char *name)
 	cJSON_AddNumberToObject(o, "gamma_races", (double)r->gamma_n);
 	cJSON_AddNumberToObject(o, "attempts", (double)r->attempts);
 	cJSON_AddNumberToObject(o, "successes", (double)r->successes);
+	cJSON_AddNumberToObject(o, "double_spent", (double)r->double_spent);
 	cJSON *conf = cJSON_AddArrayToObject(o, "confirmations");
 	for (guint i = 0; i < r->confirmations->len; i++)
 		cJSON_AddItemToArray(conf, cJSON_CreateNumber(g_array_index(r->confirmations, guint32, i)));

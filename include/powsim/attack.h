@@ -7,7 +7,8 @@
  * own blocks orphaned (mined, not on the main chain), races entered (ties
  * the strategy published) and won (its block of the race is on the main
  * chain), the races' measured gamma, and the double-spend attempts with
- * their successes and the merchant's confirmations at each.
+ * their successes, the amount double-spent and the merchant's
+ * confirmations at each.
  */
 #ifndef POWSIM_ATTACK_H
 #define POWSIM_ATTACK_H
@@ -29,6 +30,7 @@ struct attack_row {
 	uint64_t gamma_n;        /* races with a measured gamma */
 	double gamma_sum;
 	uint64_t attempts, successes;
+	uint64_t double_spent;   /* successes times the strategy's amount */
 	GArray *confirmations;   /* guint32, one per attempt, in order */
 };
 
