@@ -7,7 +7,7 @@
 if (!exists("csv")) csv = "doublespend.csv"
 if (!exists("out")) out = "attack-doublespend"
 set datafile separator ","
-set key top right box opaque
+set key bottom left box opaque
 set xlabel "confirmations the merchant waits (z)"
 set ylabel "probability the double spend succeeds (log scale)"
 set logscale y

@@ -13,7 +13,7 @@ sel(net) = (strcol(1) eq net && strcol(2) eq "selfish")
 stats csv using (sel("gamma1") ? $6 : NaN) nooutput name "G1"
 stats csv using (sel("gamma0") ? $6 : NaN) nooutput name "G0"
 g0 = G0_mean; g1 = G1_mean
-set key top left box opaque
+set key bottom right box opaque
 set xlabel "attacker's share of the hash rate (alpha)"
 set ylabel "attacker's share of the main chain's revenue"
 set xrange [0.05:0.5]
@@ -23,7 +23,7 @@ set title "Selfish mining (Eyal and Sirer 2014): measured against R(alpha, gamma
 set arrow 1 from thr(g0), graph 0 to thr(g0), graph 1 nohead dt 3 lc rgb "#1f77b4"
 set label 1 sprintf("profitable above %.3f (gamma %.2f)", thr(g0), g0) at thr(g0) + 0.005, 0.08 tc rgb "#1f77b4"
 set arrow 2 from thr(g1), graph 0 to thr(g1), graph 1 nohead dt 3 lc rgb "#d62728"
-set label 2 sprintf("profitable above %.3f (gamma %.2f)", thr(g1), g1) at thr(g1) + 0.005, 0.72 tc rgb "#d62728"
+set label 2 sprintf("profitable above %.3f (gamma %.2f)", thr(g1), g1) at thr(g1) + 0.005, 0.6 tc rgb "#d62728"
 set samples 200
 do for [fmt in "png svg"] {
 	if (fmt eq "png") { set terminal pngcairo size 1200,700 font ",11" } else { set terminal svg size 1200,700 }
