@@ -13,6 +13,9 @@ static void group_clear(void *p)
 		g_array_unref(g->shares);
 	g_free(g->name);
 	g_free(g->trade.to);
+	g_free(g->strategy.name);
+	g_free(g->strategy.variant);
+	g_free(g->strategy.merchant);
 	memset(g, 0, sizeof *g);
 }
 

@@ -123,11 +123,14 @@ static void push_block(const struct node_env *env, struct node *n, uint32_t exce
 
 /* Tell peers about B, newly held; TIP_CHANGED if it became our tip. A
  * withholding miner keeps its own blocks (and what builds on them) to
- * itself. */
+ * itself; a strategic miner relays nothing but what its strategy
+ * publishes (it does not help its rivals' blocks along). */
 static void relay_block(const struct node_env *env, struct node *n, const struct block *b,
 			uint32_t from, bool tip_changed)
 {
 	uint64_t small = env->sc->network.header_bytes;
+	if (n->strategy)
+		return;
 	if (n->withholding) {
 		if (b->h.miner == n->id)
 			return;
@@ -160,12 +163,16 @@ void node_inject_block(const struct node_env *env, struct node *n, const struct 
 
 void node_withhold(struct node *n)
 {
+	if (n->strategy)
+		return;
 	n->withholding = true;
 	n->public_tip = n->view.tip;
 }
 
 void node_release(const struct node_env *env, struct node *n)
 {
+	if (n->strategy)
+		return;
 	n->withholding = false;
 	n->public_tip = n->view.tip;
 	uint32_t d = net_degree(env->net, n->id);
@@ -216,6 +223,90 @@ static void reject_block(const struct node_env *env, struct node *n, const struc
 	const struct block *o;
 	while ((o = chain_view_take_orphan(&n->view, b)) != NULL)
 		reject_block(env, n, o, "bad-prevblk");
+}
+
+/* ---- strategic miners (strategy.h) ---- */
+
+struct strategy_ctx {
+	const struct node_env *env;
+	struct node *n;
+};
+
+/* Own block B goes public the way the relay protocol sends a new block;
+ * LAST: the newest of those published together. */
+static void publish_one(const struct node_env *env, struct node *n, const struct block *b,
+			bool last)
+{
+	uint64_t small = env->sc->network.header_bytes;
+	switch (env->sc->network.relay) {
+	case RELAY_PUSH:
+		push_block(env, n, NET_NO_PEER, b);
+		break;
+	case RELAY_INV:
+		announce(env, n, NET_NO_PEER, b, small);
+		break;
+	case RELAY_PULL_CHAIN:
+		if (last)
+			broadcast(env, n, NET_NO_PEER, MSG_ANNOUNCE, b, small);
+		break;
+	}
+}
+
+/* Publish B and its own ancestors not yet published, oldest first. */
+static void io_publish(void *ctx, const struct block *b)
+{
+	struct strategy_ctx *s = ctx;
+	struct node *n = s->n;
+	GPtrArray *todo = g_ptr_array_new();
+	for (const struct block *x = b; x && x->h.miner == n->id &&
+	     !(n->published && chain_is_ancestor(x, n->published)); x = x->parent)
+		g_ptr_array_add(todo, (void *)x);
+	for (guint i = todo->len; i-- > 0;)
+		publish_one(s->env, n, g_ptr_array_index(todo, i), i == 0);
+	g_ptr_array_free(todo, TRUE);
+	n->published = b;
+	n->public_tip = b;
+}
+
+static void io_mine_on(void *ctx, const struct block *b)
+{
+	struct strategy_ctx *s = ctx;
+	if (s->n->mine_on == b)
+		return;
+	s->n->mine_on = b;
+	node_rebuild_template(s->env, s->n);
+}
+
+static void io_report(void *ctx, const struct strategy_event *e)
+{
+	struct strategy_ctx *s = ctx;
+	HOOK(s->env, strategy_event, s->n, e);
+}
+
+static struct strategy_io strategy_io_of(struct strategy_ctx *s)
+{
+	return (struct strategy_io){
+		.ctx = s, .self = s->n->id, .publish = io_publish, .mine_on = io_mine_on,
+		.report = io_report,
+	};
+}
+
+/* The tip a chain on offer must beat to be worth fetching: a strategic
+ * miner must hear of every public chain better than the public one it
+ * knows, however far ahead its private chain is. */
+static const struct block *shown_tip(const struct node *n)
+{
+	return n->strategy ? n->public_tip : n->view.tip;
+}
+
+/* N connected B, someone else's block: its strategy decides. */
+static void strategy_learned(const struct node_env *env, struct node *n, const struct block *b)
+{
+	if (chain_compare(b, n->public_tip, env->sc->consensus.fork_choice) > 0)
+		n->public_tip = b;
+	struct strategy_ctx s = { env, n };
+	struct strategy_io io = strategy_io_of(&s);
+	n->strategy->on_block(n->strategy_state, &io, b);
 }
 
 /* ---- tip changes and the mempool ---- */
@@ -279,6 +370,8 @@ static void connect_block(const struct node_env *env, struct node *n,
 	const struct block *o;
 	while ((o = chain_view_take_orphan(&n->view, b)) != NULL)
 		schedule_validation(env, n, o, from);
+	if (n->strategy && b->h.miner != n->id)
+		strategy_learned(env, n, b);
 }
 
 static void accept_validated(const struct node_env *env, struct node *n,
@@ -329,7 +422,7 @@ static void on_chain(const struct node_env *env, struct node *n, const struct bl
 	enum view_status st = chain_view_status(&n->view, tip);
 	if (st == VIEW_HAVE || st == VIEW_INVALID)
 		return;
-	if (chain_compare(tip, n->view.tip, env->sc->consensus.fork_choice) <= 0)
+	if (chain_compare(tip, shown_tip(n), env->sc->consensus.fork_choice) <= 0)
 		return;
 	/* One fetch at a time per chain: a tip no better than the one being
 	 * checked adds nothing. */
@@ -428,7 +521,7 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 		break;
 	case MSG_ANNOUNCE:
 		if (chain_view_status(&n->view, b) != VIEW_HAVE &&
-		    chain_compare(b, n->view.tip, env->sc->consensus.fork_choice) > 0)
+		    chain_compare(b, shown_tip(n), env->sc->consensus.fork_choice) > 0)
 			send_to(env, n, back, MSG_GETCHAIN, NULL, small);
 		break;
 	case MSG_GETCHAIN: {
@@ -486,11 +579,11 @@ void node_rebuild_template(const struct node_env *env, struct node *n)
 		HOOK(env, template_changed, n);
 		return;
 	}
-	const struct block *tip = n->view.tip;
+	const struct block *tip = n->mine_on ? n->mine_on : n->view.tip;
 	simtime_t now = evq_now(env->q);
 	uint32_t max = MIN(env->sc->consensus.max_block_txs, mempool_size(n->mempool));
 	const struct tx **sel = g_new(const struct tx *, (gsize)max + 1);
-	uint32_t k = mempool_select(n->mempool, node_tip_state(env, n), max, sel + 1);
+	uint32_t k = mempool_select(n->mempool, chain_store_aux(env->store, tip->id), max, sel + 1);
 	uint64_t fees = 0;
 	for (uint32_t i = 1; i <= k; i++)
 		fees += sel[i]->fee;
@@ -511,6 +604,7 @@ void node_rebuild_template(const struct node_env *env, struct node *n)
 	h->millizeros = consensus_required(env->cons, tip, now);
 	h->miner = n->id;
 	n->tpl.fees = fees;
+	n->tpl.parent = tip;
 	n->tpl.t0 = now;
 	n->tpl.gen++;
 	n->has_template = true;
@@ -524,6 +618,11 @@ void node_mined(const struct node_env *env, struct node *n, const struct block *
 	if (!ok)
 		g_error("node %u mined an invalid block: %s", n->id, reason);
 	connect_block(env, n, b, NET_NO_PEER, true);
+	if (n->strategy) {
+		struct strategy_ctx s = { env, n };
+		struct strategy_io io = strategy_io_of(&s);
+		n->strategy->on_mined(n->strategy_state, &io, b);
+	}
 }
 
 bool node_submit_tx(const struct node_env *env, struct node *n, const struct tx *t)
@@ -544,6 +643,12 @@ void node_init(struct node *n, uint32_t id, const struct group_cfg *g,
 	n->mempool = mempool_new(env->sc->mempool.order, env->sc->mempool.capacity);
 	rng_seed(&n->rng, env->sc->seed, RNG_STREAM_NODE + id);
 	n->tpl.txs = g_ptr_array_new();
+	n->strategy = g->role == ROLE_MINER ? strategy_find(g->strategy.name) : NULL;
+	if (n->strategy) {
+		n->strategy_state = n->strategy->new_state(&g->strategy, n->view.tip);
+		n->withholding = true;
+		n->mine_on = n->view.tip;
+	}
 }
 
 void node_clear(struct node *n)
@@ -552,5 +657,6 @@ void node_clear(struct node *n)
 	mempool_free(n->mempool);
 	if (n->tpl.txs)
 		g_ptr_array_free(n->tpl.txs, TRUE);
+	g_free(n->strategy_state);
 	memset(n, 0, sizeof *n);
 }

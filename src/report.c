@@ -9,7 +9,8 @@
 /* ---- who is honest ---- */
 
 /* Whether the timeline makes nodes attackers: invalid-txs, inject-block,
- * withhold and release name the nodes that misbehave. */
+ * withhold and release name the nodes that misbehave (a node with a
+ * mining strategy other than honest is an attacker too: mark_strategic). */
 static bool is_attack(enum tl_action a)
 {
 	return a == TL_INVALID_TXS || a == TL_INJECT_BLOCK || a == TL_WITHHOLD || a == TL_RELEASE;
@@ -41,12 +42,22 @@ static bool is_withhold(enum tl_action a)
 	return a == TL_WITHHOLD;
 }
 
+/* Mark in FLAGS the nodes that mine by a strategy (strategy.h): they keep
+ * private chains, as a withholding miner does. */
+static void mark_strategic(const world_t *w, bool *flags)
+{
+	for (uint32_t i = 0; i < world_node_count(w); i++)
+		if (world_node(w, i)->strategy)
+			flags[i] = true;
+}
+
 /* A new array, by node id: true for the nodes no attack action names. */
 static bool *honest_nodes(const world_t *w)
 {
 	uint32_t n = world_node_count(w);
 	bool *attacker = g_new0(bool, n + 1);
 	mark_named(w, is_attack, attacker);
+	mark_strategic(w, attacker);
 	for (uint32_t i = 0; i < n; i++)
 		attacker[i] = !attacker[i];
 	return attacker;
@@ -98,6 +109,7 @@ static void classify_blocks(struct report *r)
 	const chain_store_t *s = world_store(w);
 	bool *withholder = g_new0(bool, world_node_count(w) + 1);
 	mark_named(w, is_withhold, withholder);
+	mark_strategic(w, withholder);
 	r->status = g_new0(uint8_t, chain_store_count(s));
 	for (const struct block *b = r->tip; b; b = b->parent)
 		r->status[b->id] = REPORT_MAIN;

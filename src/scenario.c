@@ -25,6 +25,7 @@
 #include <cjson/cJSON.h>
 #include <glib/gstdio.h>
 
+#include "powsim/strategy.h"
 #include "powsim/units.h"
 
 G_DEFINE_QUARK(powsim-scenario-error-quark, scenario_error)
@@ -1243,6 +1244,68 @@ static bool h_shares(struct ctx *c, const cJSON *v, const struct jpath *p, void 
 	return true;
 }
 
+/* "strategy": "honest" (kept as NULL) or a registered strategy. */
+static bool h_strategy(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	(void)f;
+	if (cJSON_IsString(v) && strcmp(v->valuestring, "honest") == 0)
+		return true;
+	if (cJSON_IsString(v) && strategy_find(v->valuestring)) {
+		g_free(*(char **)dst);
+		*(char **)dst = g_strdup(v->valuestring);
+		return true;
+	}
+	GString *g = g_string_new("one of \"honest\"");
+	for (unsigned i = 0; strategy_at(i); i++)
+		g_string_append_printf(g, ", \"%s\"", strategy_at(i)->name);
+	fail_found(c, p, v, g->str);
+	g_string_free(g, TRUE);
+	return false;
+}
+
+static const char *const stubborn_variants[] = {
+	"lead", "equal-fork", "trail", "lead+equal-fork", "lead+trail", "equal-fork+trail",
+	"lead+equal-fork+trail", NULL,
+};
+
+#define STRAT(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct strategy_cfg, m), __VA_ARGS__ }
+static const struct field stubborn_fields[] = {
+	STRAT("variant", h_kind, variant, .names = stubborn_variants),
+	STRAT("trail", h_u32, trail, .lo = 1, .hi = 1000),
+};
+
+static bool h_stubborn(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	uint32_t seen;
+	struct strategy_cfg *s = dst;
+
+	(void)f;
+	if (!parse_object(c, v, p, TABLE(stubborn_fields), dst, &seen) ||
+	    !require_key(c, p, TABLE(stubborn_fields), seen, "variant", "\"lead\""))
+		return false;
+	struct jpath tp = { p, "trail", 0 };
+	if (has_key(TABLE(stubborn_fields), seen, "trail") && !strstr(s->variant, "trail"))
+		return fail(c, &tp, "only the \"trail\" variant has a trail depth; this one is \"%s\"", s->variant);
+	return true;
+}
+
+static const struct field double_spend_fields[] = {
+	STRAT("merchant", h_string, merchant),
+	STRAT("confirmations", h_u32, confirmations, .lo = 1, .hi = 1000),
+	STRAT("give_up", h_u32, give_up, .lo = 1, .hi = 10000),
+	STRAT("premine", h_u32, premine, .lo = 0, .hi = 100),
+	STRAT("amount", h_u64, amount, .lo = 1),
+};
+
+static bool h_double_spend(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	uint32_t seen;
+
+	(void)f;
+	return parse_object(c, v, p, TABLE(double_spend_fields), dst, &seen) &&
+	       require_key(c, p, TABLE(double_spend_fields), seen, "merchant", "\"shop\"");
+}
+
 #define GROUP(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct group_cfg, m), __VA_ARGS__ }
 static const struct field group_fields[] = {
 	GROUP("name", h_name, name),
@@ -1252,7 +1315,62 @@ static const struct field group_fields[] = {
 	GROUP("balance", h_u64, balance),
 	GROUP("trade", h_trade, trade),
 	GROUP("shares", h_shares, shares),
+	GROUP("strategy", h_strategy, strategy.name),
+	GROUP("stubborn", h_stubborn, strategy),
+	GROUP("double_spend", h_double_spend, strategy),
 };
+
+/* A group's strategy and its parameter object agree. */
+static bool check_strategy(struct ctx *c, const struct group_cfg *g, const struct jpath *ep, uint32_t seen)
+{
+	static const char *const keyed[][2] = { { "stubborn", "stubborn" }, { "double-spend", "double_spend" } };
+	struct jpath sp = { ep, "strategy", 0 };
+	const char *name = g->strategy.name ? g->strategy.name : "honest";
+
+	if (g->strategy.name && g->role != ROLE_MINER)
+		return fail(c, &sp, "only miners have a strategy; this group is a %s", role_names[g->role]);
+	for (size_t i = 0; i < G_N_ELEMENTS(keyed); i++) {
+		struct jpath kp = { ep, keyed[i][1], 0 };
+		bool mine = strcmp(name, keyed[i][0]) == 0, given = has_key(TABLE(group_fields), seen, keyed[i][1]);
+		if (given && !mine)
+			return fail(c, &kp, "\"%s\" is for \"strategy\": \"%s\"; this group's strategy is \"%s\"",
+			            keyed[i][1], keyed[i][0], name);
+		if (mine && !given)
+			return fail(c, ep, "missing \"%s\": strategy \"%s\" needs its parameters (e.g. %s)",
+			            keyed[i][1], keyed[i][0],
+			            i == 0 ? "\"stubborn\": {\"variant\": \"lead\"}"
+			                   : "\"double_spend\": {\"merchant\": \"shop\", \"confirmations\": 6}");
+	}
+	return true;
+}
+
+/* Each double-spender's merchant is one node outside its group. Run
+ * after all groups are read. */
+static bool check_merchants(struct ctx *c, const struct jpath *nodes_path)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+	bool ok = true;
+
+	for (guint i = 0; ok && i < c->s->groups->len; i++) {
+		const struct group_cfg *g = group_at(c->s, i);
+		struct jpath ep = { nodes_path, NULL, (long)i }, dp = { &ep, "double_spend", 0 },
+			     mp = { &dp, "merchant", 0 };
+		cJSON *name;
+
+		if (g->strategy.merchant == NULL)
+			continue;
+		name = cJSON_CreateString(g->strategy.merchant);
+		ok = name != NULL && resolve(c, name, &mp, ids);
+		cJSON_Delete(name);
+		if (ok && ids->len != 1)
+			ok = fail(c, &mp, "\"%s\" names %u nodes; the merchant is one node", g->strategy.merchant,
+			          ids->len);
+		else if (ok && config_node_group(c->s, g_array_index(ids, guint32, 0)) == i)
+			ok = fail(c, &mp, "the merchant \"%s\" is in the attacker's own group", g->strategy.merchant);
+	}
+	g_array_unref(ids);
+	return ok;
+}
 
 /* The role-dependent rules of one group. */
 static bool check_group(struct ctx *c, const struct group_cfg *g, const struct jpath *ep, uint32_t seen)
@@ -1275,7 +1393,7 @@ static bool check_group(struct ctx *c, const struct group_cfg *g, const struct j
 		return fail(c, &sp, "only miners have hash-rate shares; this group is a %s", role_names[g->role]);
 	if (g->shares && g->shares->len != g->count)
 		return fail(c, &sp, "one share per node: %u shares for a count of %u", g->shares->len, g->count);
-	return true;
+	return check_strategy(c, g, ep, seen);
 }
 
 /* Each trader's "to" names nodes other than itself. Run after all groups
@@ -1315,6 +1433,9 @@ static bool read_group(struct ctx *c, const cJSON *v, const struct jpath *ep, ui
 	g.role = ROLE_MINER;
 	g.trade.law = INTERVAL_FIXED;
 	g.trade.amount_min = g.trade.amount_max = 1;
+	g.strategy.confirmations = 6;
+	g.strategy.give_up = 10;
+	g.strategy.amount = 1;
 	ok = parse_object(c, v, ep, TABLE(group_fields), &g, &seen);
 	g_array_append_val(c->s->groups, g); /* the array owns its strings now */
 	if (!ok || !check_group(c, &g, ep, seen))
@@ -1342,7 +1463,7 @@ static bool h_nodes(struct ctx *c, const cJSON *v, const struct jpath *p)
 	}
 	if (!miner)
 		return fail(c, p, "no group has \"role\": \"miner\"; nothing would ever mine a block");
-	return check_names(c, p) && check_trade_targets(c, p);
+	return check_names(c, p) && check_trade_targets(c, p) && check_merchants(c, p);
 }
 
 /* ------------------------------------------------------------------ */

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <cjson/cJSON.h>
 
+#include "powsim/attack.h"
 #include "powsim/hash.h"
 #include "powsim/pow.h"
 
@@ -272,19 +273,95 @@ static void write_phases(FILE *f, const GArray *phases)
 	}
 }
 
+/* ---- strategies: miners.csv's last columns, summary.json's "attack" ---- */
+
+#define ATTACK_COLUMNS ",strategy,orphaned,revenue_share,races,races_won,gamma,attempts,successes"
+
+static void attack_columns(FILE *f, const struct attack_row *r)
+{
+	fprintf(f, ",%s,%" G_GUINT64_FORMAT ",%.6f,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",",
+		r->strategy, r->orphaned, r->revenue_share, r->races, r->races_won);
+	if (r->gamma_n)
+		fprintf(f, "%.6f", attack_gamma(r));
+	fprintf(f, ",%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "\n", r->attempts, r->successes);
+}
+
+static cJSON *attack_row_json(const struct attack_row *r, const char *name)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (name)
+		cJSON_AddStringToObject(o, "name", name);
+	cJSON_AddStringToObject(o, "strategy", r->strategy);
+	cJSON_AddNumberToObject(o, "nodes", r->nodes);
+	cJSON_AddNumberToObject(o, "hashrate_share", r->hash_share);
+	cJSON_AddNumberToObject(o, "blocks", (double)r->blocks);
+	cJSON_AddNumberToObject(o, "main_blocks", (double)r->main_blocks);
+	cJSON_AddNumberToObject(o, "orphaned", (double)r->orphaned);
+	cJSON_AddNumberToObject(o, "revenue", (double)r->revenue);
+	cJSON_AddNumberToObject(o, "revenue_share", r->revenue_share);
+	cJSON_AddNumberToObject(o, "races", (double)r->races);
+	cJSON_AddNumberToObject(o, "races_won", (double)r->races_won);
+	if (r->gamma_n)
+		cJSON_AddNumberToObject(o, "gamma", attack_gamma(r));
+	else
+		cJSON_AddNullToObject(o, "gamma");
+	cJSON_AddNumberToObject(o, "gamma_races", (double)r->gamma_n);
+	cJSON_AddNumberToObject(o, "attempts", (double)r->attempts);
+	cJSON_AddNumberToObject(o, "successes", (double)r->successes);
+	cJSON_AddNumberToObject(o, "double_spent", (double)r->double_spent);
+	cJSON *conf = cJSON_AddArrayToObject(o, "confirmations");
+	for (guint i = 0; i < r->confirmations->len; i++)
+		cJSON_AddItemToArray(conf, cJSON_CreateNumber(g_array_index(r->confirmations, guint32, i)));
+	return o;
+}
+
+/* summary.json's "attack": every group, then every strategic miner. */
+static cJSON *attack_json(const struct report *r)
+{
+	const world_t *w = r->world;
+	struct attack_stats *a = attack_stats_new(w, r->status);
+	const struct scenario *sc = world_scenario(w);
+	cJSON *o = cJSON_CreateObject();
+	cJSON *ga = cJSON_AddObjectToObject(o, "gamma");
+	cJSON_AddNumberToObject(ga, "races", (double)a->all.races);
+	cJSON_AddNumberToObject(ga, "measured", (double)a->all.gamma_n);
+	if (a->all.gamma_n)
+		cJSON_AddNumberToObject(ga, "mean", attack_gamma(&a->all));
+	else
+		cJSON_AddNullToObject(ga, "mean");
+	cJSON *groups = cJSON_AddArrayToObject(o, "groups");
+	for (uint32_t g = 0; g < a->n_groups; g++)
+		if (g_array_index(sc->groups, struct group_cfg, g).role == ROLE_MINER)
+			cJSON_AddItemToArray(groups, attack_row_json(&a->group[g],
+				g_array_index(sc->groups, struct group_cfg, g).name));
+	cJSON *nodes = cJSON_AddArrayToObject(o, "miners");
+	for (uint32_t i = 0; i < a->n_nodes; i++) {
+		if (!world_node(w, i)->strategy)
+			continue;
+		char name[64];
+		world_node_name(w, i, name, sizeof name);
+		cJSON_AddItemToArray(nodes, attack_row_json(&a->node[i], name));
+	}
+	attack_stats_free(a);
+	return o;
+}
+
 static void write_miners(FILE *f, const struct report *r)
 {
 	const world_t *w = r->world;
-	fputs("name,hashrate_share,blocks,main_blocks,main_share\n", f);
+	struct attack_stats *attack = attack_stats_new(w, r->status);
+	fputs("name,hashrate_share,blocks,main_blocks,main_share" ATTACK_COLUMNS "\n", f);
 	for (uint32_t i = 0; i < world_node_count(w); i++) {
 		if (world_node(w, i)->role != ROLE_MINER)
 			continue;
 		const struct report_miner *m = &r->miners[i];
 		char name[64];
 		world_node_name(w, i, name, sizeof name);
-		fprintf(f, "%s,%.6f,%u,%u,%.6f\n", name, m->hashrate_share, m->blocks,
+		fprintf(f, "%s,%.6f,%u,%u,%.6f", name, m->hashrate_share, m->blocks,
 			m->main_blocks, m->main_share);
+		attack_columns(f, &attack->node[i]);
 	}
+	attack_stats_free(attack);
 }
 
 /* ---- summary.json ---- */
@@ -410,6 +487,7 @@ static char *summary_text(const struct report *r)
 	cJSON_AddNumberToObject(ro, "deepest", r->deepest);
 	cJSON_AddItemToObject(o, "transactions", txs_json(r));
 	cJSON_AddItemToObject(o, "blocks_rejected_by_reason", reasons_json(c->block_rejects));
+	cJSON_AddItemToObject(o, "attack", attack_json(r));
 	cJSON_AddNumberToObject(o, "hashes", (double)c->hashes);
 	cJSON_AddNumberToObject(o, "events", (double)c->events);
 	cJSON_AddNumberToObject(o, "wall_s", c->wall_us / 1e6);

@@ -48,6 +48,8 @@ struct world {
 	GHashTable *block_rejected;   /* blocks already counted */
 	GArray *stats;                /* struct world_block_stat by block id */
 	GArray *reorgs, *samples, *fired, *txs;
+	GArray *strategy_events;      /* struct world_strategy_event */
+	GArray *open_races;           /* guint: indices of races awaiting a block */
 	double *hash_time;            /* per node: sum of rate * seconds */
 	struct world_counts counts;
 	uint32_t max_height;
@@ -314,6 +316,42 @@ static void check_stop(world_t *w)
 		w->stopped = true;
 }
 
+/* ---- strategies: what they report, and gamma ---- */
+
+static void strategy_event(void *ctx, const struct node *n, const struct strategy_event *e)
+{
+	world_t *w = ctx;
+	struct world_strategy_event rec = { .time = evq_now(w->q), .node = n->id, .e = *e, .gamma = -1 };
+	g_array_append_val(w->strategy_events, rec);
+	if (e->kind == STRATEGY_RACE) {
+		guint i = w->strategy_events->len - 1;
+		g_array_append_val(w->open_races, i);
+	}
+}
+
+/* A block is being mined: each open race gets its gamma from where the
+ * honest miners' templates are now. O(miners) per race. */
+static void measure_races(world_t *w)
+{
+	for (guint k = 0; k < w->open_races->len; k++) {
+		struct world_strategy_event *r = &g_array_index(w->strategy_events,
+			struct world_strategy_event, g_array_index(w->open_races, guint, k));
+		double own = 0, rival = 0;
+		for (uint32_t i = 0; i < w->n_miners; i++) {
+			const struct node *m = &w->nodes[w->miner_ids[i]];
+			if (m->strategy || !m->online || !m->has_template)
+				continue;
+			if (chain_is_ancestor(r->e.own, m->tpl.parent))
+				own += (double)m->hashrate;
+			else if (chain_is_ancestor(r->e.rival, m->tpl.parent))
+				rival += (double)m->hashrate;
+		}
+		if (own + rival > 0)
+			r->gamma = own / (own + rival);
+	}
+	g_array_set_size(w->open_races, 0);
+}
+
 static void on_mined(void *ctx, const struct evq_event *ev)
 {
 	world_t *w = ctx;
@@ -334,13 +372,14 @@ static void on_mined(void *ctx, const struct evq_event *ev)
 		break;
 	}
 	uint64_t size = block_size(w, n->tpl.txs->len);
-	struct block *b = block_new(&h, n->view.tip, (const struct tx *const *)n->tpl.txs->pdata,
+	struct block *b = block_new(&h, n->tpl.parent, (const struct tx *const *)n->tpl.txs->pdata,
 				    n->tpl.txs->len, evq_now(w->q), size);
-	assert(b->parent == n->view.tip);
+	assert(b->parent == n->tpl.parent);
 	chain_store_add(w->store, b);
 	struct world_block_stat st = { .t50 = -1, .t90 = -1, .t100 = -1 };
 	g_array_append_val(w->stats, st);
 	w->counts.blocks_mined++;
+	measure_races(w);
 	if (w->mined_fn)
 		w->mined_fn(w->mined_ctx, w, b);
 	node_mined(&w->env, n, b);
@@ -1038,6 +1077,8 @@ world_t *world_new(const struct scenario *sc, GError **err)
 	w->samples = g_array_new(FALSE, FALSE, sizeof(struct world_sample));
 	w->fired = g_array_new(FALSE, FALSE, sizeof(struct world_fired));
 	w->txs = g_array_new(FALSE, FALSE, sizeof(struct world_tx));
+	w->strategy_events = g_array_new(FALSE, FALSE, sizeof(struct world_strategy_event));
+	w->open_races = g_array_new(FALSE, FALSE, sizeof(guint));
 	rng_seed(&w->rng, sc->seed, RNG_STREAM_TIMELINE);
 	g_mutex_init(&w->pool_lock);
 	g_cond_init(&w->pool_done);
@@ -1049,6 +1090,7 @@ world_t *world_new(const struct scenario *sc, GError **err)
 		.tx_rejected = tx_rejected,
 		.tx_authentic = tx_authentic,
 		.template_changed = template_changed,
+		.strategy_event = strategy_event,
 	};
 	w->env = (struct node_env){
 		.q = w->q, .net = w->net, .store = w->store, .cons = w->cons, .sc = sc,
@@ -1094,6 +1136,8 @@ void world_free(world_t *w)
 	g_array_free(w->samples, TRUE);
 	g_array_free(w->stats, TRUE);
 	g_array_free(w->txs, TRUE);
+	g_array_free(w->strategy_events, TRUE);
+	g_array_free(w->open_races, TRUE);
 	chain_store_free(w->store, free_state);
 	g_hash_table_destroy(w->tx_index);
 	g_hash_table_destroy(w->bad_sig);
@@ -1203,6 +1247,7 @@ const GArray *world_reorgs(const world_t *w) { return w->reorgs; }
 const GArray *world_samples(const world_t *w) { return w->samples; }
 const GArray *world_fired(const world_t *w) { return w->fired; }
 const GArray *world_txs(const world_t *w) { return w->txs; }
+const GArray *world_strategy_events(const world_t *w) { return w->strategy_events; }
 const struct world_counts *world_counts(const world_t *w) { return &w->counts; }
 double world_node_hash_time(const world_t *w, uint32_t id) { return w->hash_time[id]; }
 

@@ -10,8 +10,11 @@ rank() {
 	tx|net) echo 3 ;;
 	block|ledger) echo 4 ;;
 	chain|mempool|consensus) echo 5 ;;
+	strategy) echo 5.5 ;; # below node, which calls it
+	strategy_*) echo 5.6 ;; # one file per strategy
 	node) echo 6 ;;
 	world) echo 7 ;;
+	attack) echo 7.5 ;; # what strategies achieved, for the traces
 	scenario|plot|invariants|report) echo 8 ;;
 	trace|expect) echo 9 ;; # read report's facts of a finished run
 	*) echo "" ;;
@@ -26,7 +29,7 @@ for f in src/*.c include/powsim/*.h; do
 	for dep in $(sed -n 's/^#include "powsim\/\([a-z_0-9]*\)\.h".*/\1/p' "$f"); do
 		[ "$dep" = "$mod" ] && continue
 		d=$(rank "$dep")
-		if [ -z "$d" ] || [ "$d" -ge "$r" ]; then
+		if [ -z "$d" ] || awk -v d="$d" -v r="$r" 'BEGIN { exit !(d >= r) }'; then
 			echo "check-includes: $f (rank $r) includes powsim/$dep.h (rank ${d:-unknown})"
 			status=1
 		fi

@@ -63,7 +63,7 @@ header txs.csv "id,created_s,sender,recipient,amount,fee,status,included_height,
 header timeline.csv "time_s,max_height,min_height,distinct_tips,max_mempool,mean_mempool,online_nodes,zeros"
 header events.csv "time_s,action,target,value"
 header phases.csv "phase,zeros,start_height,end_height,blocks,start_s,end_s,mean_interval_s,expected_interval_s,blocks_per_min,txs"
-header miners.csv "name,hashrate_share,blocks,main_blocks,main_share"
+header miners.csv "name,hashrate_share,blocks,main_blocks,main_share,strategy,orphaned,revenue_share,races,races_won,gamma,attempts,successes"
 for f in summary.json chain.json; do
 	[ -s "$OUT/$f" ] || bad "$f missing or empty"
 	head -c 1 "$OUT/$f" | grep -q '{' || bad "$f does not start a JSON object"

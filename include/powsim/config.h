@@ -51,6 +51,21 @@ struct trade_cfg {
 	simtime_t start; /* first transfer no earlier than this */
 };
 
+/* A miner group's strategy (strategy.h). NAME is a registered strategy;
+ * NULL means honest. The other fields are the parameters of the
+ * strategies that read them (defaults: scenarios/README.md, "Attacks"). */
+struct strategy_cfg {
+	char *name;
+	char *variant;          /* stubborn: "lead", "equal-fork", "trail" or
+				 * several joined by '+' */
+	uint32_t trail;         /* stubborn trail: blocks behind it keeps mining */
+	char *merchant;         /* double-spend: the node it pays */
+	uint32_t confirmations; /* double-spend: blocks the merchant waits */
+	uint32_t give_up;       /* double-spend: deficit at which it gives up */
+	uint32_t premine;       /* double-spend: private blocks before paying */
+	uint64_t amount;        /* double-spend: the payment */
+};
+
 struct group_cfg {
 	char *name;
 	uint32_t count;
@@ -60,6 +75,7 @@ struct group_cfg {
 	struct trade_cfg trade; /* traders only */
 	GArray *shares;    /* double, COUNT of them: miner k gets HASHRATE (then
 			    * the group's total) * shares[k] / sum(shares) */
+	struct strategy_cfg strategy; /* miners only */
 };
 
 enum tl_action {

@@ -35,6 +35,7 @@
 #include "powsim/mempool.h"
 #include "powsim/net.h"
 #include "powsim/rng.h"
+#include "powsim/strategy.h"
 
 /* Event kinds the node protocol schedules (the world registers them). */
 enum node_event {
@@ -60,6 +61,7 @@ struct node_template {
 	struct block_header h;     /* nonce not set */
 	GPtrArray *txs;            /* const struct tx *, coinbase first */
 	uint64_t fees;
+	const struct block *parent;/* the block it builds on */
 	simtime_t t0;              /* when hashing on it started */
 	uint64_t gen;              /* bumped at every rebuild */
 };
@@ -78,6 +80,12 @@ struct node {
 	const struct block *fetching; /* tip of the chain being checked, or NULL */
 	bool withholding;          /* keeps the blocks it mines to itself */
 	const struct block *public_tip; /* what it shows peers while withholding */
+	/* A strategic miner (strategy.h; NULL: honest) withholds its blocks,
+	 * mines on MINE_ON and publishes what its strategy says. */
+	const struct strategy_ops *strategy;
+	void *strategy_state;
+	const struct block *mine_on;
+	const struct block *published; /* its last published own block */
 };
 
 struct node_hooks;
@@ -114,6 +122,8 @@ struct node_hooks {
 	bool (*tx_authentic)(void *ctx, const struct tx *t);
 	/* N's template changed: the mining engine restarts it. */
 	void (*template_changed)(void *ctx, struct node *n);
+	/* N's strategy reports E (a race, a double-spend attempt). */
+	void (*strategy_event)(void *ctx, const struct node *n, const struct strategy_event *e);
 };
 
 /* Set up node ID of group G at genesis; it mines if G is a miner group. */
@@ -127,7 +137,8 @@ void node_handle(const struct node_env *env, struct node *n, const struct evq_ev
 /* (Re)build N's template on its tip, now; fires template_changed. */
 void node_rebuild_template(const struct node_env *env, struct node *n);
 
-/* N mined B (built from its template): hold it, make it the tip, relay. */
+/* N mined B (built from its template): hold it, make it the tip, relay
+ * (a strategic miner asks its strategy instead). */
 void node_mined(const struct node_env *env, struct node *n, const struct block *b);
 
 /* N creates transaction T (owned by the world): pool it and relay it.
@@ -142,7 +153,8 @@ void node_inject_block(const struct node_env *env, struct node *n, const struct 
 
 /* Withholding: from now on N keeps the blocks it mines private (peers
  * asking for its chain see only its last public block), until
- * node_release(), which offers N's whole chain to every peer. */
+ * node_release(), which offers N's whole chain to every peer. Both do
+ * nothing to a strategic miner, whose strategy decides. */
 void node_withhold(struct node *n);
 void node_release(const struct node_env *env, struct node *n);
 

@@ -76,6 +76,19 @@ struct world_tx {
 	bool injected;        /* deliberately invalid */
 };
 
+/* A strategy's report (strategy.h), with when and by whom. For a race,
+ * GAMMA is the share of the honest miners' hash rate (miners without a
+ * strategy) that was mining on the attacker's block rather than on its
+ * rival at the first block mined after the race began (a Poisson
+ * instant, so it samples the time average); -1 if no block came, or no
+ * honest miner was on either side. */
+struct world_strategy_event {
+	simtime_t time;
+	uint32_t node;
+	struct strategy_event e;
+	double gamma;
+};
+
 struct world_counts {
 	uint64_t blocks_mined;
 	uint64_t blocks_injected;    /* crafted by inject-block actions */
@@ -138,6 +151,7 @@ const GArray *world_reorgs(const world_t *w);   /* struct world_reorg */
 const GArray *world_samples(const world_t *w);  /* struct world_sample */
 const GArray *world_fired(const world_t *w);    /* struct world_fired */
 const GArray *world_txs(const world_t *w);      /* struct world_tx */
+const GArray *world_strategy_events(const world_t *w); /* struct world_strategy_event */
 const struct world_counts *world_counts(const world_t *w);
 
 /* Hash rate of node ID summed over time (H), and over all nodes: their
