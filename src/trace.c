@@ -263,6 +263,8 @@ static const char *action_name(enum tl_action a)
 		[TL_HEAL] = "heal", [TL_LATENCY] = "latency", [TL_INVALID_TXS] = "invalid-txs",
 		[TL_INJECT_BLOCK] = "inject-block", [TL_WITHHOLD] = "withhold",
 		[TL_RELEASE] = "release",
+		[TL_TRANSFER] = "transfer", [TL_MINE] = "mine", [TL_SUBMIT] = "submit",
+		[TL_RESOLVE] = "resolve", [TL_LINK] = "link", [TL_STOP] = "stop",
 	};
 	return names[a];
 }
@@ -703,4 +705,25 @@ bool trace_write(const world_t *w, const char *dir, GError **err)
 	g_array_free(phases, TRUE);
 	main_chain_clear(&m);
 	return ok;
+}
+
+/* ---- the same JSON, for live mode's API ---- */
+
+char *trace_block_json(const world_t *w, const struct block *b)
+{
+	cJSON *o = block_json(w, b);
+	char *text = cJSON_PrintUnformatted(o);
+	char *out = g_strdup(text);
+	cJSON_free(text);
+	cJSON_Delete(o);
+	return out;
+}
+
+char *trace_chain_json(const world_t *w, const struct block *tip)
+{
+	struct main_chain m = { .tip = tip };
+	char *text = chain_text(w, &m);
+	char *out = g_strdup(text);
+	cJSON_free(text);
+	return out;
 }

@@ -55,4 +55,13 @@ void trace_totals(const world_t *w, struct trace_totals *t);
 /* The phases of W's main chain into a new array of struct trace_phase. */
 GArray *trace_phases(const world_t *w);
 
+/* Block B as one object of chain.json (index, timestamp, transactions,
+ * proof, previous_hash, miner, hash, difficulty, header), unformatted.
+ * The caller g_free()s it. */
+char *trace_block_json(const world_t *w, const struct block *b);
+
+/* The chain ending at TIP in chain.json's form {"chain": [...], "length":
+ * N}. The caller g_free()s it. */
+char *trace_chain_json(const world_t *w, const struct block *tip);
+
 #endif
