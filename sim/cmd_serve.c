@@ -344,13 +344,16 @@ static void push_sse(struct serve *s, bool close)
 		SoupServerMessage *m = g_ptr_array_index(s->sse, i);
 		bool *gone = g_object_get_data(G_OBJECT(m), "gone");
 		gint64 since = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(m), "since"));
+		gsize left = GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(m), "left"));
 		if (*gone) {
 			g_object_unref(m);
 			continue;
 		}
 		SoupMessageBody *b = soup_server_message_get_response_body(m);
 		soup_message_body_append(b, SOUP_MEMORY_COPY, chunk, strlen(chunk));
-		if (close || now - since > SSE_STREAM_US) {
+		if (left > 0)
+			g_object_set_data(G_OBJECT(m), "left", GSIZE_TO_POINTER(left - 1));
+		if (close || now - since > SSE_STREAM_US || left == 1) {
 			soup_message_body_complete(b);
 			soup_server_message_unpause(m);
 			g_object_unref(m);
@@ -413,8 +416,14 @@ static gboolean on_signal(gpointer data)
 
 /* ---- the routes ---- */
 
-static void route_events(struct serve *s, SoupServerMessage *msg)
+static void route_events(struct serve *s, SoupServerMessage *msg, GHashTable *query)
 {
+	const char *max = query ? g_hash_table_lookup(query, "max") : NULL;
+	guint64 left = 0;
+	if (max && (!g_ascii_string_to_unsigned(max, 10, 1, 1000000, &left, NULL))) {
+		reply_msg(s, msg, 400, "max: expected a count of messages from 1 to 1000000", "bad-request");
+		return;
+	}
 	if (s->sse->len >= SSE_MAX_CLIENTS) {
 		reply_msg(s, msg, 503, "too many dashboards open", "busy");
 		return;
@@ -433,8 +442,13 @@ static void route_events(struct serve *s, SoupServerMessage *msg)
 	g_free(state);
 	soup_message_body_append(soup_server_message_get_response_body(msg), SOUP_MEMORY_TAKE, chunk,
 				 strlen(chunk));
-	g_ptr_array_add(s->sse, g_object_ref(msg));
 	log_request(s, msg, 200);
+	if (left == 1) { /* the state of now, and the end */
+		soup_message_body_complete(soup_server_message_get_response_body(msg));
+		return;
+	}
+	g_object_set_data(G_OBJECT(msg), "left", GSIZE_TO_POINTER((gsize)(left ? left - 1 : 0)));
+	g_ptr_array_add(s->sse, g_object_ref(msg));
 }
 
 static void route_page(struct serve *s, SoupServerMessage *msg)
@@ -643,7 +657,7 @@ static void handle(SoupServer *server, SoupServerMessage *msg, const char *path,
 		return;
 	switch (r) {
 	case 0: route_page(s, msg); break;
-	case 1: route_events(s, msg); break;
+	case 1: route_events(s, msg, query); break;
 	case 2: reply(s, msg, 200, api_state(s->w, s->port, s->speed)); break;
 	case 3: reply(s, msg, 200, api_chain(s->w, id)); break;
 	case 4: reply(s, msg, 200, api_nodes(s->w, id, s->port, NULL)); break;
@@ -757,6 +771,25 @@ static bool parse_args(int *argc, char ***argv, struct serve_opts *o, GError **e
 	return true;
 }
 
+/* Listen on 127.0.0.1:PORT with a backlog that holds a class's burst of
+ * connections (GLib's default of 10 refuses some). */
+static bool listen_node(SoupServer *server, unsigned port, GError **err)
+{
+	GSocket *sock = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+				     G_SOCKET_PROTOCOL_TCP, err);
+	if (!sock)
+		return false;
+	GInetAddress *lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+	GSocketAddress *addr = g_inet_socket_address_new(lo, (guint16)port);
+	g_socket_set_listen_backlog(sock, 1024);
+	bool ok = g_socket_bind(sock, addr, TRUE, err) && g_socket_listen(sock, err) &&
+		  soup_server_listen_socket(server, sock, 0, err);
+	g_object_unref(addr);
+	g_object_unref(lo);
+	g_object_unref(sock);
+	return ok;
+}
+
 static bool listen_all(struct serve *s, GError **err)
 {
 	if ((uint64_t)s->port + s->n - 1 > 65535) {
@@ -774,7 +807,7 @@ static bool listen_all(struct serve *s, GError **err)
 		soup_server_add_early_handler(ns->server, NULL, early, ns, NULL);
 		soup_server_add_handler(ns->server, NULL, handle, ns, NULL);
 		GError *e = NULL;
-		if (!soup_server_listen_local(ns->server, s->port + i, SOUP_SERVER_LISTEN_IPV4_ONLY, &e)) {
+		if (!listen_node(ns->server, s->port + i, &e)) {
 			char name[64];
 			world_node_name(s->w, i, name, sizeof name);
 			g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot listen on 127.0.0.1:%u: %s",

@@ -3,7 +3,9 @@
  * server puts the state of the moment in place of STATE_MARK so the page
  * shows something before its script runs; the script then follows the
  * state through Server-Sent Events at /events (the stream closes now and
- * then; EventSource reconnects by itself). */
+ * then; EventSource reconnects by itself). The page's query goes to
+ * /events: "?max=N" closes each stream after N messages, for clients that
+ * wait for the page to go quiet (a headless browser's virtual time). */
 #include "serve.h"
 
 const char serve_state_mark[] = "/*STATE*/null";
@@ -53,5 +55,5 @@ const char serve_dashboard_html[] =
 " el('mempool').innerHTML=s.mempool?s.mempool.transactions.slice(0,30).map(txline).join(''):'';\n"
 "}\n"
 "render(initial);\n"
-"if(window.EventSource){var es=new EventSource('/events');es.onmessage=function(e){render(JSON.parse(e.data));};}\n"
+"if(window.EventSource){var es=new EventSource('/events'+location.search);es.onmessage=function(e){render(JSON.parse(e.data));};}\n"
 "</script></body></html>\n";

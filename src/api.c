@@ -70,7 +70,7 @@ uint32_t api_node(const world_t *w, const char *s, unsigned base_port)
 		}
 	}
 	unsigned port = base_port ? local_port(s) : 0;
-	if (port >= base_port && port - base_port < n)
+	if (port > 0 && port >= base_port && port - base_port < n)
 		return port - base_port;
 	return API_NO_NODE;
 }
