@@ -48,7 +48,7 @@ const char serve_dashboard_html[] =
 " el('nodes').innerHTML=rows;\n"
 " var b='';\n"
 " s.recent.forEach(function(x){b+='<div class=\"blk\"><b>#'+x.index+'</b> by <b>'+esc(x.miner)+'</b> at '+x.mined_at.toFixed(2)+\n"
-"  ' s, '+x.difficulty+' zeros, proof '+x.proof+', <span class=\"mono\">'+esc(x.hash.slice(0,20))+'&hellip;</span>, '+x.n_tx+' transactions'+\n"
+"  ' s, '+x.difficulty+' zeros, proof '+x.proof+', <span class=\"mono\">'+esc(x.hash.slice(0,20))+'&hellip;</span>, '+x.n_tx+(x.n_tx==1?' transaction':' transactions')+\n"
 "  x.transactions.map(txline).join('')+'</div>';});\n"
 " el('recent').innerHTML=b;\n"
 " el('mpnode').textContent=s.mempool?('(at '+s.mempool.node+', '+s.mempool.length+' waiting)'):'';\n"
