@@ -104,6 +104,22 @@ fi
 curl -sf "http://127.0.0.1:$port/state" >/dev/null || fail "GET /state after the browser"
 stop_serve small
 replay small
+hash=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["client_block"])' "$tmp/small-result.json")
+grep -q "$hash,.*,slow," "$tmp/small/blocks.csv" || fail "the client-mined block $hash is not in blocks.csv as slow's"
+
+# ---- 1b. a run that ends at its own stop: exit 0, the recording keeps that stop ----
+sed 's/"time": "1h"/"time": "20s"/' tests/serve/small.json >"$tmp/short-in.json"
+start_serve short "$tmp/short-in.json" 10 5
+curl -sf -X POST -d '{"sender": "trader", "recipient": "relay", "amount": 3}' \
+	"http://127.0.0.1:$((port + 3))/transactions/new" >"$tmp/short.tx" || fail "short: transfer refused"
+python3 -c 'import json, sys; print(json.dumps({"accepted": [json.load(open(sys.argv[1]))["TXID"]]}))' \
+	"$tmp/short.tx" >"$tmp/short-result.json"
+n=0
+while kill -0 "$pid" 2>/dev/null && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
+wait "$pid" || fail "short: exit $? at the scenario's stop, expected 0"
+pid=
+grep -q '"time":[[:space:]]*"20s"' "$tmp/short.json" || fail "short: the recording lost its stop"
+replay short
 
 # ---- 2. the lecture ----
 start_serve lecture scenarios/six-node-lecture.json 10 6

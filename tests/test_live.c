@@ -194,10 +194,45 @@ static void test_naive_differs(void)
 	rm_dir(replay);
 }
 
+/* The live actions in a scenario file: bad ones are refused with the
+ * JSON path and what was expected. */
+static void test_bad_actions(void)
+{
+	static const struct { const char *event, *path, *says; } cases[] = {
+		{ "{\"at\": \"1s\", \"action\": \"transfer\", \"target\": \"r\", \"to\": \"m1\", \"amount\": 1}",
+		  "events[1]", "\"from\"" },
+		{ "{\"at\": \"1s\", \"action\": \"transfer\", \"target\": \"r\", \"from\": \"t\", \"to\": \"m1\", \"amount\": 0}",
+		  "events[1].amount", "an integer >= 1" },
+		{ "{\"at\": \"1s\", \"action\": \"transfer\", \"target\": \"r\", \"from\": \"nobody\", \"to\": \"m1\", \"amount\": 2}",
+		  "events[1].from", "unknown node" },
+		{ "{\"at\": \"1s\", \"action\": \"submit\", \"target\": \"m1\", \"nonce\": -4}",
+		  "events[1].nonce", "an integer" },
+		{ "{\"at\": \"1s\", \"action\": \"mine\"}", "events[1]", "\"target\"" },
+		{ "{\"at\": \"1s\", \"action\": \"link\", \"target\": \"m1\", \"to\": 3}",
+		  "events[1].to", "name" },
+		{ "{\"at\": \"1s\", \"action\": \"stop\", \"target\": \"m1\"}", "events[1]", "target" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *extra = g_strdup_printf(", %s", cases[i].event);
+		char *text = g_strdup_printf(base_text, extra);
+		struct scenario sc;
+		GError *err = NULL;
+		g_assert_false(scenario_load_string(text, "bad.json", NULL, &sc, &err));
+		g_assert_nonnull(err);
+		g_test_message("%s", err->message);
+		g_assert_nonnull(strstr(err->message, cases[i].path));
+		g_assert_nonnull(strstr(err->message, cases[i].says));
+		g_error_free(err);
+		g_free(text);
+		g_free(extra);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/live/replay-equal", test_replay_equal);
 	g_test_add_func("/live/naive-differs", test_naive_differs);
+	g_test_add_func("/live/bad-actions", test_bad_actions);
 	return g_test_run();
 }

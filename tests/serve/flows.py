@@ -200,8 +200,7 @@ def small(base, out):
     r = requests.get(url(base, TRADER, "/mining/template"), timeout=T)
     check(r.status_code == 409, "template of a trader: status %d" % r.status_code)
     b = client_mine(base, SLOW, "slow")
-    wait_chain(base, MINER1, lambda c: any(x["hash"] == b["hash"] for x in c["chain"]),
-               "the client-mined block at miner1")
+    client_block = b["hash"]  # the shell finds it in blocks.csv, mined by slow (stale or not)
     tpl = requests.get(url(base, SLOW, "/mining/template"), timeout=T).json()
     header = bytearray.fromhex(tpl["header"])
     bad = 0
@@ -244,7 +243,7 @@ def small(base, out):
     check(took < 30, "burst: 1000 requests took %.1f s" % took)
     accepted += [i for _, i in res]
     get_chain(base, MINER1)
-    json.dump({"accepted": accepted, "burst_s": took}, open(out, "w"))
+    json.dump({"accepted": accepted, "burst_s": took, "client_block": client_block}, open(out, "w"))
     print("small flows: %d transfers accepted, burst of 1000 in %.2f s" % (len(accepted), took))
 
 
