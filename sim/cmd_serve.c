@@ -620,9 +620,9 @@ static void handle(SoupServer *server, SoupServerMessage *msg, const char *path,
 	uint32_t id = ns->id;
 	const char *method = soup_server_message_get_method(msg);
 	bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
-	SoupMessageBody *rb = soup_server_message_get_request_body(msg);
-	const char *body = rb ? rb->data : NULL;
-	size_t len = rb ? (size_t)rb->length : 0;
+	GByteArray *buf = g_object_get_data(G_OBJECT(msg), "body");
+	const char *body = buf ? (const char *)buf->data : NULL;
+	size_t len = buf ? buf->len : 0;
 	static const struct { const char *path; bool post; } routes[] = {
 		{ "/", false }, { "/events", false }, { "/state", false }, { "/chain", false },
 		{ "/nodes", false }, { "/nodes/register", true }, { "/nodes/resolve", false },
@@ -673,7 +673,20 @@ static void handle(SoupServer *server, SoupServerMessage *msg, const char *path,
 	}
 }
 
-/* Refuse a body announced larger than the API reads, before reading it. */
+/* The request body, kept by got_chunk: at most API_MAX_BODY + 1 bytes,
+ * so a body without a length (chunked) cannot grow the server either. */
+static void got_chunk(SoupServerMessage *msg, GBytes *chunk, gpointer data)
+{
+	(void)msg;
+	GByteArray *buf = data;
+	gsize n;
+	const guint8 *p = g_bytes_get_data(chunk, &n);
+	if (buf->len <= API_MAX_BODY)
+		g_byte_array_append(buf, p, (guint)MIN(n, (gsize)API_MAX_BODY + 1 - buf->len));
+}
+
+/* Refuse a body announced larger than the API reads, before reading it;
+ * else keep at most that much of it (got_chunk). */
 static void early(SoupServer *server, SoupServerMessage *msg, const char *path,
 		  GHashTable *query, gpointer data)
 {
@@ -687,7 +700,12 @@ static void early(SoupServer *server, SoupServerMessage *msg, const char *path,
 		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
 					     "Connection", "close");
 		reply_msg(ns->s, msg, 413, "the body is too large", "too-large");
+		return;
 	}
+	soup_message_body_set_accumulate(soup_server_message_get_request_body(msg), FALSE);
+	GByteArray *buf = g_byte_array_new();
+	g_object_set_data_full(G_OBJECT(msg), "body", buf, (GDestroyNotify)g_byte_array_unref);
+	g_signal_connect(msg, "got-chunk", G_CALLBACK(got_chunk), buf);
 }
 
 /* ---- the command ---- */

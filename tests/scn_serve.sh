@@ -15,7 +15,7 @@ FLOWS=tests/serve/flows.py
 tmp=$(mktemp -d)
 pid=
 cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -102,6 +102,9 @@ else
 	echo "dashboard: SKIPPED (no chromium)"
 fi
 curl -sf "http://127.0.0.1:$port/state" >/dev/null || fail "GET /state after the browser"
+# the 192 MB body of the flows never sat in memory
+hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status")
+[ -z "$hwm" ] || [ "$hwm" -lt 120000 ] || fail "powsim serve peaked at $hwm kB: a huge body was kept"
 stop_serve small
 replay small
 hash=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["client_block"])' "$tmp/small-result.json")
