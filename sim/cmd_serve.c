@@ -25,6 +25,7 @@
 #include "powsim/scenario.h"
 #include "powsim/trace.h"
 #include "powsim/units.h"
+#include "powsim/wallet.h"
 #include "powsim/world.h"
 
 #define TICK_MS 10
@@ -722,8 +723,18 @@ static void mined(void *ctx, const world_t *w, const struct block *b)
 	hash_hex(b->h.prev, 32, prev);
 	hash_hex(b->hash, 32, hash);
 	units_format_duration(b->mined_at, when, sizeof when);
-	printf("[%s] %s has mined!\n\n-----\nIndex      : %u\nTransactions: %u\n", when, name,
-	       b->h.height, b->n_tx);
+	printf("[%s] %s has mined!\n\n-----\nIndex      : %u\nTransactions:\n", when, name,
+	       b->h.height);
+	tx_keys_t *k = world_keys(w);
+	for (uint32_t i = 0; i < b->n_tx; i++) {
+		const struct tx *t = b->txs[i];
+		char from[WALLET_ADDR_HEX_SIZE] = "0", to[WALLET_ADDR_HEX_SIZE];
+		if (!tx_is_coinbase(t))
+			wallet_address_hex(tx_keys_wallet(k, t->sender), from);
+		wallet_address_hex(tx_keys_wallet(k, t->recipient), to);
+		printf("  { 'Sender': '%s', 'Recipient': '%s', 'Amount': %" G_GUINT64_FORMAT " }\n",
+		       from, to, t->amount);
+	}
 	printf("Proof      : %" G_GUINT64_FORMAT "\nNum_zeros  : %g\n", b->h.nonce, block_zeros(b));
 	printf("Previous_hash : %s\nPresent_hash  : %s\n-----\n\n", prev, hash);
 	fflush(stdout);
