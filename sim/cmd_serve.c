@@ -937,6 +937,9 @@ static int serve_run(struct serve *s, const struct serve_opts *o, const char *di
 	g_main_loop_run(s->loop);
 	g_source_remove(h1);
 	g_source_remove(h2);
+	/* Send the last answers (503 to those the end overtook). Bounded. */
+	for (int i = 0; i < 200 && g_main_context_iteration(NULL, FALSE); i++)
+		;
 	world_finish(s->w);
 	int rc = write_outputs(s, dir, o->record);
 	if (!o->quiet)
