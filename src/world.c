@@ -30,6 +30,14 @@ struct miner {
 	simtime_t rate_since;  /* hash-time accounting */
 };
 
+/* Live mode's state (world.h, "live mode"). */
+struct world_live {
+	GArray *results;     /* struct world_live_result by scenario event index */
+	uint32_t *oneshot;   /* per node: blocks still to mine for mine actions */
+	enum node_role *role;/* per node: its role before a mine action */
+	gint64 t0;           /* wall clock at the first world_advance */
+};
+
 struct world {
 	const struct scenario *sc;
 	evq_t *q;

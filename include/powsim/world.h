@@ -34,14 +34,6 @@
 
 typedef struct world world_t;
 
-/* Live mode's state inside the world (see "live mode" below). */
-struct world_live {
-	GArray *results;     /* struct world_live_result by scenario event index */
-	uint32_t *oneshot;   /* per node: blocks still to mine for mine actions */
-	enum node_role *role;/* per node: its role before a mine action */
-	gint64 t0;           /* wall clock at the first world_advance */
-};
-
 /* Propagation of one block: how many nodes hold it, and when 50 %, 90 %
  * and 100 % of all nodes first did (-1: not reached). */
 struct world_block_stat {
