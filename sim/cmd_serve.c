@@ -886,6 +886,12 @@ static void serve_clear(struct serve *s)
 		g_ptr_array_free(s->queued, TRUE);
 	if (s->sse)
 		g_ptr_array_free(s->sse, TRUE);
+	for (guint i = 0; s->queued_events && i < s->queued_events->len; i++) {
+		struct event_cfg *e = &g_array_index(s->queued_events, struct event_cfg, i);
+		g_free(e->target);
+		g_free(e->from);
+		g_free(e->link_to);
+	}
 	if (s->queued_events)
 		g_array_free(s->queued_events, TRUE);
 	world_free(s->w);
