@@ -19,6 +19,7 @@ static const struct {
 	{ "check", cmd_check, "validate a scenario file without running it" },
 	{ "plot", cmd_plot, "render the figures of finished runs" },
 	{ "bench", cmd_bench, "measure hashing, signatures and event throughput" },
+	{ "serve", cmd_serve, "run a scenario live, every node answering HTTP" },
 };
 
 static void usage(FILE *f)

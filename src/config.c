@@ -26,6 +26,7 @@ static void event_clear(void *p)
 	g_free(e->target);
 	g_free(e->link_to);
 	g_free(e->kind);
+	g_free(e->from);
 	if (e->sides != NULL)
 		g_ptr_array_unref(e->sides);
 	memset(e, 0, sizeof *e);

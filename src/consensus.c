@@ -82,6 +82,18 @@ consensus_t *consensus_new(const struct scenario *sc)
 	return c;
 }
 
+void consensus_add_rule(consensus_t *c, const struct event_cfg *e)
+{
+	struct rule r = {
+		.by_height = e->by_height,
+		.height = e->at_height,
+		.at = e->at,
+		.millizeros = e->millizeros,
+	};
+	assert(e->action == TL_DIFFICULTY);
+	g_array_append_val(c->rules, r);
+}
+
 void consensus_free(consensus_t *c)
 {
 	if (!c)

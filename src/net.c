@@ -415,3 +415,31 @@ void net_set_latency(net_t *net, const struct latency_cfg *lat, uint32_t from, u
 	set_link_law(net, from, to, idx);
 	set_link_law(net, to, from, idx);
 }
+
+/* Put X's links in logical order (start 0), fixing the peers' reverse
+ * indices, so that appending a link keeps every peer number as it was. */
+static void normalize(struct net *net, uint32_t a)
+{
+	struct adj *x = &net->adj[a];
+	if (x->start == 0 || x->len == 0)
+		return;
+	struct link *ordered = g_new(struct link, x->cap);
+	for (uint32_t i = 0; i < x->len; i++) {
+		ordered[i] = x->links[phys(x, i)];
+		net->adj[ordered[i].peer].links[ordered[i].rev].rev = i;
+	}
+	g_free(x->links);
+	x->links = ordered;
+	x->start = 0;
+}
+
+bool net_add_link(net_t *net, uint32_t a, uint32_t b)
+{
+	assert(a < net->n && b < net->n);
+	if (a == b || has_link(net, a, b))
+		return false;
+	normalize(net, a);
+	normalize(net, b);
+	add_link(net, a, b);
+	return true;
+}

@@ -1471,7 +1471,8 @@ static bool h_nodes(struct ctx *c, const cJSON *v, const struct jpath *p)
 
 static const char *const action_names[] = {
 	"difficulty", "hashrate", "burst", "leave", "join", "partition", "heal", "latency",
-	"invalid-txs", "inject-block", "withhold", "release", NULL,
+	"invalid-txs", "inject-block", "withhold", "release",
+	"transfer", "mine", "submit", "resolve", "link", "stop", NULL,
 };
 
 /* What an invalid-txs or inject-block action gets wrong (world.c). */
@@ -1569,11 +1570,41 @@ static const struct field ev_withhold[] = {
 };
 static const struct field ev_release[] = { EV_COMMON, EV("target", h_target_miners, target) };
 
+/* A name that designates exactly one node (live mode's actions act for
+ * one node, as a request to one node's port does). */
+static bool h_one_node(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+	bool ok = resolve(c, v, p, ids);
+
+	(void)f;
+	if (ok && ids->len != 1)
+		ok = fail(c, p, "\"%s\" names %u nodes; this action needs one node", v->valuestring, ids->len);
+	g_array_unref(ids);
+	if (ok) {
+		g_free(*(char **)dst);
+		*(char **)dst = g_strdup(v->valuestring);
+	}
+	return ok;
+}
+
+static const struct field ev_transfer[] = {
+	EV_COMMON, EV("target", h_one_node, target), EV("from", h_one_node, from),
+	EV("to", h_one_node, link_to), EV("amount", h_u64, amount, .lo = 1),
+};
+static const struct field ev_mine[] = { EV_COMMON, EV("target", h_one_node, target) };
+static const struct field ev_submit[] = {
+	EV_COMMON, EV("target", h_one_node, target), EV("nonce", h_u64, nonce),
+};
+static const struct field ev_link[] = {
+	EV_COMMON, EV("target", h_one_node, target), EV("to", h_one_node, link_to),
+};
+
 /* Per action: its table and its required keys with an example each. */
 static const struct action_spec {
 	const struct field *fields;
 	size_t n;
-	const char *required[2][2];
+	const char *required[4][2];
 } actions[] = {
 	[TL_DIFFICULTY] = { TABLE(ev_difficulty), { { "value", "6" } } },
 	[TL_HASHRATE] = { TABLE(ev_hashrate), { { "value", "\"10kH/s\"" } } },
@@ -1589,6 +1620,13 @@ static const struct action_spec {
 			      { { "target", "\"miner1\"" }, { "kind", "\"bad-pow\"" } } },
 	[TL_WITHHOLD] = { TABLE(ev_withhold), { { "target", "\"miner1\"" } } },
 	[TL_RELEASE] = { TABLE(ev_release), { { "target", "\"miner1\"" } } },
+	[TL_TRANSFER] = { TABLE(ev_transfer), { { "target", "\"Node1\"" }, { "from", "\"Node6\"" },
+					       { "to", "\"Node1\"" }, { "amount", "5" } } },
+	[TL_MINE] = { TABLE(ev_mine), { { "target", "\"Node6\"" } } },
+	[TL_SUBMIT] = { TABLE(ev_submit), { { "target", "\"Node1\"" }, { "nonce", "702059" } } },
+	[TL_RESOLVE] = { TABLE(ev_mine), { { "target", "\"Node1\"" } } },
+	[TL_LINK] = { TABLE(ev_link), { { "target", "\"Node1\"" }, { "to", "\"Node4\"" } } },
+	[TL_STOP] = { TABLE(ev_heal), { { NULL } } },
 };
 
 static bool check_event(struct ctx *c, const struct action_spec *a, const struct event_cfg *e,

@@ -241,6 +241,8 @@ static const char *action_name(enum tl_action a)
 		[TL_HEAL] = "heal", [TL_LATENCY] = "latency", [TL_INVALID_TXS] = "invalid-txs",
 		[TL_INJECT_BLOCK] = "inject-block", [TL_WITHHOLD] = "withhold",
 		[TL_RELEASE] = "release",
+		[TL_TRANSFER] = "transfer", [TL_MINE] = "mine", [TL_SUBMIT] = "submit",
+		[TL_RESOLVE] = "resolve", [TL_LINK] = "link", [TL_STOP] = "stop",
 	};
 	return names[a];
 }
@@ -555,11 +557,11 @@ static cJSON *block_json(const world_t *w, const struct block *b)
 	return o;
 }
 
-static char *chain_text(const struct report *r)
+/* chain.json's text: the chain of TIP back to genesis. */
+static char *chain_text(const world_t *w, const struct block *tip)
 {
-	const world_t *w = r->world;
 	GPtrArray *chain = g_ptr_array_new();
-	for (const struct block *b = r->tip; b; b = b->parent)
+	for (const struct block *b = tip; b; b = b->parent)
 		g_ptr_array_add(chain, (void *)b);
 	cJSON *o = cJSON_CreateObject();
 	cJSON *a = cJSON_AddArrayToObject(o, "chain");
@@ -595,7 +597,7 @@ static void write_one(int which, FILE *f, const struct report *r)
 	case F_PHASES: write_phases(f, r->phases); break;
 	case F_MINERS: write_miners(f, r); break;
 	case F_SUMMARY: text = summary_text(r); break;
-	case F_CHAIN: text = chain_text(r); break;
+	case F_CHAIN: text = chain_text(r->world, r->tip); break;
 	}
 	if (text) {
 		fputs(text, f);
@@ -628,4 +630,24 @@ bool trace_write(const struct report *r, const char *dir, GError **err)
 		out_discard(&outs[i]);
 	}
 	return ok;
+}
+
+/* ---- the same JSON, for live mode's API ---- */
+
+char *trace_block_json(const world_t *w, const struct block *b)
+{
+	cJSON *o = block_json(w, b);
+	char *text = cJSON_PrintUnformatted(o);
+	char *out = g_strdup(text);
+	cJSON_free(text);
+	cJSON_Delete(o);
+	return out;
+}
+
+char *trace_chain_json(const world_t *w, const struct block *tip)
+{
+	char *text = chain_text(w, tip);
+	char *out = g_strdup(text);
+	cJSON_free(text);
+	return out;
 }

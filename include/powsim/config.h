@@ -85,6 +85,13 @@ enum tl_action {
 	TL_INJECT_BLOCK, /* TARGET crafts one block of KIND and pushes it */
 	TL_WITHHOLD,     /* miner TARGET keeps its blocks to itself */
 	TL_RELEASE,      /* miner TARGET publishes its private chain */
+	/* Live mode's requests, recorded as timeline actions (powsim serve): */
+	TL_TRANSFER,     /* node TARGET takes a transfer FROM -> LINK_TO of AMOUNT */
+	TL_MINE,         /* node TARGET mines until it has mined one block */
+	TL_SUBMIT,       /* node TARGET's template with NONCE, found outside */
+	TL_RESOLVE,      /* node TARGET asks its peers for their chains */
+	TL_LINK,         /* a new link TARGET - LINK_TO */
+	TL_STOP,         /* the run stops here (a live run ended from outside) */
 };
 
 /* A timeline action. It fires AT (simulated time) or, if BY_HEIGHT, when
@@ -107,6 +114,9 @@ struct event_cfg {
 	char *kind;            /* invalid-txs, inject-block: what is wrong */
 	simtime_t duration;    /* withhold: release after this (0: at a release);
 				* inject-block withheld-parent: parent's delay */
+	char *from;            /* transfer: the sender's node */
+	uint64_t amount;       /* transfer */
+	uint64_t nonce;        /* submit */
 };
 
 struct consensus_cfg {

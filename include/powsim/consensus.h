@@ -55,6 +55,11 @@ void consensus_free(consensus_t *c);
 uint32_t consensus_required(const consensus_t *c, const struct block *parent,
 			    simtime_t timestamp);
 
+/* Add the difficulty rule of timeline action E (a `difficulty` action
+ * issued during the run, live mode's): last in file order, as if the
+ * scenario had carried it from the start. */
+void consensus_add_rule(consensus_t *c, const struct event_cfg *e);
+
 /* The block reward. */
 uint64_t consensus_reward(const consensus_t *c);
 

@@ -80,6 +80,11 @@ uint32_t net_side(const net_t *net, uint32_t node);
  * link FROM-TO in both directions. */
 void net_set_latency(net_t *net, const struct latency_cfg *lat, uint32_t from, uint32_t to);
 
+/* Add the link A-B (live mode's node registration). Existing peers keep
+ * their numbers; the new peer comes last. Returns false if A == B or the
+ * link exists already. O(degree). */
+bool net_add_link(net_t *net, uint32_t a, uint32_t b);
+
 /* Total number of links (undirected). */
 uint64_t net_link_count(const net_t *net);
 

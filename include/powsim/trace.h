@@ -30,4 +30,13 @@ bool trace_prepare_dir(const char *dir, GError **err);
  * are then untouched. */
 bool trace_write(const struct report *r, const char *dir, GError **err);
 
+/* Block B as one object of chain.json (index, timestamp, transactions,
+ * proof, previous_hash, miner, hash, difficulty, header), unformatted.
+ * The caller g_free()s it. */
+char *trace_block_json(const world_t *w, const struct block *b);
+
+/* The chain ending at TIP in chain.json's form {"chain": [...], "length":
+ * N}. The caller g_free()s it. */
+char *trace_chain_json(const world_t *w, const struct block *tip);
+
 #endif

@@ -162,4 +162,68 @@ double world_node_hash_time(const world_t *w, uint32_t id);
  * the valid blocks it holds; mempools consistent). Aborts on a breach. */
 void world_check_invariants(const world_t *w);
 
+/* ---- live mode (powsim serve) ----
+ *
+ * A live run is driven from outside instead of by world_run: the caller
+ * moves simulated time on with world_advance, and turns each request into
+ * a timeline action appended to the scenario (which it owns) and
+ * scheduled with world_schedule_event at a slot from world_live_slot.
+ * The slot is chosen so that the action runs at the same point of the
+ * event order as it does when the recorded scenario is replayed with
+ * world_run (where it is queued from the start): a time after the last
+ * event processed at which nothing is queued yet. Then world_finish ends
+ * the run as world_run does, and the traces are those of the replay. */
+
+/* What a live action (transfer, mine, submit, resolve, link) did, once
+ * its time came. */
+struct world_live_result {
+	bool applied;               /* its time has come */
+	bool ok;
+	const char *reason;         /* !ok: why, a static string */
+	const struct tx *tx;        /* transfer: the transaction made */
+	const struct block *block;  /* submit: the block made; resolve: the tip before */
+	uint32_t height;            /* transfer: the height of the block it is for */
+};
+
+/* Process every event up to simulated time T included, hashing lazily in
+ * real mode exactly as world_run does. Returns false once the run has
+ * stopped (then world_finish). */
+bool world_advance(world_t *w, simtime_t t);
+
+/* The earliest slot at or after T (and after the last event processed)
+ * at which no event is queued: events before it are processed first. */
+simtime_t world_live_slot(world_t *w, simtime_t t);
+
+/* Schedule event INDEX of the scenario given to world_new, appended to it
+ * by the caller since (its "at" a slot from world_live_slot, not by
+ * height). A difficulty action becomes a consensus rule now, as it is
+ * one from the start in a replay. */
+void world_schedule_event(world_t *w, uint32_t index);
+
+/* The result of live event INDEX (applied false until its time). */
+const struct world_live_result *world_live_result(const world_t *w, uint32_t index);
+
+/* End a run driven by world_advance: drain and final records, as
+ * world_run does after its loop. */
+void world_finish(world_t *w);
+
+/* Node ID's current template, nonce 0, into HEADER and its target into
+ * TARGET. Returns false if the node has none (it does not mine) or the
+ * run models its proof of work. */
+bool world_template(const world_t *w, uint32_t id, uint8_t header[POW_HEADER_SIZE],
+		    struct u256 *target);
+
+/* The difficulty (millizeros) of the next block on node ID's tip, now. */
+uint32_t world_next_difficulty(const world_t *w, uint32_t id);
+
+/* The balance of ACCOUNT after node ID's tip. */
+uint64_t world_balance(const world_t *w, uint32_t id, uint32_t account);
+
+/* Node ID's peers, appended to OUT (guint32), in peer order. */
+void world_peers(const world_t *w, uint32_t id, GArray *out);
+
+/* The hash rate a mine action gives node ID: its own if it mines, else
+ * its group's "hashrate" if set, else the mean of the miners'. */
+uint64_t world_oneshot_rate(const world_t *w, uint32_t id);
+
 #endif
