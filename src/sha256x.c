@@ -6,8 +6,8 @@
  * 96-byte header is, as big-endian words: W0..W5 header bytes 64..87,
  * W6 W7 the nonce, W8 = 0x80000000, W9..W14 = 0, W15 = 768 (the length in
  * bits). Only W6 and W7 change between nonces, so the rounds that use
- * W0..W5 alone are done once per call: 4 for SHA-NI (it takes words in
- * groups of four), 6 for AVX-512.
+ * W0..W5 alone (rounds 0..5) are done once per call, and so are the
+ * schedule words W16..W20, which do not depend on W6 and W7.
  */
 #include "powsim/sha256x.h"
 
@@ -110,7 +110,7 @@ void sha256x_compress(uint32_t state[8], const uint8_t block[64])
  * constant message groups, and words 4 and 5. */
 struct shani_prep {
 	__m128i abef, cdgh;   /* the midstate */
-	__m128i s0, s1;       /* after rounds 0..3 */
+	__m128i s0, s1;       /* after rounds 0..5 (s1 holds ABEF) */
 	__m128i w0, w2, w3;   /* message words 0..3, 8..11, 12..15 */
 	uint32_t w4, w5;
 };
@@ -153,6 +153,11 @@ static SHANI void shani_prepare(struct shani_prep *p, const uint32_t mid[8],
 	p->s0 = p->abef;
 	p->s1 = p->cdgh;
 	SHANI_ROUNDS4(p->s0, p->s1, _mm_add_epi32(p->w0, shani_k(0)));
+	/* Rounds 4 and 5 take words 4 and 5, fixed too: only the second
+	 * half of group 1 (rounds 6 and 7, the nonce) is left per nonce. */
+	__m128i w45 = _mm_set_epi32(0, 0, (int)p->w5, (int)p->w4);
+
+	p->s1 = _mm_sha256rnds2_epu32(p->s1, p->s0, _mm_add_epi32(w45, shani_k(1)));
 }
 
 /* The final state word A for the N nonces NONCE[0..N), interleaved. N is
@@ -190,7 +195,12 @@ INLINE_SHANI void shani_lanes(int n, const struct shani_prep *p,
 				t = _mm_add_epi32(t, _mm_alignr_epi8(v[(g + 3) & 3], v[(g + 2) & 3], 4));
 				v[g & 3] = _mm_sha256msg2_epu32(t, v[(g + 3) & 3]);
 			}
-			SHANI_ROUNDS4(s0[l], s1[l], _mm_add_epi32(v[g & 3], k));
+			__m128i m = _mm_add_epi32(v[g & 3], k);
+
+			if (g == 1) /* rounds 4 and 5 are in the prep */
+				s0[l] = _mm_sha256rnds2_epu32(s0[l], s1[l], _mm_shuffle_epi32(m, 0x0e));
+			else
+				SHANI_ROUNDS4(s0[l], s1[l], m);
 		}
 	}
 #pragma GCC unroll 4
@@ -318,6 +328,10 @@ static AVX uint64_t avx512_scan(const uint32_t mid[8], const uint8_t tail[64],
 
 			if (r < 16) {
 				wr = v[r];
+			} else if (r <= 20) {
+				/* W16..W20 do not depend on W6, W7: fixed */
+				wr = _mm512_set1_epi32((int)w[r]);
+				v[r & 15] = wr;
 			} else {
 				wr = _mm512_add_epi32(
 					_mm512_add_epi32(v[r & 15], v_small_s0(v[(r - 15) & 15])),
