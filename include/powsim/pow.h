@@ -113,9 +113,10 @@ bool pow_kernel_parse(const char *name, enum pow_kernel *k);
 bool pow_kernel_available(enum pow_kernel k);
 
 /* The process's kernel, fixed at the first call: POWSIM_POW_KERNEL if set,
- * else the fastest available. A POWSIM_POW_KERNEL that names no kernel,
- * or one this CPU lacks, is bad input: a one-line message on stderr and
- * exit status 2. Thread-safe. */
+ * else the fastest available. pow_scan_new makes the first call, so a
+ * process that never scans (a model-mode run) never reads the variable.
+ * A POWSIM_POW_KERNEL that names no kernel, or one this CPU lacks, is bad
+ * input: a one-line message on stderr and exit status 2. Thread-safe. */
 enum pow_kernel pow_kernel_default(void);
 
 /* The kernel scanner S uses (pow_kernel_default() when it was made). */
