@@ -5,7 +5,7 @@
  * SHA extensions) one, two or four messages interleaved, and AVX-512 with
  * sixteen 32-bit lanes. They exist for speed alone, measured by `powsim
  * bench` on this project's machines (AMD Zen 4): OpenSSL's one-chunk call
- * reaches about 23 M hashes/s per core, SHA-NI 4-way about three times
+ * reaches about 20 M hashes/s per core, SHA-NI 4-way about three times
  * that, because interleaving independent messages hides the latency of
  * the SHA instructions and the constant parts of the chunk are done once
  * per call. Each kernel is compiled with a function target attribute, so
