@@ -71,17 +71,23 @@ check-includes:
 demo: deps $(POWSIM)
 	./$(POWSIM) run $(DEMO_SCENARIO) --plot --threads $$(nproc 2>/dev/null || echo 1)
 
-# Hashing, signatures and the engine, then each bench scenario with its
-# wall time and peak memory (GNU time's %M, in KB).
-BENCH_SCENARIOS ?= scenarios/bench/bitcoin-6000.json scenarios/bench/bitcoin-100k.json
+# Hashing (every kernel, with its ratio to the OpenSSL path), signatures
+# and the engine on CPU time, then each bench scenario with its CPU time
+# (user + sys), wall time, peak memory (GNU time's %M) and events per CPU
+# second.
+BENCH_SCENARIOS ?= scenarios/six-node-lecture.json scenarios/bench/bitcoin-6000.json \
+                   scenarios/bench/bitcoin-100k.json
 bench: deps $(POWSIM)
 	./$(POWSIM) bench
+	@echo
+	@printf "%-36s %9s %9s %10s %14s\n" scenario "CPU s" "wall s" "peak MB" "M events/s CPU"
 	@for s in $(BENCH_SCENARIOS); do \
 		out=$$(mktemp -d); \
-		/usr/bin/time -f "%e %M" -o $$out/time ./$(POWSIM) run $$s --out $$out --quiet || exit 1; \
-		read wall kb < $$out/time; \
+		/usr/bin/time -f "%U %S %e %M" -o $$out/time ./$(POWSIM) run $$s --out $$out --quiet || exit 1; \
+		read user sys wall kb < $$out/time; \
 		ev=$$(sed -n 's/.*"events":[[:space:]]*\([0-9.e+]*\).*/\1/p' $$out/summary.json); \
-		awk -v s=$$s -v w=$$wall -v kb=$$kb -v ev=$$ev 'BEGIN { printf "%-36s %7.2f s wall %8.1f MB peak %6.2f M events/s\n", s, w, kb/1024, ev/w/1e6 }'; \
+		awk -v s=$$s -v u=$$user -v y=$$sys -v w=$$wall -v kb=$$kb -v ev=$$ev 'BEGIN { \
+			c = u + y; printf "%-36s %9.2f %9.2f %10.1f %14.3f\n", s, c, w, kb/1024, (c > 0 ? ev/c/1e6 : 0) }'; \
 		rm -rf $$out; \
 	done
 

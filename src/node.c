@@ -560,15 +560,23 @@ void node_handle(const struct node_env *env, struct node *n, const struct evq_ev
 
 /* ---- mining and transactions ---- */
 
+/* The coinbase of N's template at HEIGHT paying AMOUNT. A miner has one
+ * coinbase of its own, made on its first template (the arena frees it),
+ * kept as it is, creation time included, while height and amount stay the
+ * same, and rewritten in place when either changes. A block mined on the
+ * template gets a copy of it (world.c, on_mined), so a run holds one
+ * coinbase per miner and one per block, not one per template. */
 static const struct tx *coinbase_for(const struct node_env *env, struct node *n,
 				     uint32_t height, uint64_t amount)
 {
-	const struct tx *last = n->tpl.txs->len ? g_ptr_array_index(n->tpl.txs, 0) : NULL;
-	if (last && last->seq == height && last->amount == amount)
-		return last;
-	struct tx *cb = g_new0(struct tx, 1);
+	struct tx *cb = n->tpl.txs->len ? g_ptr_array_index(n->tpl.txs, 0) : NULL;
+	if (cb && cb->seq == height && cb->amount == amount)
+		return cb;
+	if (!cb) {
+		cb = g_new0(struct tx, 1);
+		g_ptr_array_add(env->tx_arena, cb);
+	}
 	tx_coinbase(cb, env->keys, n->id, amount, height, evq_now(env->q));
-	g_ptr_array_add(env->tx_arena, cb);
 	return cb;
 }
 

@@ -83,6 +83,13 @@ struct world {
 	uint32_t *miner_ids;          /* the nodes of miner groups, by id */
 	uint32_t n_miners;
 	struct world_live live;       /* live mode's state (world_advance) */
+	GHashTable *work_by_mz;       /* millizeros + 1 -> struct difficulty */
+};
+
+/* A difficulty's target and expected work, computed once per run. */
+struct difficulty {
+	struct u256 target;
+	double work;
 };
 
 /* One miner's share of a slice of lazy hashing. Each job touches only its
@@ -148,6 +155,24 @@ static simtime_t attempt_time(const world_t *w, uint32_t id, uint64_t k)
 	return n->tpl.t0 + (simtime_t)ns;
 }
 
+/* The target and work of MILLIZEROS: the work costs a 256-step division,
+ * too much to repeat on every template of every miner (a fifth of a run
+ * where every node mines), so each difficulty's is kept. */
+static const struct difficulty *difficulty_of(world_t *w, uint32_t millizeros)
+{
+	gpointer key = GUINT_TO_POINTER(millizeros + 1);
+	struct difficulty *d = g_hash_table_lookup(w->work_by_mz, key);
+	if (d)
+		return d;
+	d = g_new(struct difficulty, 1);
+	pow_target_from_millizeros(millizeros, &d->target);
+	struct u256 work;
+	pow_work_from_target(&d->target, &work);
+	d->work = u256_to_double(&work);
+	g_hash_table_insert(w->work_by_mz, key, d);
+	return d;
+}
+
 static void template_changed(void *ctx, struct node *n)
 {
 	world_t *w = ctx;
@@ -158,10 +183,9 @@ static void template_changed(void *ctx, struct node *n)
 		return;
 	uint8_t bytes[POW_HEADER_SIZE];
 	block_header_encode(&n->tpl.h, bytes);
-	pow_target_from_millizeros(n->tpl.h.millizeros, &m->target);
-	struct u256 work;
-	pow_work_from_target(&m->target, &work);
-	m->work = u256_to_double(&work);
+	const struct difficulty *d = difficulty_of(w, n->tpl.h.millizeros);
+	m->target = d->target;
+	m->work = d->work;
 	m->scanned = 0;
 	if (w->sc->consensus.mode != MINING_MODEL) {
 		if (m->scan)
@@ -383,8 +407,15 @@ static void on_mined(void *ctx, const struct evq_event *ev)
 		break;
 	}
 	uint64_t size = block_size(w, n->tpl.txs->len);
+	/* The template's coinbase is the node's, rewritten by its next
+	 * templates: the block gets its own copy, which the arena keeps. */
+	gpointer own = n->tpl.txs->pdata[0];
+	struct tx *cb = g_memdup2(own, sizeof(struct tx));
+	g_ptr_array_add(w->tx_arena, cb);
+	n->tpl.txs->pdata[0] = cb;
 	struct block *b = block_new(&h, n->tpl.parent, (const struct tx *const *)n->tpl.txs->pdata,
 				    n->tpl.txs->len, evq_now(w->q), size);
+	n->tpl.txs->pdata[0] = own;
 	assert(b->parent == n->tpl.parent);
 	chain_store_add(w->store, b);
 	struct world_block_stat st = { .t50 = -1, .t90 = -1, .t100 = -1 };
@@ -1091,6 +1122,7 @@ world_t *world_new(const struct scenario *sc, GError **err)
 	w->miner_ids = g_new(uint32_t, w->n ? w->n : 1);
 	w->height_fired = g_new0(bool, sc->events->len + 1);
 	w->tx_arena = g_ptr_array_new_with_free_func(g_free);
+	w->work_by_mz = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	w->tx_index = g_hash_table_new(g_direct_hash, g_direct_equal);
 	w->bad_sig = g_hash_table_new(g_direct_hash, g_direct_equal);
 	w->block_rejected = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -1172,6 +1204,7 @@ void world_free(world_t *w)
 	g_hash_table_destroy(w->block_rejected);
 	g_hash_table_destroy(w->counts.block_rejects);
 	g_ptr_array_free(w->tx_arena, TRUE);
+	g_hash_table_destroy(w->work_by_mz);
 	consensus_free(w->cons);
 	tx_keys_free(w->keys);
 	net_free(w->net);

@@ -82,9 +82,48 @@ void pow_scan_free(pow_scan_t *s);
  * Returns true at the first whose header hash meets TARGET, with *NONCE
  * and HASH set; false if none does (COUNT = 0 included), leaving them
  * untouched. The attempts made are *NONCE - FROM + 1 on success, COUNT on
- * failure. Uses the midstate: one compression per nonce. */
+ * failure. Uses the midstate: one compression per nonce, by S's kernel. */
 bool pow_scan_run(pow_scan_t *s, uint64_t from, uint64_t count,
 		  const struct u256 *target, uint64_t *nonce, uint8_t hash[32]);
+
+/* ---- scan kernels ----
+ *
+ * The compression behind pow_scan_run is one of these, chosen once per
+ * process: the fastest this CPU runs (sha-ni-4 where the CPU has the SHA
+ * extensions, else avx512, else openssl), unless the environment variable
+ * POWSIM_POW_KERNEL names one. Results never depend on the kernel: the
+ * same nonces are tried in the same order and the same first hit is
+ * returned, so outputs are byte-identical whichever runs. */
+enum pow_kernel {
+	POW_KERNEL_OPENSSL,  /* OpenSSL's one-chunk SHA256_Transform: portable */
+	POW_KERNEL_SHA_NI,   /* sha256x.h kernels, in that header's order */
+	POW_KERNEL_SHA_NI_2,
+	POW_KERNEL_SHA_NI_4,
+	POW_KERNEL_AVX512,
+	POW_N_KERNELS
+};
+
+/* "openssl", "sha-ni", "sha-ni-2", "sha-ni-4" or "avx512". */
+const char *pow_kernel_name(enum pow_kernel k);
+
+/* The kernel called NAME; false if there is none. */
+bool pow_kernel_parse(const char *name, enum pow_kernel *k);
+
+/* Whether this build and CPU can run K. */
+bool pow_kernel_available(enum pow_kernel k);
+
+/* The process's kernel, fixed at the first call: POWSIM_POW_KERNEL if set,
+ * else the fastest available. pow_scan_new makes the first call, so a
+ * process that never scans (a model-mode run) never reads the variable.
+ * A POWSIM_POW_KERNEL that names no kernel, or one this CPU lacks, is bad
+ * input: a one-line message on stderr and exit status 2. Thread-safe. */
+enum pow_kernel pow_kernel_default(void);
+
+/* The kernel scanner S uses (pow_kernel_default() when it was made). */
+enum pow_kernel pow_scan_kernel(const pow_scan_t *s);
+
+/* Make S use kernel K, which must be available (for tests and bench). */
+void pow_scan_set_kernel(pow_scan_t *s, enum pow_kernel k);
 
 /* The same search, done naively: one-shot EVP digest of the whole header
  * per nonce. For the benchmark's comparison and as a cross-check in tests. */
