@@ -72,11 +72,9 @@ static void add_half(struct net *net, uint32_t a, uint32_t b)
 	x->links[x->len++] = (struct link){ .peer = b, .law = -1 };
 }
 
-/* Add the undirected link a-b unless it exists or is a loop. O(degree). */
-static void add_link(struct net *net, uint32_t a, uint32_t b)
+/* Add the undirected link a-b, known to be new and not a loop. O(1). */
+static void add_new_link(struct net *net, uint32_t a, uint32_t b)
 {
-	if (a == b || has_link(net, a, b))
-		return;
 	uint32_t ia = net->adj[a].len, ib = net->adj[b].len;
 	add_half(net, a, b);
 	add_half(net, b, a);
@@ -85,11 +83,28 @@ static void add_link(struct net *net, uint32_t a, uint32_t b)
 	net->links++;
 }
 
+/* Add the undirected link a-b unless it exists or is a loop. O(degree). */
+static void add_link(struct net *net, uint32_t a, uint32_t b)
+{
+	if (a != b && !has_link(net, a, b))
+		add_new_link(net, a, b);
+}
+
+/* Every pair, built directly: node a's peers are 0..a-1, a+1..n-1 in
+ * that order (the order one add_link() per pair a < b gives), and the
+ * link a-b sits at index b - (b > a) in a's list. O(links). */
 static void build_full(struct net *net)
 {
-	for (uint32_t a = 0; a < net->n; a++)
-		for (uint32_t b = a + 1; b < net->n; b++)
-			add_link(net, a, b);
+	uint32_t n = net->n;
+	for (uint32_t a = 0; a < n; a++) {
+		struct adj *x = &net->adj[a];
+		x->len = x->cap = n - 1;
+		x->links = g_new(struct link, n > 1 ? n - 1 : 1);
+		for (uint32_t b = 0, i = 0; b < n; b++)
+			if (b != a)
+				x->links[i++] = (struct link){ .peer = b, .rev = a - (a > b), .law = -1 };
+	}
+	net->links = (uint64_t)n * (n - 1) / 2;
 }
 
 /* An outbound degree drawn from CDF (P(degree <= k+1) at index k). */
@@ -158,6 +173,9 @@ static bool build_edges(struct net *net, const struct scenario *sc, GError **err
 {
 	GArray *a = g_array_new(FALSE, FALSE, sizeof(guint32));
 	GArray *b = g_array_new(FALSE, FALSE, sizeof(guint32));
+	/* Links made so far, as (low << 32 | high): edges between groups
+	 * make many links per edge, so duplicates are found in O(1). */
+	GHashTable *made = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	bool ok = true;
 	for (guint i = 0; ok && i + 1 < sc->network.edges->len; i += 2) {
 		const char *na = g_ptr_array_index(sc->network.edges, i);
@@ -172,9 +190,16 @@ static bool build_edges(struct net *net, const struct scenario *sc, GError **err
 			break;
 		}
 		for (guint x = 0; x < a->len; x++)
-			for (guint y = 0; y < b->len; y++)
-				add_link(net, g_array_index(a, guint32, x), g_array_index(b, guint32, y));
+			for (guint y = 0; y < b->len; y++) {
+				uint32_t u = g_array_index(a, guint32, x), v = g_array_index(b, guint32, y);
+				gint64 key = (gint64)(((uint64_t)MIN(u, v) << 32) | MAX(u, v));
+				if (u == v || g_hash_table_contains(made, &key))
+					continue;
+				g_hash_table_add(made, g_memdup2(&key, sizeof key));
+				add_new_link(net, u, v);
+			}
 	}
+	g_hash_table_destroy(made);
 	g_array_free(a, TRUE);
 	g_array_free(b, TRUE);
 	return ok;
