@@ -324,20 +324,25 @@ bool net_reachable(const net_t *net, uint32_t from, uint32_t to)
 	return net->online[from] && net->online[to] && net->side[from] == net->side[to];
 }
 
+static simtime_t cut(simtime_t t)
+{
+	return t < NET_LATENCY_MAX ? t : NET_LATENCY_MAX;
+}
+
 static simtime_t sample_latency(struct net *net, const struct latency_cfg *l)
 {
 	double v = (double)l->value / 1e9;
 	switch (l->law) {
 	case LAT_CONSTANT:
-		return l->value;
+		return cut(l->value);
 	case LAT_UNIFORM:
-		return simtime_from_s(rng_uniform(&net->rng, v, (double)l->max / 1e9));
+		return cut(simtime_from_s(rng_uniform(&net->rng, v, (double)l->max / 1e9)));
 	case LAT_LOGNORMAL:
-		return simtime_from_s(rng_lognormal(&net->rng, v, l->shape));
+		return cut(simtime_from_s(rng_lognormal(&net->rng, v, l->shape)));
 	case LAT_PARETO:
-		return simtime_from_s(rng_pareto(&net->rng, v, l->shape));
+		return cut(simtime_from_s(rng_pareto(&net->rng, v, l->shape)));
 	}
-	return l->value;
+	return cut(l->value);
 }
 
 /* Bits per second from FROM to TO, 0 for unlimited. */
@@ -363,9 +368,9 @@ static simtime_t link_latency(struct net *net, const struct link *k, uint32_t fr
 	const struct network_cfg *c = net->cfg;
 	simtime_t mean = c->region_latency[net->region[from] * c->n_regions + net->region[to]];
 	if (c->jitter_spread <= 0 || c->jitter_spread >= mean)
-		return mean;
+		return cut(mean);
 	double alpha = (double)mean / (double)c->jitter_spread;
-	return simtime_from_s(rng_pareto(&net->rng, simtime_to_s(mean), alpha));
+	return cut(simtime_from_s(rng_pareto(&net->rng, simtime_to_s(mean), alpha)));
 }
 
 simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
@@ -378,8 +383,10 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
 	simtime_t start = net->upload_free[from] > now ? net->upload_free[from] : now;
 	double bps = rate(net, from, k->peer);
 	simtime_t tx = bps > 0 ? simtime_from_s((double)bytes * 8.0 / bps) : 0;
-	net->upload_free[from] = start + tx;
-	simtime_t at = start + tx + link_latency(net, k, from, k->peer) + net->processing;
+	net->upload_free[from] = simtime_add_sat(start, tx);
+	simtime_t at = simtime_add_sat(simtime_add_sat(net->upload_free[from],
+							link_latency(net, k, from, k->peer)),
+				       net->processing);
 	if (at < k->last_delivery)
 		at = k->last_delivery;
 	k->last_delivery = at;
