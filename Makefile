@@ -110,7 +110,7 @@ fuzz-run:
 	clang -std=c11 -O1 -g -Iinclude $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
 		tests/fuzz/fuzz_run.c $(FUZZ_BUILD)/libpowsim.a $(PKG_LIBS) -o $(FUZZ_BUILD)/fuzz_run
 	@mkdir -p $(FUZZ_BUILD)/corpus-run
-	$(FUZZ_BUILD)/fuzz_run -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2048 \
+	$(FUZZ_BUILD)/fuzz_run -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_BUILD)/ \
 		-dict=tests/fuzz/scenario.dict $(FUZZ_BUILD)/corpus-run tests/fuzz/corpus tests/fuzz/crashes-fixed
 
 clean:

@@ -302,10 +302,16 @@ static bool check_delays(const struct scenario *s, const struct budget *b, GErro
 				      "for a single delay", span(simtime_to_s(typical(&e->latency)), a, sizeof a));
 		}
 	}
-	/* The longest queue of work a node can build must fit the clock. */
+	/* The run, and the longest queue of work a node can build, must fit
+	 * the clock. */
+	const double limit = simtime_to_s(BUDGET_MAX_HORIZON);
+	if (b->horizon_s > limit)
+		return refuse(s, err, s->stop.time ? "stop.time" : "consensus.difficulty",
+			      "the run would last about %s of simulated time, over the 146 years the clock "
+			      "holds; stop earlier or lower the difficulty", span(b->horizon_s, a, sizeof a));
 	double queue = b->horizon_s + b->blocks * (b->block_tx_s + b->block_validate_s);
-	if (queue > simtime_to_s(BUDGET_MAX_HORIZON))
-		return refuse(s, err, s->stop.time ? "stop.time" : "network.validation",
+	if (queue > limit)
+		return refuse(s, err, b->block_tx_s > b->block_validate_s ? "network.bandwidth" : "network.validation",
 			      "the run and the work it queues could reach %s of simulated time, over the "
 			      "146 years the clock holds; stop earlier or use shorter delays",
 			      span(queue, a, sizeof a));

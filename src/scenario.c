@@ -2310,7 +2310,7 @@ static bool find_nul(struct ctx *c, const cJSON *v, const struct jpath *p)
 	for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
 		struct jpath ip = cJSON_IsObject(v) ? (struct jpath){ p, it->string, 0 } : (struct jpath){ p, NULL, i };
 		if (cJSON_IsObject(v) && it->string != NULL && strchr(it->string, '\x01') != NULL)
-			return fail(c, &ip, "expected a key without NUL characters, found \\u0000 inside it");
+			return fail(c, p, "expected keys without NUL characters, found \\u0000 inside key %ld", i + 1);
 		if (!find_nul(c, it, &ip))
 			return false;
 	}

@@ -21,11 +21,11 @@
 #include "powsim/world.h"
 
 #define FUZZ_RUN_NODES 12
-#define FUZZ_RUN_STOP (120 * SIMTIME_S)
-#define FUZZ_RUN_BLOCKS 30
-#define FUZZ_RUN_EVENTS 2e5
-#define FUZZ_RUN_HASHES 2e6
-#define FUZZ_RUN_TXS 300
+#define FUZZ_RUN_STOP (60 * SIMTIME_S)
+#define FUZZ_RUN_BLOCKS 20
+#define FUZZ_RUN_EVENTS 3e4
+#define FUZZ_RUN_HASHES 5e5
+#define FUZZ_RUN_TXS 60
 #define FUZZ_RUN_SAMPLES 2e4
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
