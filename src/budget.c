@@ -186,11 +186,16 @@ void budget_estimate(const struct scenario *s, struct budget *b)
 	/* Events: a delivery per direction of every link (three messages a
 	 * block with inv and pull-chain), a validation per node. */
 	per_block = 2 * b->links * (c->relay == RELAY_PUSH ? 1 : 3) + b->nodes + 1;
-	b->events = b->blocks * per_block + b->txs * 2 * b->links + b->samples + s->events->len;
+	/* A sample visits every node: counted as that many events. */
+	b->events = b->blocks * per_block + b->txs * 2 * b->links + b->samples * b->nodes + s->events->len;
 
 	if (s->consensus.mode != MINING_MODEL) {
+		/* A crafted block (inject-block) searches a nonce too. */
+		double injected = 0;
+		for (guint i = 0; i < s->events->len; i++)
+			injected += g_array_index(s->events, struct event_cfg, i).action == TL_INJECT_BLOCK;
 		b->block_hashes = work(zhi);
-		b->hashes = b->blocks * b->block_hashes;
+		b->hashes = (b->blocks + injected) * b->block_hashes;
 	}
 	b->bytes = b->nodes * BUDGET_BYTES_PER_NODE + b->links * BUDGET_BYTES_PER_LINK +
 		   b->blocks * BUDGET_BYTES_PER_BLOCK + b->samples * BUDGET_BYTES_PER_SAMPLE +
@@ -418,12 +423,27 @@ bool budget_check(const struct scenario *s, struct budget *out, GError **err)
 			      span(b.horizon_s, y, sizeof y), count(BUDGET_MAX_SAMPLES, (char[48]){ 0 }, 48));
 	if (!check_memory(s, &b, err))
 		return false;
-	if (b.events > BUDGET_MAX_EVENTS)
-		return refuse(s, err, b.links * b.blocks > b.txs * b.links ? blocks_field(s, &b) : "nodes",
-			      "about %s events (%s blocks over %s links), over the limit of %s (about an hour); "
-			      "stop earlier or use fewer links", count(b.events, x, sizeof x),
-			      count(b.blocks, y, sizeof y), count(b.links, (char[48]){ 0 }, 48),
-			      count(BUDGET_MAX_EVENTS, (char[48]){ 0 }, 48));
+	if (b.events > BUDGET_MAX_EVENTS) {
+		double per_block = b.events - b.txs * 2 * b.links - b.samples * b.nodes;
+		double sampling = b.samples * b.nodes, trading = b.txs * 2 * b.links;
+		const char *field, *what;
+		if (sampling >= per_block && sampling >= trading) {
+			field = "output.sample";
+			what = "timeline samples, each visiting every node; sample less often";
+		} else if (trading >= per_block) {
+			field = "nodes";
+			what = "transactions relayed over every link; trade less often or use fewer links";
+		} else {
+			field = blocks_field(s, &b);
+			what = "blocks relayed over every link; stop earlier or use fewer links";
+		}
+		return refuse(s, err, field, "about %s events (%s blocks, %s transactions and %s samples over "
+			      "%s links and %.0f nodes), over the limit of %s (about an hour), mostly %s",
+			      count(b.events, x, sizeof x), count(b.blocks, y, sizeof y),
+			      count(b.txs, (char[48]){ 0 }, 48), count(b.samples, (char[48]){ 0 }, 48),
+			      count(b.links, (char[48]){ 0 }, 48), b.nodes, count(BUDGET_MAX_EVENTS, (char[48]){ 0 }, 48),
+			      what);
+	}
 	return true;
 }
 

@@ -60,6 +60,14 @@ static void test_counts(void)
 	g_assert_cmpfloat(fabs(b.blocks - 100 * 210e3 / 1048576), <, 1e-9);
 	g_assert_cmpfloat(b.block_hashes, ==, 1048576);
 	config_clear(&sc);
+	/* a crafted block searches its nonce: 16^z hashes whatever the stop
+	 * (found by fuzz_run: tests/fuzz/crashes-fixed/run-timeout-*) */
+	load(&sc, quickstart, "stop={\"time\": \"1s\"}",
+	     "events=[{\"at\": \"0.5s\", \"action\": \"inject-block\", \"target\": \"miner1\", "
+	     "\"kind\": \"bad-prev\"}]");
+	budget_estimate(&sc, &b);
+	g_assert_cmpfloat(b.hashes, >=, 1048576);
+	config_clear(&sc);
 	load(&sc, quickstart, "consensus.mode=model", NULL);
 	budget_estimate(&sc, &b);
 	g_assert_cmpfloat(b.blocks, ==, 60);

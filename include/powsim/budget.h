@@ -29,14 +29,16 @@
  *    1 KB per transaction plus 16 B per node holding it.
  *  - events BUDGET_MAX_EVENTS, 1e10: the engine ran 3 to 4 M events/s in
  *    those runs, so about an hour. A block costs about one delivery per
- *    direction of every link (push; inv and pull-chain three).
+ *    direction of every link (push; inv and pull-chain three), a timeline
+ *    sample one per node.
  *  - samples BUDGET_MAX_SAMPLES, 1e7 rows of timeline.csv (about 0.5 GB
  *    in memory and 0.3 GB of CSV).
  *  - hashes BUDGET_MAX_BLOCK_HASHES, 2^36 per block (difficulty 9: about
  *    15 minutes of one core at the 75 M/s bar of DESIGN), and
  *    BUDGET_MAX_HASHES, 2^40 in all (about 4 hours of one core), in real
  *    mode (every miner hashes, about 16^z per block) and fast mode (one
- *    nonce search of about 16^z per block). Model mode hashes nothing.
+ *    nonce search of about 16^z per block; a block crafted by an
+ *    inject-block action searches one too). Model mode hashes nothing.
  *  - one delay BUDGET_MAX_DELAY, a day: a block's transmission at the
  *    slowest link rate, its validation, the typical latency of the law
  *    (constant, uniform maximum, lognormal median, Pareto mean, region
