@@ -118,7 +118,9 @@ static uint32_t retarget(const consensus_t *c, const struct block *parent)
 	for (uint32_t i = 0; i < c->every && first->parent; i++)
 		first = first->parent;
 	simtime_t actual = parent->h.timestamp - first->h.timestamp;
-	uint64_t want = (uint64_t)c->interval * (parent->h.height - first->h.height);
+	/* interval x blocks saturates: a long interval must not wrap. */
+	unsigned __int128 span = (unsigned __int128)(uint64_t)c->interval * (parent->h.height - first->h.height);
+	uint64_t want = span > UINT64_MAX ? UINT64_MAX : (uint64_t)span;
 	if (actual < 1)
 		actual = 1;
 	if (want < 1)
