@@ -29,7 +29,7 @@ POWSIM   := $(if $(SANITIZE),$(BUILD)/powsim,powsim)
 
 DEMO_SCENARIO ?= scenarios/six-node-lecture.json
 
-.PHONY: all deps test-deps check check-includes demo bench clean tests fuzz
+.PHONY: all deps test-deps check check-includes demo bench clean tests fuzz fuzz-run
 all: deps $(POWSIM)
 
 deps:
@@ -104,6 +104,20 @@ fuzz:
 	@mkdir -p $(FUZZ_BUILD)/corpus
 	$(FUZZ_BUILD)/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 		-dict=tests/fuzz/scenario.dict $(FUZZ_BUILD)/corpus tests/fuzz/corpus
+
+# libFuzzer on whole runs (tests/fuzz/fuzz_run.c: accepted scenarios cut
+# to short runs with the invariant checks) for FUZZ_SECONDS. An input
+# that fails goes to tests/fuzz/crashes-fixed/ with its fix; make check
+# replays that directory (tests/test_fuzz_replay.c).
+fuzz-run:
+	@sh sim/setup-deps.sh --fuzz
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) SANITIZE=fuzzer-no-link,address,undefined \
+		OPT="-O1 -g" $(FUZZ_BUILD)/libpowsim.a
+	clang -std=c11 -O1 -g -Iinclude $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		tests/fuzz/fuzz_run.c $(FUZZ_BUILD)/libpowsim.a $(PKG_LIBS) -o $(FUZZ_BUILD)/fuzz_run
+	@mkdir -p $(FUZZ_BUILD)/corpus-run
+	$(FUZZ_BUILD)/fuzz_run -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2048 -artifact_prefix=$(FUZZ_BUILD)/ \
+		-dict=tests/fuzz/scenario.dict $(FUZZ_BUILD)/corpus-run tests/fuzz/corpus tests/fuzz/crashes-fixed
 
 clean:
 	rm -rf build powsim

@@ -1,10 +1,12 @@
 /* powsim check SCENARIO [--set PATH=VALUE]...: read and validate a
- * scenario file without running it. Exit 0 with a one-paragraph summary
+ * scenario file without running it, and refuse one too big to run
+ * (budget.h). Exit 0 with a one-paragraph summary
  * on stdout if it is good; exit 2 with the error on stderr otherwise. */
 #include <stdio.h>
 
 #include <glib.h>
 
+#include "powsim/budget.h"
 #include "powsim/scenario.h"
 
 #include "commands.h"
@@ -24,7 +26,8 @@ int cmd_check(int argc, char **argv)
 	int code = EXIT_OK;
 
 	g_option_context_set_summary(ctx, "Reads SCENARIO, applies the --set overrides and checks every field.\n"
-	                             "Exit status: 0 if the scenario is good, 2 if not (the error is printed).\n"
+	                             "Exit status: 0 if the scenario is good, 2 if not or if it is too big to run\n"
+	                             "(the error is printed).\n"
 	                             "The file format is described in scenarios/README.md.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
@@ -41,7 +44,7 @@ int cmd_check(int argc, char **argv)
 		g_strfreev(sets);
 		return EXIT_INPUT;
 	}
-	if (scenario_load(argv[1], sets, &s, &err)) {
+	if (scenario_load(argv[1], sets, &s, &err) && budget_admit(&s, &err)) {
 		char *summary = scenario_describe(&s);
 		fputs(summary, stdout);
 		g_free(summary);

@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "commands.h"
+#include "powsim/budget.h"
 #include "powsim/expect.h"
 #include "powsim/hash.h"
 #include "powsim/invariants.h"
@@ -261,7 +262,7 @@ int cmd_run(int argc, char **argv)
 	}
 	char **ov = overrides(&o);
 	struct scenario sc;
-	bool ok = scenario_load(argv[1], ov, &sc, &err);
+	bool ok = scenario_load(argv[1], ov, &sc, &err) && budget_admit(&sc, &err);
 	g_strfreev(ov);
 	if (!ok) {
 		fprintf(stderr, "powsim run: %s\n", err->message);

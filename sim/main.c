@@ -1,4 +1,5 @@
 /* powsim: the command line. Dispatches to the subcommands (commands.h). */
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,8 +33,48 @@ static void usage(FILE *f)
 		   "powsim --version prints the version.\n");
 }
 
+/* powsim reads and writes UTF-8 whatever the locale says: GLib converts
+ * option values from the locale's character set, so under the "C"
+ * locale any non-ASCII --set value ("500µs") was refused. Only the
+ * character type is set (numbers are formatted the same in every
+ * locale); without a UTF-8 locale, GLib is told the charset directly.
+ * Invalid UTF-8 is still refused by the option parser. */
+static void use_utf8(void)
+{
+	const char *charset;
+
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL && setlocale(LC_CTYPE, "C.utf8") == NULL)
+		g_setenv("CHARSET", "UTF-8", TRUE);
+	if (!g_get_charset(&charset))
+		g_setenv("CHARSET", "UTF-8", TRUE);
+}
+
+/* The first --set value that is not UTF-8, or NULL. */
+static const char *bad_set_value(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *v = NULL;
+		if (strcmp(argv[i], "--set") == 0 && i + 1 < argc)
+			v = argv[i + 1];
+		else if (strncmp(argv[i], "--set=", 6) == 0)
+			v = argv[i] + 6;
+		if (v != NULL && !g_utf8_validate(v, -1, NULL))
+			return v;
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
+	const char *bad;
+
+	use_utf8();
+	if ((bad = bad_set_value(argc, argv)) != NULL) {
+		char *shown = g_strescape(bad, NULL);
+		fprintf(stderr, "powsim: --set %s: expected UTF-8 text, found other bytes\n", shown);
+		g_free(shown);
+		return EXIT_INPUT;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_INPUT;

@@ -22,7 +22,7 @@ struct consensus {
 	uint32_t every;
 	simtime_t interval;
 	int64_t clamp_q16;  /* log2 of the retarget clamp, 16-bit fixed point */
-	GArray *rules; /* of struct rule, file order */
+	GArray *rules; /* of struct rule, in trigger order (cmp_rule) */
 };
 
 /* log2(NUM / DEN) in 16-bit fixed point (NUM, DEN > 0), in integers only:
@@ -54,6 +54,19 @@ static int64_t log2_q16(uint64_t num, uint64_t den)
 	return ip * 65536 + frac;
 }
 
+/* Trigger order: time rules by time, then height rules by height; the
+ * sort is stable, so file order breaks exact ties. A block that several
+ * rules bind gets the value of the last in this order. */
+static gint cmp_rule(gconstpointer pa, gconstpointer pb)
+{
+	const struct rule *a = pa, *b = pb;
+	if (a->by_height != b->by_height)
+		return a->by_height ? 1 : -1;
+	if (a->by_height)
+		return a->height < b->height ? -1 : a->height > b->height;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
 consensus_t *consensus_new(const struct scenario *sc)
 {
 	consensus_t *c = g_new0(consensus_t, 1);
@@ -79,6 +92,7 @@ consensus_t *consensus_new(const struct scenario *sc)
 		};
 		g_array_append_val(c->rules, r);
 	}
+	g_array_sort(c->rules, cmp_rule); /* stable since GLib 2.32 */
 	return c;
 }
 
@@ -116,7 +130,9 @@ static uint32_t retarget(const consensus_t *c, const struct block *parent)
 	for (uint32_t i = 0; i < c->every && first->parent; i++)
 		first = first->parent;
 	simtime_t actual = parent->h.timestamp - first->h.timestamp;
-	uint64_t want = (uint64_t)c->interval * (parent->h.height - first->h.height);
+	/* interval x blocks saturates: a long interval must not wrap. */
+	unsigned __int128 span = (unsigned __int128)(uint64_t)c->interval * (parent->h.height - first->h.height);
+	uint64_t want = span > UINT64_MAX ? UINT64_MAX : (uint64_t)span;
 	if (actual < 1)
 		actual = 1;
 	if (want < 1)

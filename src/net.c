@@ -72,11 +72,9 @@ static void add_half(struct net *net, uint32_t a, uint32_t b)
 	x->links[x->len++] = (struct link){ .peer = b, .law = -1 };
 }
 
-/* Add the undirected link a-b unless it exists or is a loop. O(degree). */
-static void add_link(struct net *net, uint32_t a, uint32_t b)
+/* Add the undirected link a-b, known to be new and not a loop. O(1). */
+static void add_new_link(struct net *net, uint32_t a, uint32_t b)
 {
-	if (a == b || has_link(net, a, b))
-		return;
 	uint32_t ia = net->adj[a].len, ib = net->adj[b].len;
 	add_half(net, a, b);
 	add_half(net, b, a);
@@ -85,11 +83,28 @@ static void add_link(struct net *net, uint32_t a, uint32_t b)
 	net->links++;
 }
 
+/* Add the undirected link a-b unless it exists or is a loop. O(degree). */
+static void add_link(struct net *net, uint32_t a, uint32_t b)
+{
+	if (a != b && !has_link(net, a, b))
+		add_new_link(net, a, b);
+}
+
+/* Every pair, built directly: node a's peers are 0..a-1, a+1..n-1 in
+ * that order (the order one add_link() per pair a < b gives), and the
+ * link a-b sits at index b - (b > a) in a's list. O(links). */
 static void build_full(struct net *net)
 {
-	for (uint32_t a = 0; a < net->n; a++)
-		for (uint32_t b = a + 1; b < net->n; b++)
-			add_link(net, a, b);
+	uint32_t n = net->n;
+	for (uint32_t a = 0; a < n; a++) {
+		struct adj *x = &net->adj[a];
+		x->len = x->cap = n - 1;
+		x->links = g_new(struct link, n > 1 ? n - 1 : 1);
+		for (uint32_t b = 0, i = 0; b < n; b++)
+			if (b != a)
+				x->links[i++] = (struct link){ .peer = b, .rev = a - (a > b), .law = -1 };
+	}
+	net->links = (uint64_t)n * (n - 1) / 2;
 }
 
 /* An outbound degree drawn from CDF (P(degree <= k+1) at index k). */
@@ -103,22 +118,30 @@ static uint32_t draw_degree(struct net *net, const GArray *cdf)
 }
 
 /* Each node opens DEGREE outbound links (or a degree drawn from CDF) to
- * distinct random others. */
+ * distinct random others. Node a's current peers are stamped with a + 1
+ * in SEEN, so each draw is checked in O(1) (a dense graph made a scan of
+ * a's peers per draw cubic): O(links + draws), draws <= 50 d + 100. */
 static void build_random(struct net *net, uint32_t degree, const GArray *cdf)
 {
+	uint32_t *seen = g_new0(uint32_t, net->n);
 	for (uint32_t a = 0; a < net->n; a++) {
 		uint32_t want = cdf ? draw_degree(net, cdf) : degree;
 		uint32_t d = want < net->n - 1 ? want : net->n - 1;
 		uint32_t opened = 0, tries = 0;
+		const struct adj *x = &net->adj[a];
+		for (uint32_t i = 0; i < x->len; i++)
+			seen[x->links[i].peer] = a + 1;
 		while (opened < d && tries < 50 * d + 100) {
 			uint32_t b = (uint32_t)rng_below(&net->rng, net->n);
 			tries++;
-			if (b == a || has_link(net, a, b))
+			if (b == a || seen[b] == a + 1)
 				continue;
-			add_link(net, a, b);
+			add_new_link(net, a, b);
+			seen[b] = a + 1;
 			opened++;
 		}
 	}
+	g_free(seen);
 }
 
 static uint32_t find_root(uint32_t *parent, uint32_t x)
@@ -158,6 +181,9 @@ static bool build_edges(struct net *net, const struct scenario *sc, GError **err
 {
 	GArray *a = g_array_new(FALSE, FALSE, sizeof(guint32));
 	GArray *b = g_array_new(FALSE, FALSE, sizeof(guint32));
+	/* Links made so far, as (low << 32 | high), so that a duplicate is
+	 * found in O(1) (a scan of a hub's peers per edge was O(degree)). */
+	GHashTable *made = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	bool ok = true;
 	for (guint i = 0; ok && i + 1 < sc->network.edges->len; i += 2) {
 		const char *na = g_ptr_array_index(sc->network.edges, i);
@@ -172,9 +198,16 @@ static bool build_edges(struct net *net, const struct scenario *sc, GError **err
 			break;
 		}
 		for (guint x = 0; x < a->len; x++)
-			for (guint y = 0; y < b->len; y++)
-				add_link(net, g_array_index(a, guint32, x), g_array_index(b, guint32, y));
+			for (guint y = 0; y < b->len; y++) {
+				uint32_t u = g_array_index(a, guint32, x), v = g_array_index(b, guint32, y);
+				gint64 key = (gint64)(((uint64_t)MIN(u, v) << 32) | MAX(u, v));
+				if (u == v || g_hash_table_contains(made, &key))
+					continue;
+				g_hash_table_add(made, g_memdup2(&key, sizeof key));
+				add_new_link(net, u, v);
+			}
 	}
+	g_hash_table_destroy(made);
 	g_array_free(a, TRUE);
 	g_array_free(b, TRUE);
 	return ok;
@@ -299,20 +332,25 @@ bool net_reachable(const net_t *net, uint32_t from, uint32_t to)
 	return net->online[from] && net->online[to] && net->side[from] == net->side[to];
 }
 
+static simtime_t cut(simtime_t t)
+{
+	return t < NET_LATENCY_MAX ? t : NET_LATENCY_MAX;
+}
+
 static simtime_t sample_latency(struct net *net, const struct latency_cfg *l)
 {
 	double v = (double)l->value / 1e9;
 	switch (l->law) {
 	case LAT_CONSTANT:
-		return l->value;
+		return cut(l->value);
 	case LAT_UNIFORM:
-		return simtime_from_s(rng_uniform(&net->rng, v, (double)l->max / 1e9));
+		return cut(simtime_from_s(rng_uniform(&net->rng, v, (double)l->max / 1e9)));
 	case LAT_LOGNORMAL:
-		return simtime_from_s(rng_lognormal(&net->rng, v, l->shape));
+		return cut(simtime_from_s(rng_lognormal(&net->rng, v, l->shape)));
 	case LAT_PARETO:
-		return simtime_from_s(rng_pareto(&net->rng, v, l->shape));
+		return cut(simtime_from_s(rng_pareto(&net->rng, v, l->shape)));
 	}
-	return l->value;
+	return cut(l->value);
 }
 
 /* Bits per second from FROM to TO, 0 for unlimited. */
@@ -338,9 +376,9 @@ static simtime_t link_latency(struct net *net, const struct link *k, uint32_t fr
 	const struct network_cfg *c = net->cfg;
 	simtime_t mean = c->region_latency[net->region[from] * c->n_regions + net->region[to]];
 	if (c->jitter_spread <= 0 || c->jitter_spread >= mean)
-		return mean;
+		return cut(mean);
 	double alpha = (double)mean / (double)c->jitter_spread;
-	return simtime_from_s(rng_pareto(&net->rng, simtime_to_s(mean), alpha));
+	return cut(simtime_from_s(rng_pareto(&net->rng, simtime_to_s(mean), alpha)));
 }
 
 simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
@@ -353,8 +391,10 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
 	simtime_t start = net->upload_free[from] > now ? net->upload_free[from] : now;
 	double bps = rate(net, from, k->peer);
 	simtime_t tx = bps > 0 ? simtime_from_s((double)bytes * 8.0 / bps) : 0;
-	net->upload_free[from] = start + tx;
-	simtime_t at = start + tx + link_latency(net, k, from, k->peer) + net->processing;
+	net->upload_free[from] = simtime_add_sat(start, tx);
+	simtime_t at = simtime_add_sat(simtime_add_sat(net->upload_free[from],
+							link_latency(net, k, from, k->peer)),
+				       net->processing);
 	if (at < k->last_delivery)
 		at = k->last_delivery;
 	k->last_delivery = at;

@@ -57,6 +57,7 @@ struct ctx {
 	GPtrArray *overrides; /* of struct override *, in order applied */
 	struct scenario *s;
 	GError **err;
+	bool nul_marked;      /* some text had a \u0000 escape (see mark_nul) */
 };
 
 static bool is_ident(const char *k)
@@ -1641,6 +1642,11 @@ static bool check_event(struct ctx *c, const struct action_spec *a, const struct
 	for (size_t i = 0; i < G_N_ELEMENTS(a->required) && a->required[i][0] != NULL; i++)
 		if (!require_key(c, ep, a->fields, a->n, seen, a->required[i][0], a->required[i][1]))
 			return false;
+	if (e->action == TL_DIFFICULTY && ah && e->at_height == 0) {
+		struct jpath hp = { ep, "at_height", 0 };
+		return fail(c, &hp, "expected a height of at least 1 (a difficulty change binds the block at "
+		            "that height, and height 0 is the genesis), found 0");
+	}
 	if (e->action == TL_LATENCY && e->link_to != NULL && e->target == NULL)
 		return fail(c, ep, "\"to\" needs \"target\" (the link from \"target\" to \"to\")");
 	return true;
@@ -2060,23 +2066,53 @@ static const struct field root_fields[] = {
 	TOP("expect", h_expect, expects),
 };
 
-/* The default name: the file's basename without ".json", with characters
- * that name_ok() refuses replaced by '_'. */
+/* The default name, used for the output directory: the file's basename
+ * without ".json", letters and digits of any script kept (UTF-8), and
+ * any other character but _ - . replaced by '_', at most NAME_MAX_LEN
+ * characters. A name that had to be changed gets "-" and 8 hex digits of
+ * the basename's SHA-256 appended, so that distinct file names ("a b"
+ * and "a_b") never share a directory. */
 static char *default_name(const char *file)
 {
 	char *base = g_path_get_basename(file);
 	size_t n = strlen(base);
+	char *valid;
+	GString *g = g_string_new(NULL);
+	bool changed = false;
+	unsigned chars = 0;
 
 	if (n > 5 && g_str_has_suffix(base, ".json"))
 		base[n - 5] = '\0';
-	for (char *q = base; *q; q++)
-		if (!g_ascii_isalnum(*q) && *q != '_' && *q != '-' && *q != '.')
-			*q = '_';
-	if (base[0] == '.' || base[0] == '-')
-		base[0] = '_';
-	if (strlen(base) > NAME_MAX_LEN)
-		base[NAME_MAX_LEN] = '\0';
-	return base;
+	valid = g_utf8_make_valid(base, -1);
+	changed = strcmp(valid, base) != 0;
+	for (const char *q = valid; *q; q = g_utf8_next_char(q)) {
+		gunichar u = g_utf8_get_char(q);
+		bool keep = g_unichar_isalnum(u) || u == '_' || u == '-' || u == '.';
+		if (chars == 0 && (u == '.' || u == '-'))
+			keep = false;
+		if (chars == NAME_MAX_LEN) {
+			changed = true;
+			break;
+		}
+		if (keep)
+			g_string_append_unichar(g, u);
+		else
+			g_string_append_c(g, '_');
+		changed |= !keep;
+		chars++;
+	}
+	if (g->len == 0) {
+		g_string_append_c(g, '_');
+		changed = true;
+	}
+	if (changed) {
+		char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, base, -1);
+		g_string_append_printf(g, "-%.8s", sum);
+		g_free(sum);
+	}
+	g_free(valid);
+	g_free(base);
+	return g_string_free(g, FALSE);
 }
 
 static bool parse_root(struct ctx *c, const cJSON *root)
@@ -2145,17 +2181,55 @@ static bool parse_path(const char *path, GArray *segs)
 	return segs->len > 0 && g_array_index(segs, struct seg, 0).key != NULL;
 }
 
+/* cJSON decodes "\u0000" inside a string and then sees the string end
+ * there ("2min\u0000garbage" would read as "2min"). So before parsing,
+ * each such escape inside a string becomes "\u0001" (same length); the
+ * tree is then searched for that byte (find_nul) to name the field. A
+ * copy of TEXT (LEN bytes) is returned; *FOUND is set if it changed. */
+static char *mark_nul(const char *text, size_t len, bool *found)
+{
+	char *t = g_strndup(text, len);
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (!in_string) {
+			in_string = t[i] == '"';
+		} else if (t[i] == '"') {
+			in_string = false;
+		} else if (t[i] == '\\' && i + 1 < len) {
+			if (len - i >= 6 && memcmp(t + i + 1, "u0000", 5) == 0) {
+				t[i + 5] = '1';
+				*found = true;
+			}
+			i++; /* the escaped character */
+		}
+	}
+	return t;
+}
+
 /* VALUE as JSON if it parses, else as a string; long digit strings stay
  * strings so that 64-bit integers (seeds) keep every digit. */
-static cJSON *parse_value(const char *value)
+static cJSON *parse_value(const char *value, bool *nul_marked)
 {
 	size_t n = strlen(value);
 	cJSON *v;
+	char *marked;
 
 	if (n > 15 && strspn(value, "0123456789") == n)
 		return cJSON_CreateString(value);
-	v = cJSON_ParseWithOpts(value, NULL, 1);
+	marked = mark_nul(value, n, nul_marked);
+	v = cJSON_ParseWithOpts(marked, NULL, 1);
+	g_free(marked);
 	return v != NULL ? v : cJSON_CreateString(value);
+}
+
+/* TEXT (LEN bytes) as JSON, NUL escapes marked; NULL if it does not parse. */
+static cJSON *parse_value_text(const char *text, size_t len, bool *nul_marked)
+{
+	char *marked = mark_nul(text, len, nul_marked);
+	cJSON *v = cJSON_Parse(marked);
+	g_free(marked);
+	return v;
 }
 
 static const char *type_name(const cJSON *v)
@@ -2244,7 +2318,8 @@ static void append_seg(GString *where, const struct seg *s)
 
 /* Set SEGS to VALUE in ROOT. Returns NULL or a message (g_free it).
  * WHERE gets the normalised path, *CREATED the outermost node created. */
-static char *put_path(cJSON *root, const GArray *segs, const char *value, GString *where, char **created)
+static char *put_path(cJSON *root, const GArray *segs, const char *value, GString *where, char **created,
+                      bool *nul_marked)
 {
 	cJSON *cur = root;
 
@@ -2256,7 +2331,7 @@ static char *put_path(cJSON *root, const GArray *segs, const char *value, GStrin
 		if (msg != NULL)
 			return msg;
 		if (i + 1 == segs->len) {
-			const char *m = put_last(cur, s, parse_value(value));
+			const char *m = put_last(cur, s, parse_value(value, nul_marked));
 			if (m != NULL)
 				return g_strdup(m);
 		} else if ((cur = step(cur, s, s + 1, &made)) == NULL) {
@@ -2282,7 +2357,7 @@ static bool apply_override(struct ctx *c, cJSON *root, const char *text)
 	if (path == NULL || !parse_path(path, segs))
 		msg = g_strdup("expected PATH=VALUE with PATH like consensus.difficulty or nodes[0].hashrate");
 	else
-		msg = put_path(root, segs, eq + 1, where, &o->created);
+		msg = put_path(root, segs, eq + 1, where, &o->created, &c->nul_marked);
 	ok = msg == NULL;
 	if (ok) {
 		o->path = g_string_free(where, FALSE);
@@ -2383,6 +2458,24 @@ static bool fail_json(struct ctx *c, const char *text, size_t len, const char *a
 	return false;
 }
 
+/* The first string (value or key) holding a marked NUL: an error naming
+ * its path. */
+static bool find_nul(struct ctx *c, const cJSON *v, const struct jpath *p)
+{
+	long i = 0;
+
+	if (cJSON_IsString(v) && strchr(v->valuestring, '\x01') != NULL)
+		return fail(c, p, "expected text without NUL characters, found \\u0000 inside a string");
+	for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
+		struct jpath ip = cJSON_IsObject(v) ? (struct jpath){ p, it->string, 0 } : (struct jpath){ p, NULL, i };
+		if (cJSON_IsObject(v) && it->string != NULL && strchr(it->string, '\x01') != NULL)
+			return fail(c, p, "expected keys without NUL characters, found \\u0000 inside key %ld", i + 1);
+		if (!find_nul(c, it, &ip))
+			return false;
+	}
+	return true;
+}
+
 /* Empty, NUL bytes, not UTF-8: each gets its own message. */
 static bool check_text(struct ctx *c, const char *text, size_t len)
 {
@@ -2471,7 +2564,7 @@ static bool merge_preset(struct ctx *c, cJSON *obj, const struct jpath *p, int d
 	gsize len = 0;
 	cJSON *preset = NULL;
 	bool ok = g_file_get_contents(path, &text, &len, NULL) && len < SCENARIO_MAX_FILE_BYTES &&
-		  (preset = cJSON_Parse(text)) != NULL && cJSON_IsObject(preset);
+		  (preset = parse_value_text(text, len, &c->nul_marked)) != NULL && cJSON_IsObject(preset);
 	if (!ok)
 		ok = fail(c, &pp, "preset file %s is not a JSON object", path);
 	if (ok)
@@ -2521,7 +2614,11 @@ static bool load_text(const char *text, size_t len, const char *name, char **ove
 		len -= 3;
 	}
 	if (ok) {
-		root = cJSON_ParseWithOpts(text, &end, 1);
+		char *marked = mark_nul(text, len, &c.nul_marked);
+		root = cJSON_ParseWithOpts(marked, &end, 1);
+		if (end != NULL)
+			end = text + (end - marked);
+		g_free(marked);
 		ok = root != NULL || fail_json(&c, text, len, end);
 	}
 	if (ok && !cJSON_IsObject(root))
@@ -2530,6 +2627,8 @@ static bool load_text(const char *text, size_t len, const char *name, char **ove
 		ok = apply_override(&c, root, overrides[i]);
 	if (ok)
 		ok = expand_presets(&c, root, NULL, 0);
+	if (ok && c.nul_marked)
+		ok = find_nul(&c, root, NULL);
 	if (ok)
 		ok = parse_root(&c, root);
 	cJSON_Delete(root);

@@ -8,7 +8,7 @@ rank() {
 	rng|hash|units|sha256x) echo 1 ;;
 	evq|pow|wallet|config) echo 2 ;;
 	tx|net) echo 3 ;;
-	block|ledger) echo 4 ;;
+	block|ledger|budget) echo 4 ;; # budget: estimates from config alone
 	chain|mempool|consensus) echo 5 ;;
 	strategy) echo 5.5 ;; # below node, which calls it
 	strategy_*) echo 5.6 ;; # one file per strategy

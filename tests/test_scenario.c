@@ -330,6 +330,80 @@ static void test_naming(void)
 	g_array_unref(ids);
 }
 
+/* The name of a file without "name", as scenario_load_string gives it. */
+static char *default_name_of(const char *file)
+{
+	struct scenario s;
+	GError *err = NULL;
+	char *t = q(BASE "}");
+	char *name;
+
+	g_assert_true(scenario_load_string(t, file, NULL, &s, &err));
+	name = g_strdup(s.name);
+	config_clear(&s);
+	g_free(t);
+	return name;
+}
+
+/* Issue 10, item 7: file names in any script keep their letters (they
+ * all became "_" before), and names changed to be safe in a file name
+ * carry a hash of the original, so distinct files never share one. */
+static void test_default_names(void)
+{
+	static const struct {
+		const char *file, *name;
+	} cases[] = {
+		{ "dir/quickstart.json", "quickstart" },
+		{ "сеть.json", "сеть" },
+		{ "тест.json", "тест" },
+		{ "网络.json", "网络" },
+		{ "a_b.json", "a_b" },
+		{ "a b.json", "a_b-c8687a08" },
+		{ "a/b c/d?e.json", "d_e-" },
+		{ ".hidden.json", "_hidden-" },
+		{ "\xff\xfe.json", "__-" },
+		{ "0123456789012345678901234567890123456789.json", "01234567890123456789012345678901-" },
+	};
+	GPtrArray *seen = g_ptr_array_new_with_free_func(g_free);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *name = default_name_of(cases[i].file);
+		g_test_message("%s -> %s", cases[i].file, name);
+		g_assert_true(g_utf8_validate(name, -1, NULL));
+		g_assert_null(strchr(name, '/'));
+		g_assert_true(g_str_has_prefix(name, cases[i].name));
+		if (!g_str_has_suffix(cases[i].name, "-"))
+			g_assert_cmpstr(name, ==, cases[i].name);
+		for (guint k = 0; k < seen->len; k++)
+			g_assert_cmpstr(name, !=, g_ptr_array_index(seen, k));
+		g_ptr_array_add(seen, name);
+	}
+	g_ptr_array_unref(seen);
+}
+
+/* Issue 10, items 7 and 8: "\u0000" in a string (cJSON would cut the
+ * string there) and a difficulty change at height 0 are errors naming
+ * the field. */
+static void test_nul_and_height_zero(void)
+{
+	char *ov_nul[] = { "stop.time=\"1s\\u0000x\"", NULL };
+	struct scenario s;
+
+	expect_error("{'stop': {'time': '2min\\u0000garbage'}, " NODES "}", NULL, "stop.time: ", "NUL", NULL);
+	expect_error(BASE ", 'description': 'a\\u0000'}", NULL, "description: ", "NUL", NULL);
+	expect_error(BASE ", 'events': [{'at': '1s', 'action': 'burst', 'count': 1, 'target': 'sh\\u0000op'}]}",
+		     NULL, "events[0].target: ", "NUL", NULL);
+	expect_error(BASE ", 'x\\u0000y': 1}", NULL, "NUL", NULL);
+	expect_error(BASE "}", ov_nul, "stop.time (from --set", "NUL", NULL);
+	/* an escaped backslash, then "u0000", is text */
+	load_ok(BASE ", 'description': 'a\\\\u0000'}", NULL, &s);
+	config_clear(&s);
+	expect_error(BASE ", 'events': [{'at_height': 0, 'action': 'difficulty', 'value': 3}]}", NULL,
+		     "events[0].at_height: ", "at least 1", NULL);
+	load_ok(BASE ", 'events': [{'at_height': 1, 'action': 'difficulty', 'value': 3},"
+		" {'at_height': 0, 'action': 'hashrate', 'value': '1kH/s'}]}", NULL, &s);
+	config_clear(&s);
+}
+
 static void test_overrides_good(void)
 {
 	struct scenario s;
@@ -764,6 +838,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/scenario/lecture", test_lecture);
 	g_test_add_func("/scenario/defaults", test_defaults);
 	g_test_add_func("/scenario/naming", test_naming);
+	g_test_add_func("/scenario/default-names", test_default_names);
+	g_test_add_func("/scenario/nul-and-height-zero", test_nul_and_height_zero);
 	g_test_add_func("/scenario/overrides/good", test_overrides_good);
 	g_test_add_func("/scenario/overrides/bad", test_overrides_bad);
 	g_test_add_func("/scenario/bad/keys-and-types", test_bad_keys_and_types);

@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "powsim/block.h"
+#include "powsim/consensus.h"
 #include "powsim/hash.h"
 #include "powsim/scenario.h"
 #include "powsim/trace.h"
@@ -502,6 +503,44 @@ static void test_latency(void)
 	config_clear(&sc);
 }
 
+/* Issue 10, item 8: difficulty rules bind in trigger order. Changes at
+ * 10.5 s and at 10 s (in that file order) both bind a block whose parent
+ * is older than 10 s and whose timestamp is after 10.5 s: the later
+ * trigger, 10.5 s, must win, and its value must then be inherited. With
+ * file order deciding, the 10 s value won for the rest of the run. */
+static void test_difficulty_trigger_order(void)
+{
+	struct scenario sc;
+	load(&sc, "{\"stop\": {\"time\": \"30s\"}, \"consensus\": {\"mode\": \"model\", \"difficulty\": 3},"
+		  " \"nodes\": [{\"name\": \"m\", \"hashrate\": \"1kH/s\"}], \"events\": ["
+		  " {\"at\": \"10.5s\", \"action\": \"difficulty\", \"value\": 2},"
+		  " {\"at\": \"10s\", \"action\": \"difficulty\", \"value\": 3.5},"
+		  " {\"at_height\": 3, \"action\": \"difficulty\", \"value\": 5},"
+		  " {\"at_height\": 3, \"action\": \"difficulty\", \"value\": 4}]}");
+	consensus_t *c = consensus_new(&sc);
+	struct block *g = block_genesis();
+	struct block_header h = { .version = BLOCK_VERSION | BLOCK_FLAG_MODELLED, .height = 1,
+				  .timestamp = 9 * SIMTIME_S, .millizeros = 3000 };
+	memcpy(h.prev, g->hash, 32);
+	struct block *b1 = block_new(&h, g, NULL, 0, h.timestamp, 96);
+	/* before both, between them, after both */
+	g_assert_cmpuint(consensus_required(c, b1, 9 * SIMTIME_S + 1), ==, 3000);
+	g_assert_cmpuint(consensus_required(c, b1, 10 * SIMTIME_S + 1), ==, 3500);
+	g_assert_cmpuint(consensus_required(c, b1, 11 * SIMTIME_S), ==, 2000);
+	/* two height rules at one height: file order breaks the tie, and a
+	 * height rule is applied after the time rules that bind the block */
+	h.height = 2;
+	h.timestamp = 9 * SIMTIME_S + 5;
+	memcpy(h.prev, b1->hash, 32);
+	struct block *b2 = block_new(&h, b1, NULL, 0, h.timestamp, 96);
+	g_assert_cmpuint(consensus_required(c, b2, 11 * SIMTIME_S), ==, 4000);
+	block_free(b2);
+	block_free(b1);
+	block_free(g);
+	consensus_free(c);
+	config_clear(&sc);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -512,5 +551,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/timeline/leave-join", test_leave_join);
 	g_test_add_func("/timeline/partition-heal", test_partition_heal);
 	g_test_add_func("/timeline/latency", test_latency);
+	g_test_add_func("/timeline/difficulty/trigger-order", test_difficulty_trigger_order);
 	return g_test_run();
 }

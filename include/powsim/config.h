@@ -97,8 +97,9 @@ enum tl_action {
 /* A timeline action. It fires AT (simulated time) or, if BY_HEIGHT, when
  * the highest main-chain height first reaches AT_HEIGHT. A difficulty
  * action is also a consensus rule: blocks whose height >= AT_HEIGHT (or
- * whose timestamp >= AT) require MILLIZEROS; the last applicable rule in
- * file order wins. */
+ * whose timestamp >= AT) require MILLIZEROS; of the rules that bind one
+ * block the last in trigger order wins (consensus.h). AT_HEIGHT of a
+ * difficulty action is at least 1: the genesis takes no change. */
 struct event_cfg {
 	simtime_t at;
 	uint32_t at_height;

@@ -16,7 +16,9 @@
  *    first block of a chain that crosses its trigger: for a height trigger
  *    H the block at height H; for a time trigger T the first block whose
  *    timestamp is >= T while its parent's is < T. When several changes
- *    apply to one block, the last in file order wins.
+ *    apply to one block, they are applied in trigger order (time
+ *    changes by time, then height changes by height; file order breaks
+ *    exact ties) and the last wins.
  * A block's timestamp is when its template was made, so a block in flight
  * across a change keeps the difficulty it was mined at and stays valid.
  *

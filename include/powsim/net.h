@@ -12,6 +12,10 @@
  * (links behave like TCP connections). Latencies are drawn from the
  * network's own random stream, so the same sends give the same delays.
  *
+ * A drawn latency is cut at NET_LATENCY_MAX (a heavy tail, such as a
+ * lognormal of sigma 20, would otherwise draw centuries), and every sum
+ * of delays saturates at SIMTIME_NEVER rather than wrapping.
+ *
  * Nodes may be offline (churn) and the network may be partitioned into
  * sides; a message never crosses sides or reaches an offline node.
  */
@@ -29,6 +33,9 @@
 typedef struct net net_t;
 
 #define NET_NO_PEER UINT32_MAX
+
+/* The longest latency of one message; draws above it are cut to it. */
+#define NET_LATENCY_MAX SIMTIME_DAY
 
 /* Build the network of N nodes for scenario SC, drawing the random graph
  * from SEED's topology stream. Edges name nodes as config.h resolves them.

@@ -18,6 +18,7 @@ typedef int64_t simtime_t;
 #define SIMTIME_S    ((simtime_t)1000000000)
 #define SIMTIME_MIN  (60 * SIMTIME_S)
 #define SIMTIME_HOUR (3600 * SIMTIME_S)
+#define SIMTIME_DAY  (24 * SIMTIME_HOUR)
 #define SIMTIME_NEVER INT64_MAX
 
 /* Seconds as a double, for output only. */
@@ -31,6 +32,13 @@ static inline simtime_t simtime_from_s(double s)
 	if (s <= 0)
 		return 0;
 	return (simtime_t)(s * 1e9 + 0.5);
+}
+
+/* A + B for A, B >= 0, saturating at SIMTIME_NEVER instead of wrapping:
+ * sums of delays never turn negative. */
+static inline simtime_t simtime_add_sat(simtime_t a, simtime_t b)
+{
+	return b > SIMTIME_NEVER - a ? SIMTIME_NEVER : a + b;
 }
 
 #endif
