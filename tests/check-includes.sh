@@ -5,7 +5,7 @@
 rank() {
 	case "$1" in
 	simtime) echo 0 ;;
-	rng|hash|units) echo 1 ;;
+	rng|hash|units|outdir) echo 1 ;; # outdir: output directories replaced as one unit
 	evq|pow|wallet|config) echo 2 ;;
 	tx|net) echo 3 ;;
 	block|ledger) echo 4 ;;
