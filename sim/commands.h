@@ -1,7 +1,8 @@
 /* The subcommands of the powsim command line. Each parses its own options
  * with GOption (so each has --help) and returns the process exit code:
  * 0 success; 1 a scenario expectation failed; 2 bad input; 3 internal or
- * I/O failure. */
+ * I/O failure; 128 + the signal's number (130 SIGINT, 143 SIGTERM) when
+ * a run was interrupted. */
 #ifndef POWSIM_SIM_COMMANDS_H
 #define POWSIM_SIM_COMMANDS_H
 
