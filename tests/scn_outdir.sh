@@ -8,10 +8,10 @@
 # - kill -9 at many moments of a run, also while it writes: the directory
 #   is always one whole run, the old or the new, with nothing else in it;
 # - a run never leaves an earlier run's figures (plots/) beside its files;
+# - powsim plot on a directory a run is writing is refused;
 # - a directory holding files that are not a run's is refused, untouched;
 # - --seed N without --out goes to out/NAME-seed-N, beside out/NAME.
 set -u
-set -f
 POWSIM=${POWSIM:-./powsim}
 case "$POWSIM" in */*) POWSIM=$(cd "$(dirname "$POWSIM")" && pwd)/$(basename "$POWSIM") ;; esac
 ROOT=$(pwd)
@@ -61,25 +61,46 @@ left=$(ls -a "$tmp" | grep -e '\.staging-' -e '\.old-')
 
 # ---- kill -9 at many moments, the write included ----
 "$POWSIM" run "$Q" $BIG --seed 1 --out "$tmp/killed" --quiet || bad "first run into killed/ failed"
-kept_old=0 kept_new=0
-for d in 0.1 0.2 0.3 0.35 0.4 0.45 0.5 0.55 0.6 0.65 0.7 0.8 0.9; do
+kept_old=0 kept_new=0 mid_write=0
+# check_killed WHEN: after a kill, the directory is seed 1's or seed 2's
+# run, whole; if seed 2's, put seed 1's back for the next kill.
+check_killed() {
+	if same "$tmp/ref1" "$tmp/killed"; then kept_old=$((kept_old + 1))
+	elif same "$tmp/ref2" "$tmp/killed"; then
+		kept_new=$((kept_new + 1))
+		"$POWSIM" run "$Q" $BIG --seed 1 --out "$tmp/killed" --quiet || bad "a run after kill -9 failed"
+	else
+		bad "kill -9 $1 left a directory that is neither run:"; same "$tmp/ref1" "$tmp/killed"
+		head -n 5 "$tmp/diff"
+	fi
+}
+# At fixed moments: while simulating, while writing, after the swap.
+for d in 0.1 0.3 0.5 0.7 0.9 1.5; do
 	# shellcheck disable=SC2086
 	"$POWSIM" run "$Q" $BIG --seed 2 --out "$tmp/killed" --quiet 2>/dev/null &
 	pid=$!
 	sleep "$d"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	if same "$tmp/ref1" "$tmp/killed"; then kept_old=$((kept_old + 1))
-	elif same "$tmp/ref2" "$tmp/killed"; then
-		kept_new=$((kept_new + 1))
-		# The new run is in place: start from the old one again.
-		"$POWSIM" run "$Q" $BIG --seed 1 --out "$tmp/killed" --quiet || bad "a run after kill -9 failed"
-	else
-		bad "kill -9 after $d s left a directory that is neither run:"; same "$tmp/ref1" "$tmp/killed"
-		head -n 5 "$tmp/diff"
-	fi
+	check_killed "after $d s"
 done
-echo "kill -9: $kept_old kills left the earlier run, $kept_new the new one, none a mix"
+# Surely while writing: as soon as the staging directory holds FILE (the
+# first file written, or chain.json, the last and largest).
+for f in blocks.csv chain.json blocks.csv chain.json; do
+	# shellcheck disable=SC2086
+	"$POWSIM" run "$Q" $BIG --seed 2 --out "$tmp/killed" --quiet 2>/dev/null &
+	pid=$!
+	i=0
+	while [ $i -lt 2000 ] && ! ls "$tmp"/.killed.staging-*/"$f" >/dev/null 2>&1; do
+		sleep 0.005; i=$((i + 1))
+	done
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ $i -lt 2000 ] && mid_write=$((mid_write + 1))
+	check_killed "while writing $f"
+done
+[ "$mid_write" -ge 2 ] || bad "only $mid_write kills landed while the outputs were written"
+echo "kill -9: $kept_old kills left the earlier run, $kept_new the new one ($mid_write while writing), none a mix"
 "$POWSIM" run "$Q" $BIG --seed 2 --out "$tmp/killed" --quiet || bad "a run after the kills failed"
 same "$tmp/ref2" "$tmp/killed" || { bad "the run after the kills is not seed 2's output"; head -n 5 "$tmp/diff"; }
 left=$(ls -a "$tmp" | grep -e '\.staging-' -e '\.old-')
@@ -96,6 +117,18 @@ if command -v gnuplot >/dev/null 2>&1; then
 else
 	bad "gnuplot not installed (make deps installs gnuplot-nox)"
 fi
+
+# ---- powsim plot on a directory a run is writing is refused ----
+# shellcheck disable=SC2086
+"$POWSIM" run "$Q" $BIG --seed 3 --out "$tmp/killed" --quiet &
+pid=$!
+sleep 0.2
+"$POWSIM" plot "$tmp/killed" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+wait "$pid" || bad "the run beside a refused plot failed"
+[ $rc -eq 2 ] || bad "plot on a directory in use: exit $rc, expected 2"
+grep -q 'in use by another run' "$tmp/err" || bad "plot on a directory in use does not say so: $(cat "$tmp/err")"
+same "$tmp/ref3" "$tmp/killed" || { bad "the run beside a refused plot is not whole"; head -n 5 "$tmp/diff"; }
 
 # ---- a directory of other files is refused and left alone ----
 mkdir "$tmp/mine" && echo "my notes" >"$tmp/mine/notes.txt"
