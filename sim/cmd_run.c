@@ -169,7 +169,7 @@ static bool parse_args(int *argc, char ***argv, struct run_opts *o, GError **err
 {
 	GOptionEntry entries[] = {
 		{ "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed, "Master seed (overrides the scenario's)", "N" },
-		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "Output directory (default out/NAME)", "DIR" },
+		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "Output directory (default out/NAME, or out/NAME-seed-N with --seed)", "DIR" },
 		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &o->sets, "Override a scenario field", "PATH=VALUE" },
 		{ "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Worker threads (outputs do not depend on it)", "N" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress line and no summary", NULL },

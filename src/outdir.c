@@ -286,7 +286,7 @@ const char *outdir_target(const outdir_t *o) { return o->target; }
  * Afterwards *OLD names the earlier directory, to be removed. */
 static bool swap_in(outdir_t *o, char **old, GError **err)
 {
-#ifdef RENAME_EXCHANGE
+#if defined(RENAME_EXCHANGE) && !defined(OUTDIR_NO_EXCHANGE) /* tests/test_outdir_fallback.c */
 	if (renameat2(AT_FDCWD, o->staging, AT_FDCWD, o->abs, RENAME_EXCHANGE) == 0) {
 		*old = g_strdup(o->staging);
 		return true;
