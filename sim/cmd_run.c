@@ -26,14 +26,17 @@ static volatile sig_atomic_t interrupted;
 static char second_msg[512];
 static size_t second_len;
 static char staging_path[4096]; /* the staging directory, once made */
+/* Set while the outputs are written, before the swap: a signal then (the
+ * first one too) stops at once, since the outputs would be dropped. */
+static volatile sig_atomic_t writing;
 
 /* Only async-signal-safe calls here: write, rmdir, _exit. The staging
- * directory is still empty while the simulation runs; if the second
- * signal comes while the outputs are written, it stays behind, and the
- * next run aimed at the same directory removes it (outdir.h). */
+ * directory is still empty while the simulation runs; if the signal comes
+ * while the outputs are written, it stays behind, and the next run aimed
+ * at the same directory removes it (outdir.h). */
 static void on_signal(int sig)
 {
-	if (interrupted) {
+	if (interrupted || writing) {
 		if (staging_path[0])
 			rmdir(staging_path);
 		ssize_t n = write(STDERR_FILENO, second_msg, second_len);
@@ -46,7 +49,7 @@ static void on_signal(int sig)
 static void catch_signals(const char *dir)
 {
 	int n = g_snprintf(second_msg, sizeof second_msg,
-			   "\npowsim run: second signal: stopped at once; %s was not replaced\n", dir);
+			   "\npowsim run: signal: stopped at once; %s was not replaced\n", dir);
 	second_len = n > 0 && (size_t)n < sizeof second_msg ? (size_t)n : 0;
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
@@ -191,7 +194,8 @@ static bool parse_args(int *argc, char ***argv, struct run_opts *o, GError **err
 		"another run is refused (exit 2).\n\n"
 		"Ctrl-C (SIGINT) or SIGTERM stops the run within a second: the outputs for the\n"
 		"time simulated are written, marked \"interrupted\": true in summary.json, no\n"
-		"expectation is judged; a second signal stops at once and replaces nothing.\n\n"
+		"expectation is judged. A second signal, or one while the outputs are written,\n"
+		"stops at once and replaces nothing.\n\n"
 		"Exit status: 0 success, 1 an expectation failed, 2 bad input (also: the\n"
 		"output directory is in use or holds other files), 3 internal or I/O failure\n"
 		"(outputs or figures could not be written), 130 interrupted by SIGINT,\n"
@@ -262,6 +266,7 @@ static int write_outputs(const world_t *w, const struct run_opts *o, outdir_t *o
 	GError *err = NULL;
 	const char *staging = outdir_staging(od);
 	bool cut = world_counts(w)->interrupted;
+	writing = !interrupted;
 	bool ok = trace_write(w, staging, &err);
 	if (ok && o->plot && !cut && !interrupted) {
 		g_autofree char *abs = g_canonicalize_filename(outdir_target(od), NULL);
@@ -269,14 +274,25 @@ static int write_outputs(const world_t *w, const struct run_opts *o, outdir_t *o
 		g_autofree char *into = g_build_filename(staging, PLOT_SUBDIR, NULL);
 		ok = plot_render(staging, name, into, &err);
 	}
+	/* A signal while the network drained: the run is neither whole
+	 * nor marked interrupted, so it is dropped. */
 	if (interrupted && !cut) {
-		fprintf(stderr, "powsim run: interrupted while writing the outputs; %s was not replaced\n",
+		fprintf(stderr, "powsim run: interrupted after the simulation; %s was not replaced\n",
 			outdir_target(od));
 		g_clear_error(&err);
 		return 128 + interrupted;
 	}
+	/* The swap and the end of `writing` go together: a signal pending
+	 * meanwhile is taken after both, as a first signal. */
+	sigset_t block, saved;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &saved);
 	if (ok && !outdir_commit(od, &err))
 		ok = false;
+	writing = 0;
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	if (!ok) {
 		fprintf(stderr, "powsim run: %s\n(nothing was replaced: %s holds the earlier outputs, if any)\n",
 			err->message, outdir_target(od));
@@ -328,6 +344,13 @@ static int run_world(const struct scenario *sc, const struct run_opts *o, outdir
 			rc = 128 + interrupted;
 		} else if (check_expectations(w, o->quiet) > 0) {
 			rc = EXIT_EXPECT;
+		}
+		/* A signal during the swap (blocked then) or after it: the
+		 * outputs are whole and in place, but a shell loop must still
+		 * see the interruption. */
+		if (interrupted && rc == EXIT_OK) {
+			fprintf(stderr, "powsim run: interrupted after the outputs were written\n");
+			rc = 128 + interrupted;
 		}
 	}
 	world_free(w);

@@ -92,13 +92,40 @@ kill -INT "$pid"
 stopped_by "$pid" 10
 [ "$rc" = 130 ] || bad "twice: exit $rc after a second SIGINT, expected 130"
 within "$took" 0.5 || bad "twice: took $took s to stop after the second SIGINT"
-grep -q 'second signal' "$tmp/twice.err" || bad "twice: the second signal is not reported: $(cat "$tmp/twice.err")"
+grep -q 'stopped at once' "$tmp/twice.err" || bad "twice: the second signal is not reported: $(cat "$tmp/twice.err")"
 diff -r "$tmp/twice.before" "$tmp/twice" >"$tmp/diff" 2>&1 ||
 	{ bad "twice: the earlier outputs were changed:"; head -5 "$tmp/diff"; }
+echo "twice: second SIGINT, exit $rc after $took s"
+
+# What the second signal left beside the directory goes with the next run.
 "$POWSIM" run "$Q" --set stop.blocks=4 --out "$tmp/twice" --quiet || bad "a run after the second signal failed"
 left=$(ls -a "$tmp" | grep -e '\.staging-' -e '\.old-')
+[ -z "$left" ] || bad "left beside the outputs after the second signal: $left"
+
+# A first SIGINT after the simulation ended, while the outputs are being
+# written (seen in the staging directory): the outputs would be dropped,
+# so it stops at once too: within a second, nothing replaced, exit 130.
+cp -r "$tmp/twice" "$tmp/late.before"
+"$POWSIM" run "$Q" --set consensus.mode=model --set stop.blocks=20000 --out "$tmp/twice" --quiet \
+	2>"$tmp/late.err" &
+pid=$!
+i=0
+set +f
+while [ $i -lt 1000 ] && ! ls "$tmp"/.twice.staging-*/blocks.csv >/dev/null 2>&1; do
+	sleep 0.005; i=$((i + 1))
+done
+set -f
+kill -INT "$pid"
+stopped_by "$pid" 10
+[ "$rc" = 130 ] || bad "late: exit $rc after SIGINT while writing, expected 130"
+within "$took" 1 || bad "late: took $took s to stop after SIGINT while writing"
+grep -q 'was not replaced' "$tmp/late.err" || bad "late: no word that nothing was replaced: $(cat "$tmp/late.err")"
+diff -r "$tmp/late.before" "$tmp/twice" >/dev/null 2>&1 || bad "late: a run interrupted while writing replaced the earlier outputs"
+echo "late: SIGINT while writing, exit $rc after $took s, nothing replaced"
+# What the stopped runs left beside the directory goes with the next run.
+"$POWSIM" run "$Q" --set stop.blocks=4 --out "$tmp/twice" --quiet || bad "a run after the signals failed"
+left=$(ls -a "$tmp" | grep -e '\.staging-' -e '\.old-')
 [ -z "$left" ] || bad "left beside the outputs: $left"
-echo "twice: second SIGINT, exit $rc after $took s"
 
 [ "$fails" -eq 0 ] && echo "interrupt: all signals handled"
 [ "$fails" -eq 0 ]
