@@ -13,7 +13,7 @@ case "$POWSIM" in */*) POWSIM=$(cd "$(dirname "$POWSIM")" && pwd)/$(basename "$P
 ROOT=$(pwd)
 export POWSIM_PLOTS="$ROOT/plots"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'umount "$tmp/tiny" 2>/dev/null; rm -rf "$tmp"' EXIT
 fails=0
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
@@ -139,6 +139,22 @@ grep -q 'incomplete' "$tmp/log" || { bad "plot on a full disk does not say a fig
 grep -q 'wrote the figures' "$tmp/log" && bad "plot on a full disk still printed success"
 diff -r "$tmp/plots.before" "$R/lecture/plots" >/dev/null || bad "plot on a full disk replaced the earlier figures"
 ls -a "$R/lecture" | grep -q 'staging' && bad "plot on a full disk left its staging directory"
+
+# A really full disk, where mounting is allowed (root with CAP_SYS_ADMIN):
+# a tmpfs just big enough for the run's CSVs. gnuplot leaves empty files
+# and exits 0; powsim must exit 3 and print no success.
+mkdir "$tmp/tiny"
+cp -r "$R/quiet" "$tmp/tinyrun" && rm -rf "$tmp/tinyrun/plots"
+size=$(($(du -sk "$tmp/tinyrun" | cut -f1) + 16))
+if mount -t tmpfs -o size=${size}k tmpfs "$tmp/tiny" 2>/dev/null; then
+	cp -r "$tmp/tinyrun" "$tmp/tiny/run"
+	expect_exit 3 "is the disk full?" "$POWSIM" plot "$tmp/tiny/run"
+	grep -q 'wrote the figures' "$tmp/log" && bad "plot on a full tmpfs still printed success"
+	[ -e "$tmp/tiny/run/plots" ] && bad "plot on a full tmpfs left a plots/ directory"
+	umount "$tmp/tiny"
+else
+	echo "full tmpfs: skipped (mount not permitted here); the file size limit above stands for it"
+fi
 
 # A run in which no block was mined draws its empty-state figures.
 empty="$tmp/empty"
