@@ -13,7 +13,7 @@ case "$POWSIM" in */*) POWSIM=$(cd "$(dirname "$POWSIM")" && pwd)/$(basename "$P
 ROOT=$(pwd)
 export POWSIM_PLOTS="$ROOT/plots"
 tmp=$(mktemp -d)
-trap 'umount "$tmp/tiny" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'umount "$tmp/tiny" 2>/dev/null || :; rm -rf "$tmp"' EXIT
 fails=0
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
