@@ -23,8 +23,8 @@
  * next check and still writes its outputs; a second signal ends the
  * process at once, before anything replaced the earlier outputs. */
 static volatile sig_atomic_t interrupted;
-static char second_msg[512];
-static size_t second_len;
+static char stop_msg[512];
+static size_t stop_len;
 static char staging_path[4096]; /* the staging directory, once made */
 /* Set while the outputs are written, before the swap: a signal then (the
  * first one too) stops at once, since the outputs would be dropped. */
@@ -39,7 +39,7 @@ static void on_signal(int sig)
 	if (interrupted || writing) {
 		if (staging_path[0])
 			rmdir(staging_path);
-		ssize_t n = write(STDERR_FILENO, second_msg, second_len);
+		ssize_t n = write(STDERR_FILENO, stop_msg, stop_len);
 		(void)n;
 		_exit(128 + sig);
 	}
@@ -48,9 +48,9 @@ static void on_signal(int sig)
 
 static void catch_signals(const char *dir)
 {
-	int n = g_snprintf(second_msg, sizeof second_msg,
+	int n = g_snprintf(stop_msg, sizeof stop_msg,
 			   "\npowsim run: signal: stopped at once; %s was not replaced\n", dir);
-	second_len = n > 0 && (size_t)n < sizeof second_msg ? (size_t)n : 0;
+	stop_len = n > 0 && (size_t)n < sizeof stop_msg ? (size_t)n : 0;
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
