@@ -37,7 +37,7 @@ do for [i = 1:3] {
 		xmin = (STATS_min > 0 && STATS_min < xmin) ? STATS_min : xmin
 	}
 }
-if (xmax <= 0) { xmax = 1 }
+if (xmax <= 0) { xmax = 1.0 }  # a float: xmax / 10 below must not be 0
 if (xmin > xmax) { xmin = xmax / 10 }
 logx = (xmax / xmin > 100)
 pct(i) = word("50 90 100", i)

@@ -30,8 +30,12 @@ int cmd_plot(int argc, char **argv)
 		"(intervals-compare, forks-compare), one legend entry per run.");
 	g_option_context_set_description(ctx,
 		"The figures are the gnuplot scripts in plots/ (or $POWSIM_PLOTS); see plots/README.md.\n"
-		"Exit status: 0 done; 2 a run directory or CSV is missing or bad; 3 gnuplot is missing\n"
-		"or failed, or the figures could not be written.");
+		"One run's figures are drawn into a staging directory and replace DIR/plots/ in one\n"
+		"step, only when every figure was written whole; a run directory in use by a run\n"
+		"is refused.\n"
+		"Exit status: 0 done; 2 a run directory or CSV is missing or bad, or the directory\n"
+		"is in use; 3 gnuplot is missing or failed, or a figure could not be written (a\n"
+		"full disk included); the earlier figures are then kept.");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	GError *err = NULL;
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
@@ -67,7 +71,8 @@ int cmd_plot(int argc, char **argv)
 	}
 	if (err) {
 		fprintf(stderr, "powsim plot: %s\n", err->message);
-		rc = g_error_matches(err, PLOT_ERROR, PLOT_ERROR_INPUT) ? EXIT_INPUT : EXIT_INTERNAL;
+		rc = g_error_matches(err, PLOT_ERROR, PLOT_ERROR_INPUT) ||
+		     g_error_matches(err, PLOT_ERROR, PLOT_ERROR_BUSY) ? EXIT_INPUT : EXIT_INTERNAL;
 		g_error_free(err);
 	}
 	g_free(out);

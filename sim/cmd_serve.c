@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "serve.h"
 #include "powsim/api.h"
+#include "powsim/budget.h"
 #include "powsim/hash.h"
 #include "powsim/record.h"
 #include "powsim/scenario.h"
@@ -850,13 +851,14 @@ static bool listen_all(struct serve *s, GError **err)
 }
 
 /* The end: the usual output directory and the recording. */
-static int write_outputs(struct serve *s, const char *dir, const char *record)
+static int write_outputs(struct serve *s, outdir_t *od, const char *record)
 {
 	GError *err = NULL;
 	int rc = EXIT_OK;
 	struct report *rep = report_new(s->w);
-	if (!trace_write(rep, dir, &err)) {
-		fprintf(stderr, "powsim serve: %s\n", err->message);
+	if (!trace_write(rep, outdir_staging(od), &err) || !outdir_commit(od, &err)) {
+		fprintf(stderr, "powsim serve: %s\n(nothing was replaced: %s holds the earlier outputs, if any)\n",
+			err->message, outdir_target(od));
 		g_clear_error(&err);
 		rc = EXIT_INTERNAL;
 	}
@@ -905,7 +907,7 @@ static void serve_clear(struct serve *s)
 	config_clear(&s->sc);
 }
 
-static int serve_run(struct serve *s, const struct serve_opts *o, const char *dir)
+static int serve_run(struct serve *s, const struct serve_opts *o, outdir_t *od)
 {
 	GError *err = NULL;
 	s->w = world_new(&s->sc, &err);
@@ -950,11 +952,11 @@ static int serve_run(struct serve *s, const struct serve_opts *o, const char *di
 	for (int i = 0; i < 200 && g_main_context_iteration(NULL, FALSE); i++)
 		;
 	world_finish(s->w);
-	int rc = write_outputs(s, dir, o->record);
+	int rc = write_outputs(s, od, o->record);
 	if (!o->quiet)
 		printf("powsim serve: %s at %.3f s simulated, %" G_GUINT64_FORMAT " blocks mined; "
 		       "outputs in %s/\n", s->signal ? "stopped" : "finished",
-		       world_stop_time(s->w) / 1e9, world_counts(s->w)->blocks_mined, dir);
+		       world_stop_time(s->w) / 1e9, world_counts(s->w)->blocks_mined, outdir_target(od));
 	if (rc == EXIT_OK && s->signal)
 		rc = 128 + s->signal;
 	return rc;
@@ -971,7 +973,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	struct serve s = { .speed = o.speed, .port = (unsigned)o.port, .lecture = o.log != NULL };
 	char *ov[2] = { o.seed ? g_strdup_printf("seed=%s", o.seed) : NULL, NULL };
-	bool ok = scenario_load(argv[1], ov, &s.sc, &err);
+	bool ok = scenario_load(argv[1], ov, &s.sc, &err) && budget_admit(&s.sc, &err);
 	g_free(ov[0]);
 	int rc;
 	if (!ok) {
@@ -984,13 +986,11 @@ int cmd_serve(int argc, char **argv)
 		s.no_stop = o.until_stopped;
 		s.first_live = s.sc.events->len;
 		char *dir = o.out ? g_strdup(o.out) : g_build_filename("out", s.sc.name, NULL);
-		if (!trace_prepare_dir(dir, &err)) {
-			fprintf(stderr, "powsim serve: %s\n", err->message);
-			g_error_free(err);
-			rc = EXIT_INPUT;
-		} else {
-			rc = serve_run(&s, &o, dir);
-		}
+		outdir_lock_t *lock = NULL;
+		outdir_t *od = cmd_claim_outdir("serve", dir, &lock);
+		rc = od ? serve_run(&s, &o, od) : EXIT_INPUT;
+		outdir_free(od);
+		outdir_unlock(lock);
 		g_free(dir);
 	}
 	serve_clear(&s);

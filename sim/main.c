@@ -30,7 +30,9 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
 		fprintf(f, "  %-7s %s\n", commands[i].name, commands[i].what);
 	fprintf(f, "\n'powsim COMMAND --help' describes each command's options.\n"
-		   "powsim --version prints the version.\n");
+		   "powsim --version prints the version.\n\n"
+		   "exit status: 0 success, 1 an expectation failed, 2 bad input, 3 internal or\n"
+		   "I/O failure, 130 interrupted by SIGINT, 143 by SIGTERM.\n");
 }
 
 /* powsim reads and writes UTF-8 whatever the locale says: GLib converts

@@ -8,6 +8,8 @@
 
 #include <glib/gstdio.h>
 
+#include "powsim/outdir.h"
+
 G_DEFINE_QUARK(powsim-plot-error-quark, plot_error)
 
 /* The figures of one run, in the order they are drawn. */
@@ -15,6 +17,10 @@ static const char *const run_figures[] = {
 	"intervals", "forks", "propagation", "backlog", "miners",
 };
 static const char *const compare_figures[] = { "intervals-compare", "forks-compare" };
+
+const char *const plot_run_entries[] = {
+	PLOT_SUBDIR, "." PLOT_SUBDIR ".staging-*", "." PLOT_SUBDIR ".old-*", ".plots-*", NULL,
+};
 
 /* The CSVs the scripts read and the columns they rely on. A header may
  * carry more columns after these (appended columns do not move the ones the
@@ -176,23 +182,61 @@ static bool run_gnuplot(const char *scripts, const char *figure, const char *var
 	return true;
 }
 
-/* Remove TMP and whatever gnuplot left in it. */
-static void remove_tmpdir(const char *tmp)
+/* Whether gnuplot wrote PATH whole: gnuplot reports no write errors (a
+ * full disk leaves a short or empty file and exit status 0), so each
+ * figure is checked: a PNG must start with the signature and end with
+ * the IEND chunk, an SVG must end with its closing tag. */
+static bool figure_complete(const char *path, bool png, GError **err)
 {
-	GDir *d = g_dir_open(tmp, 0, NULL);
-	if (d) {
-		const char *e;
-		while ((e = g_dir_read_name(d))) {
-			g_autofree char *p = g_build_filename(tmp, e, NULL);
-			g_unlink(p);
-		}
-		g_dir_close(d);
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	static const unsigned char iend[12] = { 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82 };
+	g_autofree char *text = NULL;
+	gsize len = 0;
+	GError *e = NULL;
+	if (!g_file_get_contents(path, &text, &len, &e)) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: gnuplot wrote no figure: %s", path,
+			    e->message);
+		g_error_free(e);
+		return false;
 	}
-	g_rmdir(tmp);
+	bool ok;
+	if (png) {
+		ok = len >= sizeof sig + sizeof iend && memcmp(text, sig, sizeof sig) == 0 &&
+		     memcmp(text + len - sizeof iend, iend, sizeof iend) == 0;
+	} else {
+		while (len > 0 && g_ascii_isspace(text[len - 1]))
+			len--;
+		ok = len >= 6 && memcmp(text + len - 6, "</svg>", 6) == 0;
+	}
+	if (!ok)
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO,
+			    "%s: the figure is incomplete (%" G_GSIZE_FORMAT " bytes; is the disk full?)",
+			    path, len);
+	return ok;
 }
 
-/* Draw FIGURES (with VARS common to all, plus out=) into a temporary
- * directory beside OUTDIR, then rename each PNG and SVG into OUTDIR. */
+/* Draw FIGURES (with VARS common to all, plus out=) into the existing
+ * directory INTO and check that each PNG and SVG is whole. */
+static bool draw(const char *scripts, const char *const *figures, size_t n_figures,
+		 const char *vars, const char *into, GError **err)
+{
+	bool ok = true;
+	for (size_t i = 0; ok && i < n_figures; i++) {
+		g_autofree char *out = g_build_filename(into, figures[i], NULL);
+		GString *v = g_string_new(vars);
+		ok = gp_assign(v, "out", out, err) && run_gnuplot(scripts, figures[i], v->str, err);
+		g_string_free(v, TRUE);
+		for (int k = 0; ok && k < 2; k++) {
+			g_autofree char *file = g_strconcat(out, k ? ".svg" : ".png", NULL);
+			ok = figure_complete(file, k == 0, err);
+		}
+	}
+	return ok;
+}
+
+/* Draw FIGURES into a temporary directory beside OUTDIR, then rename each
+ * PNG and SVG into OUTDIR (the comparison figures: OUTDIR may hold other
+ * files, which stay). */
 static bool render(const char *scripts, const char *const *figures, size_t n_figures,
 		   const char *vars, const char *outdir, GError **err)
 {
@@ -208,14 +252,7 @@ static bool render(const char *scripts, const char *const *figures, size_t n_fig
 			    parent, g_strerror(errno));
 		return false;
 	}
-	bool ok = true;
-	for (size_t i = 0; ok && i < n_figures; i++) {
-		g_autofree char *out = g_build_filename(tmp, figures[i], NULL);
-		GString *v = g_string_new(vars);
-		ok = gp_assign(v, "out", out, err) &&
-		     run_gnuplot(scripts, figures[i], v->str, err);
-		g_string_free(v, TRUE);
-	}
+	bool ok = draw(scripts, figures, n_figures, vars, tmp, err);
 	for (size_t i = 0; ok && i < n_figures; i++) {
 		for (int k = 0; ok && k < 2; k++) {
 			g_autofree char *file = g_strconcat(figures[i], k ? ".svg" : ".png", NULL);
@@ -228,7 +265,7 @@ static bool render(const char *scripts, const char *const *figures, size_t n_fig
 			}
 		}
 	}
-	remove_tmpdir(tmp);
+	outdir_remove_tree(tmp, NULL);
 	return ok;
 }
 
@@ -239,20 +276,89 @@ static char *run_basename(const char *dir)
 	return g_path_get_basename(abs);
 }
 
-bool plot_run(const char *dir, GError **err)
+/* The gnuplot variables of one run: its directory and its name. */
+static bool run_vars(GString *vars, const char *dir, const char *name, GError **err)
 {
-	g_return_val_if_fail(dir != NULL, false);
+	return gp_assign(vars, "dir", dir, err) && gp_assign(vars, "name", name, err);
+}
+
+bool plot_render(const char *dir, const char *name, const char *into, GError **err)
+{
+	g_return_val_if_fail(dir != NULL && name != NULL && into != NULL, false);
 	if (!check_run_dir(dir, false, err))
 		return false;
 	g_autofree char *scripts = find_scripts(err);
 	if (!scripts)
 		return false;
-	g_autofree char *name = run_basename(dir);
 	g_autoptr(GString) vars = g_string_new(NULL);
-	if (!gp_assign(vars, "dir", dir, err) || !gp_assign(vars, "name", name, err))
+	if (!run_vars(vars, dir, name, err))
 		return false;
-	g_autofree char *outdir = g_build_filename(dir, "plots", NULL);
-	return render(scripts, run_figures, G_N_ELEMENTS(run_figures), vars->str, outdir, err);
+	if (g_mkdir_with_parents(into, 0755) != 0) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: cannot create: %s", into, g_strerror(errno));
+		return false;
+	}
+	return draw(scripts, run_figures, G_N_ELEMENTS(run_figures), vars->str, into, err);
+}
+
+bool plot_available(GError **err)
+{
+	g_autofree char *scripts = find_scripts(err);
+	if (!scripts)
+		return false;
+	g_autofree char *gnuplot = g_find_program_in_path("gnuplot");
+	if (!gnuplot) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_GNUPLOT,
+			    "gnuplot not found; install gnuplot-nox (make deps does)");
+		return false;
+	}
+	return true;
+}
+
+/* What DIR/plots may hold to be replaced: the figures of a run. */
+static char **figure_files(void)
+{
+	GPtrArray *a = g_ptr_array_new();
+	for (size_t i = 0; i < G_N_ELEMENTS(run_figures); i++) {
+		g_ptr_array_add(a, g_strconcat(run_figures[i], ".png", NULL));
+		g_ptr_array_add(a, g_strconcat(run_figures[i], ".svg", NULL));
+	}
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+bool plot_run(const char *dir, GError **err)
+{
+	g_return_val_if_fail(dir != NULL, false);
+	if (!check_run_dir(dir, false, err))
+		return false;
+	GError *e = NULL;
+	outdir_lock_t *lock = outdir_lock(dir, &e);
+	if (!lock) {
+		g_set_error(err, PLOT_ERROR,
+			    g_error_matches(e, OUTDIR_ERROR, OUTDIR_ERROR_BUSY) ? PLOT_ERROR_BUSY : PLOT_ERROR_IO,
+			    "%s", e->message);
+		g_error_free(e);
+		return false;
+	}
+	g_autofree char *name = run_basename(dir);
+	g_autofree char *target = g_build_filename(dir, PLOT_SUBDIR, NULL);
+	char **files = figure_files();
+	outdir_t *od = outdir_begin(target, (const char *const *)files, &e);
+	g_strfreev(files);
+	bool ok = od != NULL;
+	if (!ok) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s", e->message);
+		g_error_free(e);
+	}
+	ok = ok && plot_render(dir, name, outdir_staging(od), err);
+	if (ok && !outdir_commit(od, &e)) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s", e->message);
+		g_error_free(e);
+		ok = false;
+	}
+	outdir_free(od);
+	outdir_unlock(lock);
+	return ok;
 }
 
 /* Legend entry of run I: its label, else its directory's last component,

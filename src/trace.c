@@ -15,122 +15,39 @@
 
 #define TRACE_ERROR (g_quark_from_static_string("trace-error"))
 
-/* One output under construction: DIR/.NAME.tmp, renamed at commit; the
- * earlier output is kept as DIR/.NAME.bak until every rename succeeded. */
+/* One output file: DIR/NAME, written directly (DIR is a fresh directory
+ * that replaces the target as one unit, see outdir.h). */
 struct out {
-	char *final, *tmp, *bak;
+	char *path;
 	FILE *f;
-	bool created;   /* we made .NAME.tmp */
-	bool backed_up; /* the earlier output now sits at .NAME.bak */
-	bool placed;    /* .NAME.tmp now sits at NAME */
 };
 
 static bool out_open(struct out *o, const char *dir, const char *name, GError **err)
 {
-	o->final = g_build_filename(dir, name, NULL);
-	char *tmpname = g_strdup_printf(".%s.tmp", name);
-	char *bakname = g_strdup_printf(".%s.bak", name);
-	o->tmp = g_build_filename(dir, tmpname, NULL);
-	o->bak = g_build_filename(dir, bakname, NULL);
-	g_free(tmpname);
-	g_free(bakname);
-	o->f = fopen(o->tmp, "w");
+	o->path = g_build_filename(dir, name, NULL);
+	o->f = fopen(o->path, "w");
 	if (!o->f) {
-		g_set_error(err, TRACE_ERROR, 3, "%s: cannot create: %s", o->tmp, g_strerror(errno));
+		g_set_error(err, TRACE_ERROR, 3, "%s: cannot create: %s", o->path, g_strerror(errno));
 		return false;
 	}
-	o->created = true;
 	return true;
 }
 
+/* Close O, reporting any write error (a full disk shows here at the
+ * latest). */
 static bool out_close(struct out *o, GError **err)
 {
 	bool bad = ferror(o->f) != 0;
-	if (fclose(o->f) != 0)
-		bad = true;
-	o->f = NULL;
-	if (bad) {
-		g_set_error(err, TRACE_ERROR, 3, "%s: write failed: %s", o->tmp, g_strerror(errno));
-		return false;
-	}
-	return true;
-}
-
-static void out_discard(struct out *o)
-{
-	if (o->f)
-		fclose(o->f);
-	if (o->created && !o->placed)
-		g_remove(o->tmp);
-	g_free(o->final);
-	g_free(o->tmp);
-	g_free(o->bak);
-	memset(o, 0, sizeof *o);
-}
-
-/* Whether O's destination is absent or a regular file we may replace. */
-static bool out_replaceable(const struct out *o, GError **err)
-{
-	if (g_file_test(o->final, G_FILE_TEST_EXISTS) &&
-	    !g_file_test(o->final, G_FILE_TEST_IS_REGULAR)) {
-		g_set_error(err, TRACE_ERROR, 3, "%s: exists and is not a regular file; not replaced",
-			    o->final);
-		return false;
-	}
-	return true;
-}
-
-/* Put O's new file in place, keeping the earlier one aside. */
-static bool out_place(struct out *o, GError **err)
-{
-	if (g_file_test(o->final, G_FILE_TEST_EXISTS)) {
-		if (g_rename(o->final, o->bak) != 0) {
-			g_set_error(err, TRACE_ERROR, 3, "%s: cannot replace: %s", o->final,
-				    g_strerror(errno));
-			return false;
-		}
-		o->backed_up = true;
-	}
-	if (g_rename(o->tmp, o->final) != 0) {
-		g_set_error(err, TRACE_ERROR, 3, "%s: cannot rename into place: %s", o->final,
-			    g_strerror(errno));
-		return false;
-	}
-	o->placed = true;
-	return true;
-}
-
-/* Undo out_place(): the earlier file (or none) is back at NAME. */
-static void out_unplace(struct out *o)
-{
-	if (o->placed)
-		g_remove(o->final);
-	if (o->backed_up)
-		g_rename(o->bak, o->final);
-	o->placed = o->backed_up = false;
-}
-
-bool trace_prepare_dir(const char *dir, GError **err)
-{
-	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		g_set_error(err, TRACE_ERROR, 2, "%s: cannot create the output directory: %s", dir,
-			    g_strerror(errno));
-		return false;
-	}
-	char *probe = g_build_filename(dir, ".powsim-probe.tmp", NULL);
-	FILE *f = fopen(probe, "w");
 	int e = errno;
-	if (f) {
-		fclose(f);
-		g_remove(probe);
+	if (fclose(o->f) != 0) {
+		bad = true;
+		e = errno;
 	}
-	g_free(probe);
-	if (!f) {
-		g_set_error(err, TRACE_ERROR, 2, "%s: output directory is not writable: %s", dir,
-			    g_strerror(e));
-		return false;
-	}
-	return true;
+	o->f = NULL;
+	if (bad)
+		g_set_error(err, TRACE_ERROR, 3, "%s: write failed: %s", o->path, g_strerror(e));
+	g_clear_pointer(&o->path, g_free);
+	return !bad;
 }
 
 /* ---- formatting ---- */
@@ -579,11 +496,6 @@ static char *chain_text(const world_t *w, const struct block *tip)
 enum { F_BLOCKS, F_REORGS, F_TXS, F_TIMELINE, F_EVENTS, F_PHASES, F_MINERS, F_SUMMARY,
        F_CHAIN, F_COUNT };
 
-static const char *const file_names[F_COUNT] = {
-	"blocks.csv", "reorgs.csv", "txs.csv", "timeline.csv", "events.csv",
-	"phases.csv", "miners.csv", "summary.json", "chain.json",
-};
-
 static void write_one(int which, FILE *f, const struct report *r)
 {
 	const world_t *w = r->world;
@@ -606,28 +518,23 @@ static void write_one(int which, FILE *f, const struct report *r)
 	}
 }
 
+const char *const trace_files[] = {
+	"blocks.csv", "reorgs.csv", "txs.csv", "timeline.csv", "events.csv",
+	"phases.csv", "miners.csv", "summary.json", "chain.json", NULL,
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(trace_files) == F_COUNT + 1);
+
 bool trace_write(const struct report *r, const char *dir, GError **err)
 {
-	struct out outs[F_COUNT] = { 0 };
 	bool ok = true;
 	for (int i = 0; ok && i < F_COUNT; i++) {
-		ok = out_open(&outs[i], dir, file_names[i], err);
+		struct out o = { 0 };
+		ok = out_open(&o, dir, trace_files[i], err);
 		if (ok) {
-			write_one(i, outs[i].f, r);
-			ok = out_close(&outs[i], err);
+			write_one(i, o.f, r);
+			ok = out_close(&o, err);
 		}
-	}
-	/* All or nothing: on any failure every earlier output comes back. */
-	for (int i = 0; ok && i < F_COUNT; i++)
-		ok = out_replaceable(&outs[i], err);
-	for (int i = 0; ok && i < F_COUNT; i++)
-		ok = out_place(&outs[i], err);
-	for (int i = 0; i < F_COUNT; i++) {
-		if (!ok)
-			out_unplace(&outs[i]);
-		else if (outs[i].backed_up)
-			g_remove(outs[i].bak);
-		out_discard(&outs[i]);
+		g_free(o.path);
 	}
 	return ok;
 }

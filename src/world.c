@@ -80,6 +80,7 @@ struct world {
 	GCond pool_done;
 	uint32_t pool_left;           /* jobs of the current slice not done */
 	struct scan_job *jobs;        /* one per miner, for mine_until() */
+	volatile sig_atomic_t *interrupt; /* world_run()'s; hashing checks it per chunk */
 	uint32_t *miner_ids;          /* the nodes of miner groups, by id */
 	uint32_t n_miners;
 	struct world_live live;       /* live mode's state (world_advance) */
@@ -99,9 +100,21 @@ struct scan_job {
 	world_t *w;
 	uint32_t miner;
 	uint64_t from, count;
+	uint64_t done;  /* attempts made: COUNT unless found or interrupted */
 	bool found;
 	uint64_t nonce;
 };
+
+/* Hashing runs in chunks of this many nonces, checking for an interrupt
+ * between chunks (a few ms each at tens of M hashes/s), so a signal stops
+ * a long slice or nonce search promptly. The first valid nonce of a range
+ * is the same whatever the chunks, so outputs do not depend on it. */
+#define WORLD_SCAN_CHUNK (UINT64_C(1) << 18)
+
+static bool interrupted(const world_t *w)
+{
+	return w->interrupt && *w->interrupt;
+}
 
 /* Slices with fewer hashes than this run on the calling thread: below it
  * the hand-over costs more than it saves. */
@@ -224,7 +237,17 @@ static void run_scan_job(struct scan_job *j)
 {
 	struct miner *m = &j->w->miners[j->miner];
 	uint8_t hash[32];
-	j->found = pow_scan_run(m->scan, j->from, j->count, &m->target, &j->nonce, hash);
+	j->found = false;
+	j->done = 0;
+	while (j->done < j->count && !interrupted(j->w)) {
+		uint64_t n = MIN(WORLD_SCAN_CHUNK, j->count - j->done);
+		if (pow_scan_run(m->scan, j->from + j->done, n, &m->target, &j->nonce, hash)) {
+			j->found = true;
+			j->done = j->nonce + 1 - j->from;
+			return;
+		}
+		j->done += n;
+	}
 }
 
 static void pool_worker(gpointer data, gpointer user)
@@ -259,8 +282,8 @@ static bool apply_scan_job(world_t *w, const struct scan_job *j, simtime_t now)
 {
 	struct miner *m = &w->miners[j->miner];
 	if (!j->found) {
-		w->counts.hashes += j->count;
-		m->scanned = j->from + j->count;
+		w->counts.hashes += j->done;
+		m->scanned = j->from + j->done;
 		return false;
 	}
 	w->counts.hashes += j->nonce + 1 - j->from;
@@ -273,7 +296,8 @@ static bool apply_scan_job(world_t *w, const struct scan_job *j, simtime_t now)
 }
 
 /* Real mode: hash every miner's template up to time T, slice by slice.
- * Returns true if a find was scheduled (at or before T). */
+ * Returns true if a find was scheduled (at or before T), or if an
+ * interrupt cut the hashing short (the caller then stops). */
 static bool mine_until(world_t *w, simtime_t t)
 {
 	simtime_t slice = mining_slice(w);
@@ -301,7 +325,7 @@ static bool mine_until(world_t *w, simtime_t t)
 		bool found = false;
 		for (uint32_t k = 0; k < n; k++)
 			found |= apply_scan_job(w, &jobs[k], now);
-		if (found)
+		if (found || interrupted(w))
 			return true;
 	}
 	return false;
@@ -317,19 +341,20 @@ void world_set_threads(world_t *w, unsigned threads)
 		w->pool = g_thread_pool_new(pool_worker, w, (gint)threads, TRUE, NULL);
 }
 
-/* Fast mode: the winner's block gets a real nonce, found from 0. */
-static uint64_t find_nonce(world_t *w, struct miner *m)
+/* Fast mode: the winner's block gets a real nonce, found from 0 into
+ * *NONCE. Returns false if an interrupt came first. */
+static bool find_nonce(world_t *w, struct miner *m, uint64_t *nonce)
 {
-	const uint64_t chunk = 1u << 20;
-	uint64_t nonce;
+	const uint64_t chunk = WORLD_SCAN_CHUNK;
 	uint8_t hash[32];
-	for (uint64_t from = 0;; from += chunk) {
-		if (pow_scan_run(m->scan, from, chunk, &m->target, &nonce, hash)) {
-			w->counts.hashes += nonce + 1 - from;
-			return nonce;
+	for (uint64_t from = 0; !interrupted(w); from += chunk) {
+		if (pow_scan_run(m->scan, from, chunk, &m->target, nonce, hash)) {
+			w->counts.hashes += *nonce + 1 - from;
+			return true;
 		}
 		w->counts.hashes += chunk;
 	}
+	return false;
 }
 
 /* Bytes of a block of N_TX transactions: header and transactions, or the
@@ -400,7 +425,8 @@ static void on_mined(void *ctx, const struct evq_event *ev)
 		h.nonce = m->nonce;
 		break;
 	case MINING_FAST:
-		h.nonce = find_nonce(w, m);
+		if (!find_nonce(w, m, &h.nonce))
+			return; /* interrupted: the run stops with this block unmined */
 		break;
 	case MINING_MODEL:
 		h.nonce = 0;
@@ -1281,6 +1307,7 @@ void world_run(world_t *w, volatile sig_atomic_t *interrupt)
 {
 	gint64 t0 = g_get_monotonic_time();
 	bool real = w->sc->consensus.mode == MINING_REAL;
+	w->interrupt = interrupt;
 	uint64_t steps = 0;
 	while (!w->stopped && !(interrupt && *interrupt)) {
 		simtime_t t;

@@ -5,7 +5,7 @@
 rank() {
 	case "$1" in
 	simtime) echo 0 ;;
-	rng|hash|units|sha256x) echo 1 ;;
+	rng|hash|units|sha256x|outdir) echo 1 ;; # outdir: output directories replaced as one unit
 	evq|pow|wallet|config) echo 2 ;;
 	tx|net) echo 3 ;;
 	block|ledger|budget) echo 4 ;; # budget: estimates from config alone

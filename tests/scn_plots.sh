@@ -13,7 +13,7 @@ case "$POWSIM" in */*) POWSIM=$(cd "$(dirname "$POWSIM")" && pwd)/$(basename "$P
 ROOT=$(pwd)
 export POWSIM_PLOTS="$ROOT/plots"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'umount "$tmp/tiny" 2>/dev/null || :; rm -rf "$tmp"' EXIT
 fails=0
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
@@ -124,6 +124,63 @@ cp "$R/lecture/plots/intervals.png" "$tmp/before.png"
 expect_exit 3 "no_such_variable_here" env POWSIM_PLOTS="$tmp/broken" "$POWSIM" plot "$R/lecture"
 cmp -s "$tmp/before.png" "$R/lecture/plots/intervals.png" || bad "a failed render replaced the earlier figures"
 ls -a "$R/lecture" | grep -q '^\.plots-' && bad "a failed render left its temporary directory"
+
+# A full disk: gnuplot reports no write errors and exits 0, so powsim
+# checks every figure is whole. A file size limit (EFBIG, as a full disk
+# gives ENOSPC; SIGXFSZ ignored so the write returns the error) truncates
+# the PNGs: exit 3 naming the figure, the earlier figures kept.
+cp -r "$R/lecture/plots" "$tmp/plots.before"
+set +e
+(trap '' XFSZ; ulimit -f 16; "$POWSIM" plot "$R/lecture") >"$tmp/log" 2>&1
+rc=$?
+set -e
+[ "$rc" -eq 3 ] || { bad "plot on a full disk exited $rc, expected 3"; cat "$tmp/log"; }
+grep -q 'incomplete' "$tmp/log" || { bad "plot on a full disk does not say a figure is incomplete"; cat "$tmp/log"; }
+grep -q 'wrote the figures' "$tmp/log" && bad "plot on a full disk still printed success"
+diff -r "$tmp/plots.before" "$R/lecture/plots" >/dev/null || bad "plot on a full disk replaced the earlier figures"
+ls -a "$R/lecture" | grep -q 'staging' && bad "plot on a full disk left its staging directory"
+
+# A really full disk, where mounting is allowed (root with CAP_SYS_ADMIN):
+# a tmpfs just big enough for the run's CSVs. gnuplot leaves empty files
+# and exits 0; powsim must exit 3 and print no success.
+mkdir "$tmp/tiny"
+cp -r "$R/quiet" "$tmp/tinyrun" && rm -rf "$tmp/tinyrun/plots"
+size=$(($(du -sk "$tmp/tinyrun" | cut -f1) + 16))
+if mount -t tmpfs -o size=${size}k tmpfs "$tmp/tiny" 2>/dev/null; then
+	cp -r "$tmp/tinyrun" "$tmp/tiny/run"
+	expect_exit 3 "is the disk full?" "$POWSIM" plot "$tmp/tiny/run"
+	grep -q 'wrote the figures' "$tmp/log" && bad "plot on a full tmpfs still printed success"
+	[ -e "$tmp/tiny/run/plots" ] && bad "plot on a full tmpfs left a plots/ directory"
+	umount "$tmp/tiny"
+else
+	echo "full tmpfs: skipped (mount not permitted here); the file size limit above stands for it"
+fi
+
+# A run in which no block was mined draws its empty-state figures.
+empty="$tmp/empty"
+if "$POWSIM" run "$ROOT/scenarios/quickstart.json" --set stop.blocks=null --set stop.time=2s \
+	--out "$empty" --plot --quiet >"$tmp/log" 2>&1; then
+	for fig in intervals forks propagation backlog miners; do
+		png "$empty/plots/$fig.png" 0
+		check_svg "$empty/plots/$fig.svg"
+	done
+	says "$empty/plots/propagation.svg" "no blocks in this run"
+	says "$empty/plots/intervals.svg" "no main-chain blocks in this run"
+	says "$empty/plots/forks.svg" "no blocks in this run"
+else
+	bad "run --plot with no block mined failed:"; cat "$tmp/log"
+fi
+
+# run --plot whose figures fail: exit 3, and the earlier run's directory
+# (its CSVs and figures) stays exactly as it was.
+cp -r "$real" "$tmp/real.before"
+expect_exit 3 "no_such_variable_here" env POWSIM_PLOTS="$tmp/broken" "$POWSIM" run \
+	"$ROOT/scenarios/quickstart.json" --set stop.blocks=3 --out "$real" --plot --quiet
+diff -r "$tmp/real.before" "$real" >/dev/null || bad "run --plot with failing figures changed the earlier run's directory"
+# gnuplot missing: refused before anything is simulated.
+expect_exit 3 "gnuplot not found" env PATH=/nonexistent "$POWSIM" run \
+	"$ROOT/scenarios/quickstart.json" --set stop.blocks=3 --out "$real" --plot --quiet
+diff -r "$tmp/real.before" "$real" >/dev/null || bad "run --plot without gnuplot changed the earlier run's directory"
 
 [ "$fails" -eq 0 ] && echo "scn_plots: all figures good"
 [ "$fails" -eq 0 ]

@@ -3,10 +3,10 @@
  * Writes, into one directory, the files whose columns README.md
  * ("Outputs") documents: blocks.csv, reorgs.csv, txs.csv, timeline.csv,
  * events.csv, phases.csv, miners.csv, summary.json and chain.json, from
- * the world's records and the facts report.h derives from them. Every
- * file is first written under a temporary name in the same directory and
- * only renamed into place once all of them were written, so a failed
- * write never replaces the outputs of an earlier good run.
+ * the world's records and the facts report.h derives from them. The
+ * directory given is written as is: a caller that replaces an earlier
+ * run's outputs gives a fresh staging directory and swaps it in whole
+ * (outdir.h), so a failed write never replaces an earlier good run.
  *
  * Everything written is a function of the scenario and the seed, except
  * summary.json's "wall_s" line, the one figure measured outside the
@@ -21,13 +21,13 @@
 
 #include "powsim/report.h"
 
-/* Check that DIR exists or can be made, and that a file can be created in
- * it. Returns false with ERR naming the directory. */
-bool trace_prepare_dir(const char *dir, GError **err);
+/* The names of the files trace_write() writes, NULL-terminated. */
+extern const char *const trace_files[];
 
-/* Write every output of the run R reports on into DIR. Returns false
- * with ERR naming the file on an I/O failure; the earlier files in DIR
- * are then untouched. */
+/* Write every output of the run R reports on into the existing directory
+ * DIR, each file under its final name (an existing one is overwritten).
+ * Returns false with ERR naming the file on an I/O failure (a full disk
+ * included); files in DIR are then incomplete, and the caller discards DIR. */
 bool trace_write(const struct report *r, const char *dir, GError **err);
 
 /* Block B as one object of chain.json (index, timestamp, transactions,

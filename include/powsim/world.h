@@ -130,7 +130,11 @@ void world_on_step(world_t *w, void (*fn)(void *ctx, const world_t *w), void *ct
 /* Run to the stop condition, then deliver what is in flight until the
  * network is quiet (at most WORLD_DRAIN_MAX; nothing is mined, traded or
  * sampled meanwhile), or until *INTERRUPT becomes non-zero (then the
- * records stand as of the last event done, without draining). */
+ * records stand as of the last event done, without draining). *INTERRUPT
+ * is read between events and between chunks of hashing (a real-mode
+ * slice, a fast-mode nonce search), so a signal handler that sets it stops
+ * the run within milliseconds; a block whose nonce search it cuts short is
+ * not mined. */
 void world_run(world_t *w, volatile sig_atomic_t *interrupt);
 
 const struct scenario *world_scenario(const world_t *w);
