@@ -16,6 +16,7 @@ rank() {
 	world|world_*) echo 7 ;; # world_*: one concern of the world each (world_int.h)
 	attack) echo 7.5 ;; # what strategies achieved, for the traces
 	scenario|plot|invariants|report) echo 8 ;;
+	scenario_*) echo 8 ;; # the reader's parts (scenario_json.h, scenario_int.h)
 	trace|expect) echo 9 ;; # read report's facts of a finished run
 	api|record) echo 10 ;; # live mode's JSON: the node API, the recording
 	*) echo "" ;;
@@ -30,6 +31,7 @@ for f in src/*.c include/powsim/*.h; do
 	for dep in $(sed -n 's/^#include "powsim\/\([a-z_0-9]*\)\.h".*/\1/p' "$f"); do
 		[ "$dep" = "$mod" ] && continue
 		case "$mod" in world_*) [ "$dep" = world ] && continue ;; esac
+		case "$mod" in scenario_*) [ "$dep" = scenario ] && continue ;; esac
 		d=$(rank "$dep")
 		if [ -z "$d" ] || awk -v d="$d" -v r="$r" 'BEGIN { exit !(d >= r) }'; then
 			echo "check-includes: $f (rank $r) includes powsim/$dep.h (rank ${d:-unknown})"
@@ -37,15 +39,21 @@ for f in src/*.c include/powsim/*.h; do
 		fi
 	done
 	if grep -q -E '#include <(openssl|cjson)/' "$f"; then
-		case "$mod" in hash|pow|wallet|tx|scenario|trace|bench|api|record) ;; *)
+		case "$mod" in hash|pow|wallet|tx|scenario|scenario_*|trace|bench|api|record) ;; *)
 			echo "check-includes: $f includes OpenSSL or cJSON; only hash, pow, wallet, tx, scenario, trace, bench, api, record may"; status=1 ;;
 		esac
 	fi
 done
-# world_int.h is the world's private state: only src/world*.c include it.
-for f in $(grep -l '#include "world_int.h"' src/*.c src/*.h include/powsim/*.h sim/*.c tests/*.c 2>/dev/null); do
+# Private headers in src/: world_int.h only for src/world*.c, scenario_json.h
+# and scenario_int.h only for src/scenario*.c (and each other).
+for f in $(grep -l '#include "world_int.h"' src/* include/powsim/* sim/* tests/*.c 2>/dev/null); do
 	case "$f" in src/world.c|src/world_*.c) ;; *)
 		echo "check-includes: $f includes world_int.h; only src/world*.c may"; status=1 ;;
+	esac
+done
+for f in $(grep -l -E '#include "scenario_(json|int).h"' src/* include/powsim/* sim/* tests/*.c 2>/dev/null); do
+	case "$f" in src/scenario.c|src/scenario_*.[ch]) ;; *)
+		echo "check-includes: $f includes a private header of the scenario reader"; status=1 ;;
 	esac
 done
 [ $status -eq 0 ] && echo "check-includes: layering ok"
