@@ -5,10 +5,7 @@
 #include <glib.h>
 
 #include "commands.h"
-
-#ifndef POWSIM_VERSION
-#define POWSIM_VERSION "0.1.0"
-#endif
+#include "powsim/version.h"
 
 static const struct {
 	const char *name;

@@ -4,7 +4,7 @@
 # Unknown modules are an error, so a new module must be ranked here.
 rank() {
 	case "$1" in
-	simtime) echo 0 ;;
+	simtime|version|stats) echo 0 ;;
 	rng|hash|units) echo 1 ;;
 	evq|pow|wallet|config) echo 2 ;;
 	tx|net) echo 3 ;;
@@ -14,6 +14,7 @@ rank() {
 	world) echo 7 ;;
 	scenario|trace|plot|invariants) echo 8 ;;
 	expect) echo 9 ;; # reads trace's totals and phases
+	sweep) echo 10 ;; # validates each run with scenario, reads summaries
 	*) echo "" ;;
 	esac
 }
@@ -32,8 +33,8 @@ for f in src/*.c include/powsim/*.h; do
 		fi
 	done
 	if grep -q -E '#include <(openssl|cjson)/' "$f"; then
-		case "$mod" in hash|pow|wallet|tx|scenario|trace|bench) ;; *)
-			echo "check-includes: $f includes OpenSSL or cJSON; only hash, pow, wallet, tx, scenario, trace, bench may"; status=1 ;;
+		case "$mod" in hash|pow|wallet|tx|scenario|trace|bench|sweep) ;; *)
+			echo "check-includes: $f includes OpenSSL or cJSON; only hash, pow, wallet, tx, scenario, trace, bench, sweep may"; status=1 ;;
 		esac
 	fi
 done
