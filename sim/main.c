@@ -16,6 +16,7 @@ static const struct {
 	{ "check", cmd_check, "validate a scenario file without running it" },
 	{ "plot", cmd_plot, "render the figures of finished runs" },
 	{ "bench", cmd_bench, "measure hashing, signatures and event throughput" },
+	{ "sweep", cmd_sweep, "run a grid of settings x seeds and aggregate it" },
 };
 
 static void usage(FILE *f)
