@@ -221,12 +221,14 @@ static bool write_file(const char *dir, const char *name, const char *text, GErr
 	return g_file_set_contents(path, text, -1, err); /* temporary file, then rename */
 }
 
-/* A metric's figure name: the path without brackets ("phases0.mean_interval_s"). */
+/* A metric's figure name: brackets become dots ("phases.0.mean_interval_s"). */
 static char *figure_name(const char *metric)
 {
 	GString *g = g_string_new(NULL);
 	for (const char *p = metric; *p; p++)
-		if (*p != '[' && *p != ']')
+		if (*p == '[')
+			g_string_append_c(g, '.');
+		else if (*p != ']')
 			g_string_append_c(g, *p);
 	return g_string_free(g, FALSE);
 }

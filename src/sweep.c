@@ -64,30 +64,58 @@ static bool fail_found(GError **err, const char *file, const char *path, const c
 /* ---- paths: key(.key|[N])* ---- */
 
 struct seg {
-	char *key; /* NULL: an index */
-	long index;
+	char *key;   /* NULL: an element of an array */
+	long index;  /* [N]; negative: from the end ([-1] is the last) */
+	char *fkey, *fval; /* [KEY=VALUE]: the first element whose KEY is VALUE */
 };
 
 static void seg_clear(void *p)
 {
-	g_free(((struct seg *)p)->key);
+	struct seg *s = p;
+	g_free(s->key);
+	g_free(s->fkey);
+	g_free(s->fval);
 }
 
-/* Split PATH into segments; NULL if it is not in the --set path syntax. */
-static GArray *parse_path(const char *path)
+/* The inside of [...] at P (up to CLOSE) into S: N, or with EXTENDED
+ * also -N and KEY=VALUE. */
+static bool parse_bracket(const char *p, const char *close, bool extended, struct seg *s)
 {
-	GArray *segs = g_array_new(FALSE, FALSE, sizeof(struct seg));
+	g_autofree char *in = g_strndup(p, (gsize)(close - p));
+	const char *eq = strchr(in, '=');
+	guint64 v;
+	if (extended && eq && eq > in && eq[1]) {
+		for (const char *k = in; k < eq; k++)
+			if (!g_ascii_isalnum(*k) && *k != '_')
+				return false;
+		s->fkey = g_strndup(in, (gsize)(eq - in));
+		s->fval = g_strdup(eq + 1);
+		return true;
+	}
+	bool neg = extended && in[0] == '-';
+	if (!g_ascii_string_to_unsigned(in + neg, 10, neg ? 1 : 0, 1000000000, &v, NULL))
+		return false;
+	s->index = neg ? -(long)v : (long)v;
+	return true;
+}
+
+/* Split PATH into segments; NULL if it is not in the --set path syntax
+ * (KEY(.KEY|[N])*), or with EXTENDED the metric syntax, which also takes
+ * [-N] and [KEY=VALUE]. */
+static GArray *parse_path(const char *path, bool extended)
+{
+	GArray *segs = g_array_new(FALSE, TRUE, sizeof(struct seg));
 	g_array_set_clear_func(segs, seg_clear);
 	const char *p = path;
 	while (*p) {
-		struct seg s = { NULL, 0 };
+		struct seg s = { NULL, 0, NULL, NULL };
 		if (*p == '[') {
-			guint64 v;
 			const char *close = strchr(p, ']');
-			g_autofree char *digits = close ? g_strndup(p + 1, (gsize)(close - p - 1)) : NULL;
-			if (!digits || !g_ascii_string_to_unsigned(digits, 10, 0, 1000000000, &v, NULL))
+			bool ok = close && parse_bracket(p + 1, close, extended, &s);
+			if (!ok) {
+				seg_clear(&s);
 				goto bad;
-			s.index = (long)v;
+			}
 			p = close + 1;
 		} else {
 			if (segs->len > 0 && *p++ != '.')
@@ -108,19 +136,45 @@ bad:
 	return NULL;
 }
 
-static bool path_ok(const char *path)
+static bool path_ok(const char *path, bool extended)
 {
-	GArray *segs = parse_path(path);
+	GArray *segs = parse_path(path, extended);
 	if (segs)
 		g_array_unref(segs);
 	return segs != NULL;
+}
+
+/* Whether V (a number or a string) reads as TEXT. */
+static bool json_equals(const cJSON *v, const char *text)
+{
+	if (cJSON_IsString(v))
+		return strcmp(v->valuestring, text) == 0;
+	char *end = NULL;
+	double d = g_ascii_strtod(text, &end);
+	return cJSON_IsNumber(v) && end && *end == '\0' && v->valuedouble == d;
+}
+
+/* The element of array CUR that S picks, or NULL. */
+static const cJSON *pick(const cJSON *cur, const struct seg *s)
+{
+	if (!cJSON_IsArray(cur))
+		return NULL;
+	if (s->fkey) {
+		for (const cJSON *it = cur->child; it; it = it->next)
+			if (cJSON_IsObject(it) && json_equals(cJSON_GetObjectItemCaseSensitive(it, s->fkey), s->fval))
+				return it;
+		return NULL;
+	}
+	long n = cJSON_GetArraySize(cur);
+	long i = s->index < 0 ? n + s->index : s->index;
+	return i >= 0 && i < n ? cJSON_GetArrayItem(cur, (int)i) : NULL;
 }
 
 /* The last key of PATH ("network.block_size" -> "block_size",
  * "nodes[0].hashrate" -> "hashrate", "events[2]" -> "events2"). */
 static char *last_key(const char *path)
 {
-	GArray *segs = parse_path(path);
+	GArray *segs = parse_path(path, false);
 	g_assert(segs && segs->len > 0);
 	GString *g = g_string_new(NULL);
 	guint i = segs->len;
@@ -136,7 +190,7 @@ static char *last_key(const char *path)
 
 bool sweep_json_number(const char *json_text, const char *path, double *out, char **why)
 {
-	GArray *segs = parse_path(path);
+	GArray *segs = parse_path(path, true);
 	if (!segs) {
 		*why = g_strdup_printf("\"%s\" is not a path like phases[0].mean_interval_s", path);
 		return false;
@@ -150,9 +204,11 @@ bool sweep_json_number(const char *json_text, const char *path, double *out, cha
 	for (guint i = 0; ok && i < segs->len; i++) {
 		const struct seg *s = &g_array_index(segs, struct seg, i);
 		const cJSON *next = s->key ? (cJSON_IsObject(cur) ? cJSON_GetObjectItemCaseSensitive(cur, s->key) : NULL)
-					   : (cJSON_IsArray(cur) ? cJSON_GetArrayItem(cur, (int)s->index) : NULL);
+					   : pick(cur, s);
 		if (s->key)
 			g_string_append_printf(where, "%s%s", where->len ? "." : "", s->key);
+		else if (s->fkey)
+			g_string_append_printf(where, "[%s=%s]", s->fkey, s->fval);
 		else
 			g_string_append_printf(where, "[%ld]", s->index);
 		if (!next) {
@@ -197,7 +253,7 @@ struct reader {
 static char *value_text(const cJSON *v)
 {
 	if (cJSON_IsString(v)) {
-		cJSON *probe = cJSON_Parse(v->valuestring);
+		cJSON *probe = cJSON_ParseWithOpts(v->valuestring, NULL, 1);
 		bool plain = probe == NULL || cJSON_IsString(probe);
 		cJSON_Delete(probe);
 		if (plain)
@@ -252,7 +308,7 @@ static bool read_scenario(struct reader *r, const cJSON *root)
 
 static bool add_param(struct reader *r, const char *path, const char *where)
 {
-	if (!path_ok(path))
+	if (!path_ok(path, false))
 		return fail(r->err, r->file, where, "expected a scenario path like network.block_size or "
 			    "nodes[0].hashrate, found \"%s\"", path);
 	if (strcmp(path, "seed") == 0)
@@ -406,7 +462,7 @@ static bool read_metrics(struct reader *r, const cJSON *root)
 	int i = 0;
 	for (const cJSON *it = v->child; it; it = it->next, i++) {
 		g_autofree char *where = g_strdup_printf("metrics[%d]", i);
-		if (!cJSON_IsString(it) || !path_ok(it->valuestring))
+		if (!cJSON_IsString(it) || !path_ok(it->valuestring, true))
 			return fail_found(r->err, r->file, where, it,
 					  "a summary.json path like \"reorgs.deepest\" or \"phases[0].mean_interval_s\"");
 		for (guint j = 0; j < r->s->metrics->len; j++)
