@@ -106,9 +106,9 @@ static void child_done(GObject *src, GAsyncResult *res, gpointer data)
 		     : 128 + g_subprocess_get_term_sig(p);
 	g_hash_table_remove(x->children, p);
 	x->running--;
-	/* A run we stopped is left for the next invocation, not recorded. */
-	bool stopped = x->stop_signal && (status == 128 + x->stop_signal || status == 130 || status == 143);
-	if (!stopped) {
+	/* A run we stopped is left for the next invocation, not recorded:
+	 * its summary (complete or marked interrupted) decides. */
+	if (!x->stop_signal) {
 		write_rc(x, i, status);
 		if (status == 0)
 			remove_empty_log(x, i);
@@ -249,8 +249,8 @@ static bool is_number(const char *v)
 static char *sweep_dat(const struct sweep *s, const struct sweep_result *res, bool *numeric_x, char **titles)
 {
 	guint np = s->points->len, nm = s->metrics->len;
-	*numeric_x = true;
-	for (guint p = 0; p < np && s->params->len > 0; p++)
+	*numeric_x = s->params->len > 0;
+	for (guint p = 0; p < np && *numeric_x; p++)
 		*numeric_x = *numeric_x && is_number(g_array_index(s->points, struct sweep_point, p).values[0]);
 	/* series keys: the values of parameters 2.., in first-seen order */
 	GPtrArray *keys = g_ptr_array_new_with_free_func(g_free);
@@ -347,6 +347,16 @@ static bool draw_figures(const struct sweep *s, const struct sweep_result *res, 
 			    g_strerror(errno));
 		return false;
 	}
+	/* figures of metrics no longer in the spec go */
+	GDir *old = g_dir_open(plots, 0, NULL);
+	for (const char *e; old && (e = g_dir_read_name(old));) {
+		if (g_str_has_suffix(e, ".png") || g_str_has_suffix(e, ".svg")) {
+			g_autofree char *p = g_build_filename(plots, e, NULL);
+			g_unlink(p);
+		}
+	}
+	if (old)
+		g_dir_close(old);
 	bool numeric = true;
 	g_autofree char *titles = NULL;
 	g_autofree char *dat = sweep_dat(s, res, &numeric, &titles);
