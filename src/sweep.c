@@ -836,7 +836,7 @@ char *sweep_task_line(const struct sweep *s, guint i, const char *powsim, const 
 	g_autofree char *rcname = g_strconcat(run->name, ".rc", NULL);
 	g_autofree char *rc = g_build_filename(runs_dir, rcname, NULL);
 	g_autofree char *q = g_shell_quote(rc);
-	g_string_append_printf(g, " >/dev/null; rc=$?; echo \"$rc %s\" > %s; exit $rc", run->digest, q);
+	g_string_append_printf(g, " >/dev/null; rc=$?; echo \"$rc %s\" > %s; (exit $rc)", run->digest, q);
 	g_strfreev(argv);
 	return g_string_free(g, FALSE);
 }

@@ -259,7 +259,7 @@ static void test_task_line(void)
 	g_autofree char *want = g_strdup_printf(
 		"'/bin/powsim' 'run' '%s' '--seed' '7' '--set' 'nodes[0].hashrate=1 MH/s' '--out' "
 		"'/o/runs/hashrate=1_MH_s_seed=7' '--quiet' >/dev/null; rc=$?; echo \"$rc %s\" > "
-		"'/o/runs/hashrate=1_MH_s_seed=7.rc'; exit $rc", s->scenario, r->digest);
+		"'/o/runs/hashrate=1_MH_s_seed=7.rc'; (exit $rc)", s->scenario, r->digest);
 	g_assert_cmpstr(line, ==, want);
 	sweep_free(s);
 }

@@ -117,7 +117,8 @@ char **sweep_run_argv(const struct sweep *s, guint i, const char *powsim, const 
 
 /* Run I as one shell command line (no newline) that runs from any
  * directory: the argv above, shell-quoted, then records the exit status
- * in RUNS_DIR/NAME.rc and exits with it. Pass absolute paths. */
+ * in RUNS_DIR/NAME.rc and ends with it as its status (without exiting the
+ * shell, so that many lines can run in one). Pass absolute paths. */
 char *sweep_task_line(const struct sweep *s, guint i, const char *powsim, const char *runs_dir);
 
 /* The text of RUNS_DIR/NAME.rc for run I having exited with STATUS. */
