@@ -210,6 +210,28 @@ static void test_done_and_tables(void)
 	g_assert_cmpstr(res[4].error, ==, "summary.json was written by another powsim version");
 	g_assert_cmpint(res[5].state, ==, SWEEP_RUN_FAILED);
 	g_assert_cmpint(res[5].exit, ==, 1);
+	/* a summary for other settings (run 0's, copied over run 1's) is stale */
+	{
+		const struct sweep_run *r0 = &g_array_index(s->runs, struct sweep_run, 0);
+		const struct sweep_run *r1 = &g_array_index(s->runs, struct sweep_run, 1);
+		g_autofree char *from = g_build_filename(runs, r0->name, "summary.json", NULL);
+		g_autofree char *to = g_build_filename(runs, r1->name, "summary.json", NULL);
+		g_autofree char *keep = NULL, *text = NULL;
+		g_assert_true(g_file_get_contents(to, &keep, NULL, NULL));
+		g_assert_true(g_file_get_contents(from, &text, NULL, NULL));
+		/* same seed as run 1, other settings */
+		g_autofree char *seed0 = g_strdup_printf("\"seed\": \"%" G_GUINT64_FORMAT "\"", r0->seed);
+		g_autofree char *seed1 = g_strdup_printf("\"seed\": \"%" G_GUINT64_FORMAT "\"", r1->seed);
+		g_auto(GStrv) parts = g_strsplit(text, seed0, 2);
+		g_autofree char *moved = g_strjoinv(seed1, parts);
+		g_assert_true(g_file_set_contents(to, moved, -1, NULL));
+		struct sweep_result st;
+		sweep_read_result(s, 1, runs, &st);
+		g_assert_cmpint(st.state, ==, SWEEP_RUN_MISSING);
+		g_assert_cmpstr(st.error, ==, "summary.json is for other settings");
+		sweep_result_clear(&st);
+		g_assert_true(g_file_set_contents(to, keep, -1, NULL));
+	}
 
 	g_autofree char *points = sweep_points_csv(s, res);
 	g_auto(GStrv) lines = g_strsplit(points, "\n", -1);
