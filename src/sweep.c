@@ -412,7 +412,7 @@ static bool read_seeds(struct reader *r, const cJSON *root)
 	const char *what = "a count of seeds N (seeds 1..N), a list of seeds, or {\"from\": A, \"count\": N}";
 	if (cJSON_IsNumber(v)) {
 		if (!(v->valuedouble >= 1 && v->valuedouble <= SWEEP_MAX_RUNS && v->valuedouble == floor(v->valuedouble)))
-			return fail_found(r->err, r->file, "seeds", v, "a count from 1 to 1000000");
+			return fail_found(r->err, r->file, "seeds", v, "a count from 1 to 100000");
 		for (uint64_t k = 1; k <= (uint64_t)v->valuedouble; k++)
 			g_array_append_val(seeds, k);
 	} else if (cJSON_IsArray(v) && cJSON_GetArraySize(v) > 0) {
@@ -439,7 +439,7 @@ static bool read_seeds(struct reader *r, const cJSON *root)
 			return false;
 		if (!cJSON_IsNumber(count) || !(count->valuedouble >= 1 && count->valuedouble <= SWEEP_MAX_RUNS) ||
 		    count->valuedouble != floor(count->valuedouble))
-			return fail_found(r->err, r->file, "seeds.count", count, "a count from 1 to 1000000");
+			return fail_found(r->err, r->file, "seeds.count", count, "a count from 1 to 100000");
 		uint64_t n = (uint64_t)count->valuedouble;
 		if (a > G_MAXUINT64 - n)
 			return fail(r->err, r->file, "seeds", "seeds from %" G_GUINT64_FORMAT " run past 2^64", a);
@@ -581,11 +581,6 @@ static bool expand_runs(struct reader *r, bool grid)
 	return ok;
 }
 
-static void point_clear(void *p)
-{
-	g_strfreev(((struct sweep_point *)p)->values);
-}
-
 static void run_clear(void *p)
 {
 	struct sweep_run *r = p;
@@ -605,6 +600,13 @@ void sweep_free(struct sweep *s)
 	g_free(s->scenario_sha256);
 	g_free(s->spec_text);
 	g_free(s->plot);
+	/* values may hold NULL holes (explicit points): free by count */
+	for (guint p = 0; p < s->points->len; p++) {
+		char **v = g_array_index(s->points, struct sweep_point, p).values;
+		for (guint j = 0; v && j < s->params->len; j++)
+			g_free(v[j]);
+		g_free(v);
+	}
 	g_ptr_array_unref(s->params);
 	g_array_unref(s->points);
 	g_array_unref(s->seeds);
@@ -658,7 +660,6 @@ struct sweep *sweep_load(const char *path, GError **err)
 	s->file = g_strdup(path);
 	s->params = g_ptr_array_new_with_free_func(g_free);
 	s->points = g_array_new(FALSE, TRUE, sizeof(struct sweep_point));
-	g_array_set_clear_func(s->points, point_clear);
 	s->seeds = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	s->metrics = g_ptr_array_new_with_free_func(g_free);
 	s->runs = g_array_new(FALSE, TRUE, sizeof(struct sweep_run));

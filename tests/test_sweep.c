@@ -95,7 +95,7 @@ static void test_errors(void)
 		{ "{ \"metrics\": [\"x\"], \"seeds\": 1 }", "spec.json: scenario: expected the scenario file" },
 		{ "{ \"scenario\": \"nope.json\", \"metrics\": [\"x\"], \"seeds\": 1 }", "spec.json: scenario: cannot read" },
 		{ "{ \"scenario\": \"tiny.json\", \"metrics\": [\"x\"], \"seeds\": 0 }",
-		  "spec.json: seeds: expected a count from 1 to 1000000, found 0" },
+		  "spec.json: seeds: expected a count from 1 to 100000, found 0" },
 		{ "{ \"scenario\": \"tiny.json\", \"metrics\": [\"x\"], \"seeds\": [1, 1] }",
 		  "spec.json: seeds[1]: seed 1 is listed twice" },
 		{ "{ \"scenario\": \"tiny.json\", \"metrics\": [\"x\"], \"seeds\": {\"from\": -1, \"count\": 2} }",

@@ -47,7 +47,7 @@ enum sweep_error {
 };
 
 /* Largest number of runs (points x seeds) a spec may ask for. */
-#define SWEEP_MAX_RUNS 1000000u
+#define SWEEP_MAX_RUNS 100000u
 
 struct sweep_point {
 	guint id;          /* 1, 2, ... in spec order */
