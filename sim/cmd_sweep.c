@@ -18,6 +18,7 @@
 #include "powsim/config.h"
 #include "powsim/plot.h"
 #include "powsim/scenario.h"
+#include "powsim/stats.h"
 #include "powsim/sweep.h"
 #include "powsim/units.h"
 
@@ -269,10 +270,8 @@ static char *sweep_dat(const struct sweep *s, const struct sweep_result *res, bo
 		g_string_free(k, TRUE);
 		g_array_append_val(series_of, idx);
 	}
-	/* per point, the statistics, computed once by the table writer */
-	g_autofree char *csv = sweep_points_csv(s, res);
-	g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
 	GString *g = g_string_new("# x label, then per metric: mean ci95_lo ci95_hi\n");
+	char num[40];
 	for (guint k = 0; k < keys->len; k++) {
 		if (k > 0)
 			g_string_append(g, "\n\n");
@@ -289,19 +288,16 @@ static char *sweep_dat(const struct sweep *s, const struct sweep_result *res, bo
 				g_string_append_printf(g, "%u", pos);
 			g_autofree char *ql = g_strescape(label, NULL);
 			g_string_append_printf(g, " \"%s\"", ql);
-			/* points.csv fields after point, params, n: 4 per metric */
-			g_auto(GStrv) f = g_strsplit(lines[p + 1], ",", -1);
-			guint base = 1 + s->params->len + 1;
-			if (g_strv_length(f) < base + 4 * nm) {
-				/* a parameter value with a comma: quoted in the CSV; recompute */
-				g_strfreev(f);
-				f = NULL;
-			}
 			for (guint m = 0; m < nm; m++) {
-				const char *mean = f ? f[base + 4 * m] : "", *lo = f ? f[base + 4 * m + 2] : "",
-					   *hi = f ? f[base + 4 * m + 3] : "";
-				g_string_append_printf(g, " %s %s %s", *mean ? mean : "NaN", *lo ? lo : *mean ? mean : "NaN",
-						       *hi ? hi : *mean ? mean : "NaN");
+				struct stats_summary st;
+				sweep_point_stats(s, res, p, m, &st);
+				/* one run: a point without a bar; none: a gap */
+				const double v[3] = { st.mean, isnan(st.ci_lo) ? st.mean : st.ci_lo,
+						      isnan(st.ci_hi) ? st.mean : st.ci_hi };
+				for (int c = 0; c < 3; c++) {
+					sweep_format_number(v[c], num, sizeof num);
+					g_string_append_printf(g, " %s", *num ? num : "NaN");
+				}
 			}
 			g_string_append_c(g, '\n');
 		}

@@ -929,6 +929,19 @@ char *sweep_runs_csv(const struct sweep *s, const struct sweep_result *results)
 	return g_string_free(g, FALSE);
 }
 
+void sweep_point_stats(const struct sweep *s, const struct sweep_result *results, guint point, guint metric,
+		       struct stats_summary *out)
+{
+	double *x = g_new(double, s->seeds->len);
+	size_t k = 0;
+	/* runs are point-major: point P's are P * seeds .. (P + 1) * seeds - 1 */
+	for (guint i = point * s->seeds->len; i < (point + 1) * s->seeds->len; i++)
+		if (results[i].state == SWEEP_RUN_OK)
+			x[k++] = results[i].metrics[metric];
+	stats_summarize(x, k, 0.95, out);
+	g_free(x);
+}
+
 char *sweep_points_csv(const struct sweep *s, const struct sweep_result *results)
 {
 	GString *g = g_string_new(NULL);
@@ -943,25 +956,15 @@ char *sweep_points_csv(const struct sweep *s, const struct sweep_result *results
 		}
 	}
 	g_string_append_c(g, '\n');
-	double *x = g_new(double, s->seeds->len);
-	guint first = 0;
 	for (guint p = 0; p < s->points->len; p++) {
-		const struct sweep_point *pt = &g_array_index(s->points, struct sweep_point, p);
-		guint end = first;
-		while (end < s->runs->len && g_array_index(s->runs, struct sweep_run, end).point == p)
-			end++;
 		size_t n = 0;
-		for (guint i = first; i < end; i++)
+		for (guint i = p * s->seeds->len; i < (p + 1) * s->seeds->len; i++)
 			n += results[i].state == SWEEP_RUN_OK;
-		csv_point_values(g, s, pt);
+		csv_point_values(g, s, &g_array_index(s->points, struct sweep_point, p));
 		g_string_append_printf(g, ",%zu", n);
 		for (guint m = 0; m < s->metrics->len; m++) {
-			size_t k = 0;
-			for (guint i = first; i < end; i++)
-				if (results[i].state == SWEEP_RUN_OK)
-					x[k++] = results[i].metrics[m];
 			struct stats_summary st;
-			stats_summarize(x, k, 0.95, &st);
+			sweep_point_stats(s, results, p, m, &st);
 			const double v[4] = { st.mean, st.sd, st.ci_lo, st.ci_hi };
 			for (int c = 0; c < 4; c++) {
 				g_string_append_c(g, ',');
@@ -969,9 +972,7 @@ char *sweep_points_csv(const struct sweep *s, const struct sweep_result *results
 			}
 		}
 		g_string_append_c(g, '\n');
-		first = end;
 	}
-	g_free(x);
 	return g_string_free(g, FALSE);
 }
 

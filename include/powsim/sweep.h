@@ -132,6 +132,12 @@ char *sweep_runs_csv(const struct sweep *s, const struct sweep_result *results);
  * M_mean, M_sd, M_ci95_lo, M_ci95_hi (Student's t, empty when undefined). */
 char *sweep_points_csv(const struct sweep *s, const struct sweep_result *results);
 
+struct stats_summary;
+/* The statistics (stats.h, 95 % interval) of METRIC over the OK runs of
+ * point POINT (an index into sweep.points): what points.csv prints. */
+void sweep_point_stats(const struct sweep *s, const struct sweep_result *results, guint point, guint metric,
+		       struct stats_summary *out);
+
 /* sweep.json: the spec, its hash, the scenario's path and hash, the
  * version, and every run (name, point, seed, overrides, exit, error). */
 char *sweep_manifest(const struct sweep *s, const struct sweep_result *results);
