@@ -244,7 +244,7 @@ struct reader {
 	const char *file;
 	GError **err;
 	struct sweep *s;
-	GPtrArray *point_objs; /* cJSON objects of explicit points, or NULL */
+	GPtrArray *grid;  /* per parameter of a grid, its value texts (GStrv) */
 };
 
 /* The --set text of a spec value: strings as they are (quoted as JSON
@@ -341,6 +341,11 @@ static bool read_grid(struct reader *r, const cJSON *set)
 			return false;
 		}
 		g_ptr_array_add(lists, (void *)it);
+		GPtrArray *texts = g_ptr_array_new();
+		for (const cJSON *v = it->child; v; v = v->next)
+			g_ptr_array_add(texts, value_text(v));
+		g_ptr_array_add(texts, NULL);
+		g_ptr_array_add(r->grid, g_ptr_array_free(texts, FALSE));
 	}
 	guint np = lists->len;
 	for (size_t k = 0; k < total; k++) {
@@ -526,9 +531,25 @@ static char **point_sets(const struct sweep *s, const struct sweep_point *pt, ui
 	return (char **)g_ptr_array_free(a, FALSE);
 }
 
-/* Where point PT's values came from, for messages. */
-static char *point_where(const struct sweep *s, const struct sweep_point *pt, bool grid)
+/* Where point PT's values came from, for MSG (a scenario error): the
+ * value its "(from --set PATH=VALUE)" names, set["PATH"][K] or
+ * points[I]["PATH"], else the point. */
+static char *point_where(const struct reader *r, const struct sweep_point *pt, bool grid, const char *msg)
 {
+	const struct sweep *s = r->s;
+	for (guint j = 0; msg && j < s->params->len; j++) {
+		if (!pt->values[j])
+			continue;
+		g_autofree char *tag = g_strdup_printf("(from --set %s=%s)", (char *)s->params->pdata[j], pt->values[j]);
+		if (!strstr(msg, tag))
+			continue;
+		if (!grid)
+			return g_strdup_printf("points[%u][\"%s\"]", pt->id - 1, (char *)s->params->pdata[j]);
+		char **texts = r->grid->pdata[j];
+		for (guint k = 0; texts[k]; k++)
+			if (strcmp(texts[k], pt->values[j]) == 0)
+				return g_strdup_printf("set[\"%s\"][%u]", (char *)s->params->pdata[j], k);
+	}
 	if (!grid)
 		return g_strdup_printf("points[%u]", pt->id - 1);
 	GString *g = g_string_new("set (point ");
@@ -561,13 +582,13 @@ static bool expand_runs(struct reader *r, bool grid)
 				run.digest = g_strdup(sc.digest);
 				config_clear(&sc);
 			} else {
-				g_autofree char *where = point_where(s, pt, grid);
+				g_autofree char *where = point_where(r, pt, grid, e->message);
 				ok = fail(r->err, r->file, where, "%s", e->message);
 				g_error_free(e);
 			}
 			g_strfreev(all);
 			if (ok && g_hash_table_contains(names, run.name)) {
-				g_autofree char *where = point_where(s, pt, grid);
+				g_autofree char *where = point_where(r, pt, grid, NULL);
 				ok = fail(r->err, r->file, where, "two points give the same run name \"%s\"", run.name);
 			}
 			g_array_append_val(s->runs, run);
@@ -665,7 +686,7 @@ struct sweep *sweep_load(const char *path, GError **err)
 	s->runs = g_array_new(FALSE, TRUE, sizeof(struct sweep_run));
 	g_array_set_clear_func(s->runs, run_clear);
 
-	struct reader r = { path, err, s, NULL };
+	struct reader r = { path, err, s, g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev) };
 	GStatBuf st;
 	gsize len = 0;
 	GError *e = NULL;
@@ -699,6 +720,7 @@ struct sweep *sweep_load(const char *path, GError **err)
 		}
 		cJSON_Delete(root);
 	}
+	g_ptr_array_unref(r.grid);
 	if (!ok) {
 		sweep_free(s);
 		return NULL;

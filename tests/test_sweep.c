@@ -112,10 +112,10 @@ static void test_errors(void)
 		/* a point's value is checked against the scenario before anything runs */
 		{ "{ \"scenario\": \"tiny.json\", \"metrics\": [\"x\"], \"seeds\": 1,"
 		  "  \"set\": { \"network.relay\": [\"inv\", \"smoke-signals\"] } }",
-		  "spec.json: set (point network.relay=smoke-signals): " },
+		  "spec.json: set[\"network.relay\"][1]: " },
 		{ "{ \"scenario\": \"tiny.json\", \"metrics\": [\"x\"], \"seeds\": 1,"
 		  "  \"points\": [ { \"stop.blocks\": 5 }, { \"stop.blocks\": \"lots\" } ] }",
-		  "spec.json: points[1]: " },
+		  "spec.json: points[1][\"stop.blocks\"]: " },
 		{ "{ \"scenario\": \"tiny.json\", \"metrics\": [\"x\"], \"seeds\": 1,"
 		  "  \"points\": [ { \"stop.blocks\": 5 }, { \"stop.blocks\": 5 } ] }",
 		  "two points give the same run name \"blocks=5_seed=1\"" },
