@@ -77,6 +77,14 @@ static void test_points_and_seeds(void)
 	g_assert_cmpstr(p1->values[1], ==, "7");
 	g_assert_cmpstr(g_array_index(s->runs, struct sweep_run, 3).name, ==, "blocks=7_seed=18446744073709551615");
 	sweep_free(s);
+	/* a string that only starts like a number stays a string */
+	s = load("{ \"scenario\": \"tiny.json\", \"metrics\": [\"stale_rate\"], \"seeds\": 1,"
+		 "  \"set\": { \"network.block_size\": [\"535KB\", 1000] } }", &err);
+	g_assert_no_error(err);
+	g_assert_cmpstr(g_array_index(s->runs, struct sweep_run, 0).sets[0], ==, "network.block_size=535KB");
+	g_assert_cmpstr(g_array_index(s->runs, struct sweep_run, 0).name, ==, "block_size=535KB_seed=1");
+	g_assert_cmpstr(g_array_index(s->runs, struct sweep_run, 1).sets[0], ==, "network.block_size=1000");
+	sweep_free(s);
 	/* no set, no points: replications of the scenario */
 	s = load("{ \"scenario\": \"tiny.json\", \"metrics\": [\"stale_rate\"], \"seeds\": 3 }", &err);
 	g_assert_no_error(err);
