@@ -1,7 +1,8 @@
 #!/bin/sh
 # powsim sweep, end to end on a small model-mode scenario:
 #  - every runs.csv metric equals the summary.json of a plain powsim run
-#    with the same --set and --seed;
+#    with the same --set and --seed (whose fork_share is recomputed from
+#    its blocks.csv);
 #  - points.csv means, sds and t intervals recomputed here with awk;
 #  - a rerun runs nothing and leaves the tables byte-identical;
 #  - a sweep stopped by SIGINT half-way exits 130 and the next invocation
@@ -45,6 +46,13 @@ for row in 2 9; do
 	awk -v a="$got" -v b="$want" 'BEGIN { n = split(a, x, ","); split(b, y, ",")
 		for (i = 1; i <= n; i++) if (x[i] + 0 != y[i] + 0) exit 1; exit n != 4 }' ||
 		fail "runs.csv row $row: metrics $got, the plain run gives $want"
+	# fork_share recomputed from blocks.csv: heights up to the main chain's
+	# length with more than one block, over that length
+	len=$(jq -r .main_chain_length "$t/plain/summary.json")
+	share=$(jq -r .fork_share "$t/plain/summary.json")
+	awk -F, -v len="$len" -v share="$share" 'NR > 1 && $2 <= len { n[$2]++ }
+		END { for (h in n) f += n[h] > 1; d = f / len - share; exit !(d < 1e-12 && d > -1e-12) }' \
+		"$t/plain/blocks.csv" || fail "fork_share $share disagrees with blocks.csv"
 	rm -rf "$t/plain"
 done
 
