@@ -52,8 +52,9 @@ static void progress(struct exec *x)
 	guint total = x->pending->len;
 	char eta[32] = "-";
 	if (x->done > 0 && x->done < total) {
-		double per = (double)(g_get_monotonic_time() - x->started_us) / x->done;
-		units_format_duration((simtime_t)(per * (total - x->done) * 1000), eta, sizeof eta);
+		double per_us = (double)(g_get_monotonic_time() - x->started_us) / x->done;
+		double left_s = ceil(per_us * (total - x->done) / 1e6); /* whole seconds */
+		units_format_duration((simtime_t)left_s * SIMTIME_S, eta, sizeof eta);
 	}
 	fprintf(stderr, "\r\033[K  sweep %s: %u of %u done, %u failed, %u running, ETA %s", x->s->name, x->done,
 		total, x->failed, x->running, eta);
