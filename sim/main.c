@@ -6,10 +6,7 @@
 #include <glib.h>
 
 #include "commands.h"
-
-#ifndef POWSIM_VERSION
-#define POWSIM_VERSION "0.1.0"
-#endif
+#include "powsim/version.h"
 
 static const struct {
 	const char *name;
@@ -21,6 +18,7 @@ static const struct {
 	{ "plot", cmd_plot, "render the figures of finished runs" },
 	{ "bench", cmd_bench, "measure hashing, signatures and event throughput" },
 	{ "serve", cmd_serve, "run a scenario live, every node answering HTTP" },
+	{ "sweep", cmd_sweep, "run a grid of settings x seeds and aggregate it" },
 };
 
 static void usage(FILE *f)
