@@ -51,15 +51,6 @@ static double num(const char *s)
 	return d;
 }
 
-static cJSON *parse_file(const char *dir, const char *name)
-{
-	char *text = slurp(dir, name);
-	cJSON *j = cJSON_Parse(text);
-	g_assert_nonnull(j);
-	g_free(text);
-	return j;
-}
-
 /* A probe called after every event: the tip heights of every node the
  * last time before each of up to four instants. */
 #define PROBES 4

@@ -32,26 +32,6 @@
 
 /* ---- helpers (after tests/test_world.c) ---- */
 
-static world_t *run(const struct scenario *sc)
-{
-	GError *err = NULL;
-	world_t *w = world_new(sc, &err);
-	g_assert_no_error(err);
-	g_assert_nonnull(w);
-	world_run(w, NULL);
-	return w;
-}
-
-static cJSON *parse_file(const char *dir, const char *name)
-{
-	char *text = slurp(dir, name);
-	cJSON *j = cJSON_Parse(text);
-	if (!j)
-		g_error("%s/%s does not parse near: %.40s", dir, name, cJSON_GetErrorPtr());
-	g_free(text);
-	return j;
-}
-
 /* A JSON number that must be a non-negative integer below 2^53. */
 static uint64_t jint(const cJSON *o, const char *key)
 {
@@ -248,7 +228,7 @@ static void test_burst(void)
 	/* "far above what one block holds" */
 	g_assert_cmpuint(burst_total, >=, 4 * limit);
 
-	world_t *w = run(&sc);
+	world_t *w = run_world(&sc, NULL);
 	world_check_invariants(w);
 	char *dir = tmpdir();
 	write_traces(w, dir);
@@ -363,7 +343,7 @@ static void test_injections(void)
 	GError *err = NULL;
 	if (!scenario_load_string(injection_scenario, "inject.json", NULL, &sc, &err))
 		g_error("%s", err->message);
-	world_t *w = run(&sc);
+	world_t *w = run_world(&sc, NULL);
 	world_check_invariants(w);
 	char *dir = tmpdir();
 	write_traces(w, dir);
@@ -455,7 +435,7 @@ static void test_injections_distinct(void)
 	GError *err = NULL;
 	if (!scenario_load_string(injection_scenario, "inject.json", NULL, &sc, &err))
 		g_error("%s", err->message);
-	world_t *w = run(&sc);
+	world_t *w = run_world(&sc, NULL);
 	GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	const GArray *recs = world_txs(w);
 	for (guint i = 0; i < recs->len; i++) {
@@ -502,7 +482,7 @@ static void test_reorg_returns(void)
 	GError *err = NULL;
 	if (!scenario_load_string(text, "reorg-txs.json", NULL, &sc, &err))
 		g_error("%s", err->message);
-	world_t *w = run(&sc);
+	world_t *w = run_world(&sc, NULL);
 	world_check_invariants(w);
 	char *dir = tmpdir();
 	write_traces(w, dir);

@@ -40,16 +40,6 @@ static void load(struct scenario *sc, const char *text, char **overrides)
 		g_error("scenario: %s\n%s", err->message, text);
 }
 
-static world_t *run(const struct scenario *sc, volatile sig_atomic_t *stop)
-{
-	GError *err = NULL;
-	world_t *w = world_new(sc, &err);
-	g_assert_no_error(err);
-	g_assert_nonnull(w);
-	world_run(w, stop);
-	return w;
-}
-
 /* TEXT without the lines that contain NEEDLE. */
 static char *drop_lines(const char *text, const char *needle)
 {
@@ -64,16 +54,6 @@ static char *drop_lines(const char *text, const char *needle)
 	}
 	g_strfreev(lines);
 	return g_string_free(g, FALSE);
-}
-
-static cJSON *parse_file(const char *dir, const char *name)
-{
-	char *text = slurp(dir, name);
-	cJSON *j = cJSON_Parse(text);
-	if (!j)
-		g_error("%s/%s does not parse near: %.40s", dir, name, cJSON_GetErrorPtr());
-	g_free(text);
-	return j;
 }
 
 static uint64_t le_read(const uint8_t *p, int n)
@@ -114,7 +94,7 @@ static void run_to_dir(const char *text, char **overrides, char *dir)
 {
 	struct scenario sc;
 	load(&sc, text, overrides);
-	world_t *w = run(&sc, NULL);
+	world_t *w = run_world(&sc, NULL);
 	world_check_invariants(w);
 	write_traces(w, dir);
 	world_free(w);
@@ -268,7 +248,7 @@ static void check_chain_json(const char *mode, double zeros, unsigned blocks, bo
 	char *text = busy_scenario(mode, "push", zeros, blocks);
 	struct scenario sc;
 	load(&sc, text, NULL);
-	world_t *w = run(&sc, NULL);
+	world_t *w = run_world(&sc, NULL);
 	char *dir = tmpdir();
 	write_traces(w, dir);
 	int n = verify_chain_json(dir, w, modelled);
@@ -326,7 +306,7 @@ static void test_invariants_all_modes(void)
 				char *ov[] = { ov_rule, NULL };
 				struct scenario sc;
 				load(&sc, text, ov);
-				world_t *w = run(&sc, NULL);
+				world_t *w = run_world(&sc, NULL);
 				g_assert_cmpuint(world_counts(w)->blocks_mined, ==, 30);
 				world_check_invariants(w);
 				check_store(w);
@@ -374,7 +354,7 @@ static void test_stat_real_interval(void)
 	g_assert_cmpuint(sc.network.latency.value, ==, SIMTIME_US);
 	g_assert_cmpint(sc.network.processing, ==, 0);
 	g_assert_cmpint(sc.network.validate_block, ==, 0);
-	world_t *w = run(&sc, NULL);
+	world_t *w = run_world(&sc, NULL);
 	world_check_invariants(w);
 
 	struct u256 target, work;
@@ -457,7 +437,7 @@ static void check_fork_rate(const char *mode, uint64_t seed)
 	g_free(text);
 	g_assert_cmpint(sc.network.latency.law, ==, LAT_CONSTANT);
 	g_assert_cmpint(sc.network.latency.value, ==, 150 * SIMTIME_MS);
-	world_t *w = run(&sc, NULL);
+	world_t *w = run_world(&sc, NULL);
 	world_check_invariants(w);
 
 	struct u256 target, work;
@@ -501,7 +481,7 @@ static void test_interrupt_before_start(void)
 	load(&sc, text, NULL);
 	volatile sig_atomic_t stop = 1;
 	gint64 t0 = g_get_monotonic_time();
-	world_t *w = run(&sc, &stop);
+	world_t *w = run_world(&sc, &stop);
 	g_assert_cmpint(g_get_monotonic_time() - t0, <, G_USEC_PER_SEC);
 	const struct world_counts *c = world_counts(w);
 	g_assert_true(c->interrupted);

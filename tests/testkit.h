@@ -67,6 +67,17 @@ static inline void rm_dir(char *dir)
 	g_free(dir);
 }
 
+/* A new world for SC, run to its end (or until *STOP, if STOP). */
+static inline world_t *run_world(const struct scenario *sc, volatile sig_atomic_t *stop)
+{
+	GError *err = NULL;
+	world_t *w = world_new(sc, &err);
+	g_assert_no_error(err);
+	g_assert_nonnull(w);
+	world_run(w, stop);
+	return w;
+}
+
 /* The contents of DIR/NAME, or fail the test. */
 static inline char *slurp(const char *dir, const char *name)
 {
@@ -120,6 +131,17 @@ static inline double jnum(const cJSON *o, const char *key)
 	if (!cJSON_IsNumber(v))
 		g_error("\"%s\" is not a number", key);
 	return v->valuedouble;
+}
+
+/* DIR/NAME parsed as JSON, or fail the test (cJSON_Delete it). */
+static inline cJSON *parse_file(const char *dir, const char *name)
+{
+	char *text = slurp(dir, name);
+	cJSON *j = cJSON_Parse(text);
+	if (!j)
+		g_error("%s/%s does not parse near: %.40s", dir, name, cJSON_GetErrorPtr());
+	g_free(text);
+	return j;
 }
 
 #endif
