@@ -73,6 +73,7 @@ void config_init(struct scenario *s)
 	s->consensus.retarget_every = 0;
 	s->consensus.retarget_interval = 0;
 	s->consensus.retarget_clamp = 4;
+	s->consensus.schedule = g_array_new(FALSE, FALSE, sizeof(struct difficulty_change));
 
 	s->network.topology = TOPO_FULL;
 	s->network.degree = 8;
@@ -122,6 +123,8 @@ void config_clear(struct scenario *s)
 	g_free(s->file);
 	g_free(s->name);
 	g_free(s->digest);
+	if (s->consensus.schedule != NULL)
+		g_array_unref(s->consensus.schedule);
 	if (s->network.edges != NULL)
 		g_ptr_array_unref(s->network.edges);
 	config_network_clear_regions(&s->network);

@@ -7,13 +7,6 @@
 
 #include <glib.h>
 
-struct rule {
-	bool by_height;
-	uint32_t height;
-	simtime_t at;
-	uint32_t millizeros;
-};
-
 struct consensus {
 	uint32_t initial;
 	uint64_t reward;
@@ -22,7 +15,7 @@ struct consensus {
 	uint32_t every;
 	simtime_t interval;
 	int64_t clamp_q16;  /* log2 of the retarget clamp, 16-bit fixed point */
-	GArray *rules; /* of struct rule, in trigger order (cmp_rule) */
+	GArray *rules; /* of struct difficulty_change, in trigger order (cmp_rule) */
 };
 
 /* log2(NUM / DEN) in 16-bit fixed point (NUM, DEN > 0), in integers only:
@@ -59,7 +52,7 @@ static int64_t log2_q16(uint64_t num, uint64_t den)
  * rules bind gets the value of the last in this order. */
 static gint cmp_rule(gconstpointer pa, gconstpointer pb)
 {
-	const struct rule *a = pa, *b = pb;
+	const struct difficulty_change *a = pa, *b = pb;
 	if (a->by_height != b->by_height)
 		return a->by_height ? 1 : -1;
 	if (a->by_height)
@@ -67,45 +60,49 @@ static gint cmp_rule(gconstpointer pa, gconstpointer pb)
 	return a->at < b->at ? -1 : a->at > b->at;
 }
 
-consensus_t *consensus_new(const struct scenario *sc)
+consensus_t *consensus_new(const struct consensus_cfg *cfg)
 {
 	consensus_t *c = g_new0(consensus_t, 1);
-	c->initial = sc->consensus.millizeros;
-	c->reward = sc->consensus.reward;
-	c->max_txs = sc->consensus.max_block_txs;
-	c->mode = sc->consensus.mode;
-	c->every = sc->consensus.retarget_every;
-	c->interval = sc->consensus.retarget_interval;
+	c->initial = cfg->millizeros;
+	c->reward = cfg->reward;
+	c->max_txs = cfg->max_block_txs;
+	c->mode = cfg->mode;
+	c->every = cfg->retarget_every;
+	c->interval = cfg->retarget_interval;
 	/* The clamp as a rational of millionths, its log2 in integers. */
-	double clamp = sc->consensus.retarget_clamp >= 1 ? sc->consensus.retarget_clamp : 1;
+	double clamp = cfg->retarget_clamp >= 1 ? cfg->retarget_clamp : 1;
 	c->clamp_q16 = log2_q16((uint64_t)llround(clamp * 1e6), 1000000);
-	c->rules = g_array_new(FALSE, FALSE, sizeof(struct rule));
-	for (guint i = 0; sc->events && i < sc->events->len; i++) {
-		const struct event_cfg *e = &g_array_index(sc->events, struct event_cfg, i);
-		if (e->action != TL_DIFFICULTY)
-			continue;
-		struct rule r = {
-			.by_height = e->by_height,
-			.height = e->at_height,
-			.at = e->at,
-			.millizeros = e->millizeros,
-		};
-		g_array_append_val(c->rules, r);
-	}
+	c->rules = g_array_new(FALSE, FALSE, sizeof(struct difficulty_change));
+	if (cfg->schedule)
+		g_array_append_vals(c->rules, cfg->schedule->data, cfg->schedule->len);
 	g_array_sort(c->rules, cmp_rule); /* stable since GLib 2.32 */
 	return c;
 }
 
-void consensus_add_rule(consensus_t *c, const struct event_cfg *e)
+void consensus_add_change(consensus_t *c, const struct difficulty_change *d)
 {
-	struct rule r = {
-		.by_height = e->by_height,
-		.height = e->at_height,
-		.at = e->at,
-		.millizeros = e->millizeros,
-	};
-	assert(e->action == TL_DIFFICULTY);
-	g_array_append_val(c->rules, r);
+	g_array_append_val(c->rules, *d);
+}
+
+uint32_t consensus_switch_height(const struct difficulty_change *d)
+{
+	assert(d->by_height);
+	return d->height > 0 ? d->height - 1 : 0;
+}
+
+bool consensus_change_due(const consensus_t *c, uint32_t millizeros, simtime_t after,
+			  simtime_t until, simtime_t *at)
+{
+	bool found = false;
+	for (guint i = 0; i < c->rules->len; i++) {
+		const struct difficulty_change *r = &g_array_index(c->rules, struct difficulty_change, i);
+		if (r->by_height || r->millizeros != millizeros || r->at <= after || r->at > until)
+			continue;
+		if (!found || r->at > *at)
+			*at = r->at;
+		found = true;
+	}
+	return found;
 }
 
 void consensus_free(consensus_t *c)
@@ -160,7 +157,7 @@ uint32_t consensus_required(const consensus_t *c, const struct block *parent,
 	if (c->every > 0 && height % c->every == 0)
 		mz = retarget(c, parent);
 	for (guint i = 0; i < c->rules->len; i++) {
-		const struct rule *r = &g_array_index(c->rules, struct rule, i);
+		const struct difficulty_change *r = &g_array_index(c->rules, struct difficulty_change, i);
 		bool applies = r->by_height
 			? height == r->height
 			: (timestamp >= r->at && parent->h.timestamp < r->at);

@@ -185,18 +185,14 @@ static void close_phase(struct report_phase *p, double interval_sum, uint32_t in
 }
 
 /* When the difficulty of a phase starting with block B took effect: the
- * last difficulty action to its value that fired by the time B was mined,
- * if later than B's parent; else B's parent's time. */
+ * latest time-keyed change of the schedule to its value due after B's
+ * parent was mined and by the time B was; else (a height-keyed change, a
+ * retarget) B's parent's time. */
 static simtime_t phase_start(const world_t *w, const struct block *b)
 {
-	simtime_t start = b->parent->mined_at;
-	const GArray *f = world_fired(w);
-	for (guint i = 0; i < f->len; i++) {
-		const struct world_fired *x = &g_array_index(f, struct world_fired, i);
-		if (x->action == TL_DIFFICULTY && x->time <= b->mined_at && x->time > start &&
-		    x->millizeros == b->h.millizeros)
-			start = x->time;
-	}
+	simtime_t start = b->parent->mined_at, at;
+	if (consensus_change_due(world_consensus(w), b->h.millizeros, start, b->mined_at, &at))
+		start = at;
 	return start;
 }
 

@@ -666,7 +666,14 @@ static bool read_event(struct ctx *c, const cJSON *v, const struct jpath *ep)
 	ok = scn_parse_object(c, v, ep, actions[action].fields, actions[action].n, &e, &seen);
 	e.by_height = scn_has_key(actions[action].fields, actions[action].n, seen, "at_height");
 	g_array_append_val(c->s->events, e); /* the array owns its strings now */
-	return ok && check_event(c, &actions[action], &e, ep, seen);
+	if (!ok || !check_event(c, &actions[action], &e, ep, seen))
+		return false;
+	if (e.action == TL_DIFFICULTY) {
+		struct difficulty_change d = { .by_height = e.by_height, .height = e.at_height,
+					       .at = e.at, .millizeros = e.millizeros };
+		g_array_append_val(c->s->consensus.schedule, d);
+	}
+	return true;
 }
 
 static bool h_events(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)

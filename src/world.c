@@ -147,7 +147,7 @@ world_t *world_new(const struct scenario *sc, GError **err)
 	w->keys = tx_keys_new(sc->seed, w->n);
 	w->store = chain_store_new(block_genesis());
 	chain_store_set_verdict(w->store, 0, CHAIN_VALID, NULL);
-	w->cons = consensus_new(sc);
+	w->cons = consensus_new(&sc->consensus);
 	w->nodes = g_new0(struct node, w->n);
 	w->miners = g_new0(struct miner, w->n);
 	w->hash_time = g_new0(double, w->n);
@@ -347,6 +347,7 @@ uint32_t world_node_count(const world_t *w) { return w->n; }
 const struct node *world_node(const world_t *w, uint32_t id) { return &w->nodes[id]; }
 
 const chain_store_t *world_store(const world_t *w) { return w->store; }
+const consensus_t *world_consensus(const world_t *w) { return w->cons; }
 
 tx_keys_t *world_keys(const world_t *w) { return w->keys; }
 

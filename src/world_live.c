@@ -219,8 +219,10 @@ void world_schedule_event(world_t *w, uint32_t index)
 	const struct event_cfg *e = &g_array_index(w->sc->events, struct event_cfg, index);
 	simtime_t now = evq_now(w->q);
 	assert(!e->by_height && e->at > now);
-	if (e->action == TL_DIFFICULTY)
-		consensus_add_rule(w->cons, e);
+	if (e->action == TL_DIFFICULTY) {
+		struct difficulty_change d = { .at = e->at, .millizeros = e->millizeros };
+		consensus_add_change(w->cons, &d);
+	}
 	live_result(w, e)->applied = false;
 	world_schedule(w, e->at - now, WORLD_EV_TIMELINE, 0, index);
 }

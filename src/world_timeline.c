@@ -186,10 +186,10 @@ void world_fire_height_events(world_t *w)
 {
 	for (guint i = 0; i < w->sc->events->len; i++) {
 		const struct event_cfg *e = &g_array_index(w->sc->events, struct event_cfg, i);
-		/* A difficulty change keyed on height H binds the block at H, so
-		 * it takes effect (miners switch) once the chain reaches H - 1. */
-		uint32_t h = e->action == TL_DIFFICULTY && e->at_height > 0 ? e->at_height - 1
-									     : e->at_height;
+		/* A difficulty change takes effect when consensus says miners
+		 * switch to it. */
+		struct difficulty_change d = { .by_height = true, .height = e->at_height };
+		uint32_t h = e->action == TL_DIFFICULTY ? consensus_switch_height(&d) : e->at_height;
 		if (e->by_height && !w->height_fired[i] && w->max_height >= h) {
 			w->height_fired[i] = true;
 			/* After the current event, at the same instant. */

@@ -47,7 +47,7 @@ static void test_retarget(void)
 {
 	load("{\"mode\": \"model\", \"difficulty\": 3, "
 	     "\"retarget\": {\"every\": 4, \"interval\": \"1s\", \"clamp\": 4}}", "[]");
-	consensus_t *c = consensus_new(&sc);
+	consensus_t *c = consensus_new(&sc.consensus);
 	static const struct {
 		simtime_t spacing;
 		int delta; /* millizeros: 250 * log2(1 s / spacing), clamped at +-500 */
@@ -80,7 +80,7 @@ static void test_schedule(void)
 	load("{\"mode\": \"model\", \"difficulty\": 3}",
 	     "[{\"at_height\": 5, \"action\": \"difficulty\", \"value\": 4},"
 	     " {\"at\": \"10s\", \"action\": \"difficulty\", \"value\": 2.5}]");
-	consensus_t *c = consensus_new(&sc);
+	consensus_t *c = consensus_new(&sc.consensus);
 	GPtrArray *blocks = g_ptr_array_new_with_free_func((GDestroyNotify)block_free);
 	const struct block *g = chain(blocks, 0, 0, 0);
 	/* the first block takes the scenario's difficulty */

@@ -508,7 +508,7 @@ static void test_difficulty_trigger_order(void)
 		  " {\"at\": \"10s\", \"action\": \"difficulty\", \"value\": 3.5},"
 		  " {\"at_height\": 3, \"action\": \"difficulty\", \"value\": 5},"
 		  " {\"at_height\": 3, \"action\": \"difficulty\", \"value\": 4}]}");
-	consensus_t *c = consensus_new(&sc);
+	consensus_t *c = consensus_new(&sc.consensus);
 	struct block *g = block_genesis();
 	struct block_header h = { .version = BLOCK_VERSION | BLOCK_FLAG_MODELLED, .height = 1,
 				  .timestamp = 9 * SIMTIME_S, .millizeros = 3000 };

@@ -120,6 +120,17 @@ struct event_cfg {
 	uint64_t nonce;        /* submit */
 };
 
+/* A scheduled difficulty change: a timeline "difficulty" action, whose
+ * value binds the first block of a chain that crosses its trigger
+ * (consensus.h says how). The reader puts each one here, in file order;
+ * the action stays in the events too, as what the timeline log shows. */
+struct difficulty_change {
+	bool by_height;
+	uint32_t height;            /* by_height: the block at this height */
+	simtime_t at;               /* else: the first block stamped at or after */
+	uint32_t millizeros;
+};
+
 struct consensus_cfg {
 	enum mining_mode mode;
 	uint32_t millizeros;        /* initial difficulty */
@@ -129,6 +140,7 @@ struct consensus_cfg {
 	uint32_t retarget_every;    /* 0 = no automatic retargeting */
 	simtime_t retarget_interval;/* target block interval */
 	double retarget_clamp;      /* max factor per retarget, >= 1 */
+	GArray *schedule;           /* struct difficulty_change, file order */
 };
 
 struct network_cfg {

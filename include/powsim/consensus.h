@@ -48,8 +48,9 @@ typedef struct consensus consensus_t;
  * two hours). */
 #define CONSENSUS_MAX_FUTURE (2 * SIMTIME_HOUR)
 
-/* The rules of scenario SC (copied: SC may go away). */
-consensus_t *consensus_new(const struct scenario *sc);
+/* The rules of CFG, its difficulty schedule included (copied: CFG may go
+ * away). */
+consensus_t *consensus_new(const struct consensus_cfg *cfg);
 void consensus_free(consensus_t *c);
 
 /* The difficulty (millizeros) required of a child of PARENT whose
@@ -57,10 +58,20 @@ void consensus_free(consensus_t *c);
 uint32_t consensus_required(const consensus_t *c, const struct block *parent,
 			    simtime_t timestamp);
 
-/* Add the difficulty rule of timeline action E (a `difficulty` action
- * issued during the run, live mode's): last in file order, as if the
- * scenario had carried it from the start. */
-void consensus_add_rule(consensus_t *c, const struct event_cfg *e);
+/* Add change D (a `difficulty` action issued during the run, live
+ * mode's): last in file order, as if the scenario had carried it from the
+ * start. */
+void consensus_add_change(consensus_t *c, const struct difficulty_change *d);
+
+/* The tip height from which templates must carry height-keyed change D:
+ * it binds the block at D->height, so miners switch once a chain reaches
+ * the height before. */
+uint32_t consensus_switch_height(const struct difficulty_change *d);
+
+/* The latest time-keyed change to MILLIZEROS due in (AFTER, UNTIL], into
+ * *AT; false if there is none. O(changes). */
+bool consensus_change_due(const consensus_t *c, uint32_t millizeros, simtime_t after,
+			  simtime_t until, simtime_t *at);
 
 /* The block reward. */
 uint64_t consensus_reward(const consensus_t *c);

@@ -145,6 +145,9 @@ simtime_t world_stop_time(const world_t *w);
 uint32_t world_node_count(const world_t *w);
 const struct node *world_node(const world_t *w, uint32_t id);
 const chain_store_t *world_store(const world_t *w);
+/* The run's consensus rules, its difficulty schedule (live mode's
+ * changes included). */
+const consensus_t *world_consensus(const world_t *w);
 tx_keys_t *world_keys(const world_t *w);
 
 /* Node name of ID into BUF. */
