@@ -1,11 +1,14 @@
 /* Consensus rules on hand-built chains: retargeting (exact, in integers),
- * scheduled changes by height and by time, and the first failing check. */
+ * scheduled changes by height and by time, and every reason a block can
+ * fail for, one defect at a time. */
 #include <string.h>
 
 #include <glib.h>
 
 #include "powsim/consensus.h"
 #include "powsim/scenario.h"
+
+#include "testkit.h"
 
 static struct scenario sc;
 
@@ -101,10 +104,129 @@ static void test_schedule(void)
 	config_clear(&sc);
 }
 
+/* ---- every reason of consensus.h, each from one defect of a good block ---- */
+
+enum defect {
+	D_NONE, D_PREV, D_HEIGHT, D_OLD, D_NEW, D_DIFF, D_HASH, D_MODELLED, D_MERKLE,
+	D_NO_COINBASE, D_COINBASE, D_OVERSPEND, D_TOO_MANY,
+};
+
+/* A block on G at difficulty 1 (the scenario's) with a coinbase and two
+ * transfers from node 0, with defect D. REAL: the PoW is hashed, not
+ * modelled (a nonce is searched unless D_HASH wants one that fails). */
+static struct block *defective(const struct block *g, tx_keys_t *k, struct tx *txs,
+			       enum defect d, bool real)
+{
+	simtime_t now = 10 * SIMTIME_S;
+	const struct tx *list[3] = { &txs[0], &txs[1], &txs[2] };
+	tx_coinbase(&txs[0], k, 1, 50 + (d == D_COINBASE), 1, now);
+	txs[1] = transfer(k, 0, 1, d == D_OVERSPEND ? 1000 : 5, 0, 0);
+	txs[2] = transfer(k, 0, 1, 5, 0, 1);
+	uint32_t n = d == D_NO_COINBASE ? 2 : 3;
+	const struct tx *const *first = d == D_NO_COINBASE ? list + 1 : list;
+	struct block_header h = {
+		.version = BLOCK_VERSION | (real ? 0 : BLOCK_FLAG_MODELLED) |
+			   (d == D_MODELLED ? BLOCK_FLAG_MODELLED : 0),
+		.height = 1 + (d == D_HEIGHT), .timestamp = now, .millizeros = 1000 + (d == D_DIFF),
+		.miner = 1,
+	};
+	memcpy(h.prev, g->hash, 32);
+	if (d == D_PREV)
+		h.prev[0] ^= 1;
+	if (d == D_OLD)
+		h.timestamp = -1;
+	if (d == D_NEW)
+		h.timestamp = now + CONSENSUS_MAX_FUTURE + 1;
+	block_merkle(first, n, h.merkle);
+	if (d == D_MERKLE)
+		h.merkle[5] ^= 1;
+	struct u256 target;
+	pow_target_from_millizeros(h.millizeros, &target);
+	for (;; h.nonce++) {
+		struct block *b = block_new(&h, g, first, n, now, 96);
+		if (!real || d == D_MODELLED || pow_hash_meets(b->hash, &target) == (d != D_HASH))
+			return b;
+		block_free(b);
+	}
+}
+
+static void test_reasons(void)
+{
+	static const struct {
+		enum defect d;
+		bool real;
+		const char *reason;
+	} cases[] = {
+		{ D_NONE, false, NULL },           { D_NONE, true, NULL },
+		{ D_PREV, false, "bad-prev" },     { D_HEIGHT, false, "bad-height" },
+		{ D_OLD, false, "time-too-old" },  { D_NEW, false, "time-too-new" },
+		{ D_DIFF, false, "bad-diff" },     { D_HASH, true, "high-hash" },
+		{ D_MODELLED, true, "bad-pow-mode" }, { D_MERKLE, false, "bad-merkle" },
+		{ D_NO_COINBASE, false, "no-coinbase" }, { D_COINBASE, false, "bad-coinbase" },
+		{ D_OVERSPEND, false, "overspend" }, { D_TOO_MANY, false, "too-many-txs" },
+	};
+	tx_keys_t *k = tx_keys_new(7, 2);
+	uint64_t bal[2] = { 100, 0 };
+	ledger_state_t *st = ledger_genesis(2, bal);
+	struct block *g = block_genesis();
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const char *cfg =
+			cases[i].d == D_TOO_MANY ? "{\"mode\": \"model\", \"difficulty\": 1, \"max_block_txs\": 1}"
+			: cases[i].real		 ? "{\"mode\": \"fast\", \"difficulty\": 1}"
+						 : "{\"mode\": \"model\", \"difficulty\": 1}";
+		load(cfg, "[]");
+		consensus_t *c = consensus_new(&sc.consensus);
+		struct tx txs[3];
+		struct block *b = defective(g, k, txs, cases[i].d, cases[i].real);
+		const char *reason = NULL;
+		ledger_state_t *post = consensus_check_block(c, b, st, k, &reason);
+		g_test_message("case %zu: %s", i, reason ? reason : "valid");
+		g_assert_cmpstr(reason, ==, cases[i].reason);
+		g_assert_true((post != NULL) == (cases[i].reason == NULL));
+		ledger_unref(post);
+		block_free(b);
+		consensus_free(c);
+		config_clear(&sc);
+	}
+	block_free(g);
+	ledger_unref(st);
+	tx_keys_free(k);
+}
+
+/* The reader puts each difficulty action into the consensus settings,
+ * and consensus dates a phase from its time-keyed changes. */
+static void test_schedule_home(void)
+{
+	load("{\"mode\": \"model\", \"difficulty\": 3}",
+	     "[{\"at\": \"10s\", \"action\": \"difficulty\", \"value\": 2.5},"
+	     " {\"at\": \"5s\", \"action\": \"hashrate\", \"value\": \"2kH/s\"},"
+	     " {\"at_height\": 5, \"action\": \"difficulty\", \"value\": 4},"
+	     " {\"at\": \"20s\", \"action\": \"difficulty\", \"value\": 2.5}]");
+	const GArray *s = sc.consensus.schedule;
+	g_assert_cmpuint(s->len, ==, 3);
+	const struct difficulty_change *d = &g_array_index(s, struct difficulty_change, 1);
+	g_assert_true(d->by_height);
+	g_assert_cmpuint(d->height, ==, 5);
+	g_assert_cmpuint(d->millizeros, ==, 4000);
+	g_assert_cmpuint(consensus_switch_height(d), ==, 4);
+	consensus_t *c = consensus_new(&sc.consensus);
+	simtime_t at = 0;
+	g_assert_true(consensus_change_due(c, 2500, 0, 30 * SIMTIME_S, &at));
+	g_assert_cmpint(at, ==, 20 * SIMTIME_S); /* the latest of the two */
+	g_assert_true(consensus_change_due(c, 2500, 0, 10 * SIMTIME_S, &at));
+	g_assert_cmpint(at, ==, 10 * SIMTIME_S);
+	g_assert_false(consensus_change_due(c, 2500, 10 * SIMTIME_S, 19 * SIMTIME_S, &at));
+	g_assert_false(consensus_change_due(c, 4000, 0, 30 * SIMTIME_S, &at)); /* height-keyed */
+	consensus_free(c);
+	config_clear(&sc);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/consensus/retarget/integer", test_retarget);
 	g_test_add_func("/consensus/schedule/height-and-time", test_schedule);
+	g_test_add_func("/consensus/schedule/one-home", test_schedule_home);
+	g_test_add_func("/consensus/reasons/every", test_reasons);
 	return g_test_run();
 }
