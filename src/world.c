@@ -385,19 +385,3 @@ void world_node_name(const world_t *w, uint32_t id, char *buf, unsigned len)
 	}
 	config_node_name(w->sc, id, buf, len);
 }
-
-void world_check_invariants(const world_t *w)
-{
-	for (uint32_t i = 0; i < w->n; i++) {
-		const struct node *n = &w->nodes[i];
-		g_assert(chain_view_status(&n->view, n->view.tip) == VIEW_HAVE);
-		for (uint32_t id = 0; id < chain_store_count(w->store); id++) {
-			const struct block *b = chain_store_get(w->store, id);
-			if (chain_view_status(&n->view, b) != VIEW_HAVE)
-				continue;
-			g_assert(chain_compare(b, n->view.tip, w->sc->consensus.fork_choice) <= 0);
-			g_assert(chain_store_verdict(w->store, id, NULL) == CHAIN_VALID);
-		}
-		mempool_check(n->mempool);
-	}
-}

@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "powsim/chain.h"
+#include "powsim/invariants.h"
 #include "powsim/report.h"
 #include "powsim/scenario.h"
 #include "powsim/trace.h"
@@ -32,7 +33,7 @@ static world_t *run_file(const char *name, struct scenario *sc)
 	world_t *w = world_new(sc, &err);
 	g_assert_no_error(err);
 	world_run(w, NULL);
-	world_check_invariants(w);
+	invariants_check(NULL, w);
 	return w;
 }
 

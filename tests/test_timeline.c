@@ -23,6 +23,7 @@
 #include "powsim/block.h"
 #include "powsim/consensus.h"
 #include "powsim/hash.h"
+#include "powsim/invariants.h"
 #include "powsim/scenario.h"
 #include "powsim/trace.h"
 #include "powsim/world.h"
@@ -83,7 +84,7 @@ static world_t *run_probed(const struct scenario *sc, struct probe *p)
 	if (p)
 		world_on_step(w, probe_step, p);
 	world_run(w, NULL);
-	world_check_invariants(w);
+	invariants_check(NULL, w);
 	return w;
 }
 

@@ -28,6 +28,8 @@
 #include "powsim/wallet.h"
 #include "powsim/world.h"
 
+#include "powsim/invariants.h"
+
 #include "testkit.h"
 
 /* ---- helpers (after tests/test_world.c) ---- */
@@ -229,7 +231,7 @@ static void test_burst(void)
 	g_assert_cmpuint(burst_total, >=, 4 * limit);
 
 	world_t *w = run_world(&sc, NULL);
-	world_check_invariants(w);
+	invariants_check(NULL, w);
 	char *dir = tmpdir();
 	write_traces(w, dir);
 	struct replay r = replay_chain(w, dir, sc.consensus.reward);
@@ -344,7 +346,7 @@ static void test_injections(void)
 	if (!scenario_load_string(injection_scenario, "inject.json", NULL, &sc, &err))
 		g_error("%s", err->message);
 	world_t *w = run_world(&sc, NULL);
-	world_check_invariants(w);
+	invariants_check(NULL, w);
 	char *dir = tmpdir();
 	write_traces(w, dir);
 	struct replay r = replay_chain(w, dir, sc.consensus.reward);
@@ -483,7 +485,7 @@ static void test_reorg_returns(void)
 	if (!scenario_load_string(text, "reorg-txs.json", NULL, &sc, &err))
 		g_error("%s", err->message);
 	world_t *w = run_world(&sc, NULL);
-	world_check_invariants(w);
+	invariants_check(NULL, w);
 	char *dir = tmpdir();
 	write_traces(w, dir);
 	replay_chain(w, dir, sc.consensus.reward);

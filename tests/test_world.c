@@ -24,6 +24,8 @@
 #include "powsim/trace.h"
 #include "powsim/world.h"
 
+#include "powsim/invariants.h"
+
 #include "testkit.h"
 
 static const char *const outputs[] = {
@@ -95,7 +97,7 @@ static void run_to_dir(const char *text, char **overrides, char *dir)
 	struct scenario sc;
 	load(&sc, text, overrides);
 	world_t *w = run_world(&sc, NULL);
-	world_check_invariants(w);
+	invariants_check(NULL, w);
 	write_traces(w, dir);
 	world_free(w);
 	config_clear(&sc);
@@ -308,7 +310,7 @@ static void test_invariants_all_modes(void)
 				load(&sc, text, ov);
 				world_t *w = run_world(&sc, NULL);
 				g_assert_cmpuint(world_counts(w)->blocks_mined, ==, 30);
-				world_check_invariants(w);
+				invariants_check(NULL, w);
 				check_store(w);
 				g_assert_false(world_counts(w)->interrupted);
 				world_free(w);
@@ -355,7 +357,7 @@ static void test_stat_real_interval(void)
 	g_assert_cmpint(sc.network.processing, ==, 0);
 	g_assert_cmpint(sc.network.validate_block, ==, 0);
 	world_t *w = run_world(&sc, NULL);
-	world_check_invariants(w);
+	invariants_check(NULL, w);
 
 	struct u256 target, work;
 	pow_target_from_millizeros(3100, &target);
@@ -438,7 +440,7 @@ static void check_fork_rate(const char *mode, uint64_t seed)
 	g_assert_cmpint(sc.network.latency.law, ==, LAT_CONSTANT);
 	g_assert_cmpint(sc.network.latency.value, ==, 150 * SIMTIME_MS);
 	world_t *w = run_world(&sc, NULL);
-	world_check_invariants(w);
+	invariants_check(NULL, w);
 
 	struct u256 target, work;
 	pow_target_from_millizeros(2000, &target);
@@ -488,7 +490,7 @@ static void test_interrupt_before_start(void)
 	g_assert_cmpuint(c->blocks_mined, ==, 0);
 	g_assert_cmpuint(c->events, ==, 0);
 	g_assert_cmpint(world_now(w), ==, 0);
-	world_check_invariants(w);
+	invariants_check(NULL, w);
 
 	char *dir = tmpdir();
 	write_traces(w, dir);
@@ -549,7 +551,7 @@ static void test_interrupt_mid_run(void)
 	/* no event after the one that raised the flag (none later in time;
 	 * the 17th block's own relays are all in the future) */
 	g_assert_cmpint(world_now(w), ==, sa.raised_at);
-	world_check_invariants(w);
+	invariants_check(NULL, w);
 	char *dir = tmpdir();
 	write_traces(w, dir);
 	char *blocks = slurp(dir, "blocks.csv");
@@ -605,7 +607,7 @@ static void test_interrupt_drain(void)
 	g_assert_true(world_counts(w)->interrupted);
 	g_assert_cmpuint(world_counts(w)->blocks_mined, ==, 12);
 	g_assert_cmpint(world_now(w), ==, d.raised_at);       /* nothing after the flag */
-	world_check_invariants(w);
+	invariants_check(NULL, w);
 	char *dir = tmpdir();
 	write_traces(w, dir);
 	cJSON *sum = parse_file(dir, "summary.json");

@@ -166,10 +166,6 @@ const struct world_counts *world_counts(const world_t *w);
  * ratio is the node's share of the run's hashing. */
 double world_node_hash_time(const world_t *w, uint32_t id);
 
-/* For tests: check the invariants of every node (tip has the most work of
- * the valid blocks it holds; mempools consistent). Aborts on a breach. */
-void world_check_invariants(const world_t *w);
-
 /* ---- live mode (powsim serve) ----
  *
  * A live run is driven from outside instead of by world_run: the caller

@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (w != NULL) {
 			world_on_step(w, invariants_check, NULL);
 			world_run(w, NULL);
-			world_check_invariants(w);
+			invariants_check(NULL, w);
 			world_free(w);
 		} else {
 			g_clear_error(&err);
