@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "powsim/csv.h"
 #include "powsim/outdir.h"
 
 G_DEFINE_QUARK(powsim-plot-error-quark, plot_error)
@@ -22,26 +23,20 @@ const char *const plot_run_entries[] = {
 	PLOT_SUBDIR, "." PLOT_SUBDIR ".staging-*", "." PLOT_SUBDIR ".old-*", ".plots-*", NULL,
 };
 
-/* The CSVs the scripts read and the columns they rely on. A header may
- * carry more columns after these (appended columns do not move the ones the
- * scripts read by number). */
+/* The CSVs the scripts read and the columns they rely on (csv.h). */
 struct run_file {
 	const char *name;
 	const char *header;
 	bool for_compare; /* read by the comparison figures too */
 };
 static const struct run_file run_files[] = {
-	{ "blocks.csv", "time_s,height,hash,parent,miner,zeros,nonce,n_tx,interval_s,"
-	  "main_chain,t50_s,t90_s,t100_s,size_bytes", true },
-	{ "reorgs.csv", "time_s,node,old_tip,new_tip,depth,old_height,new_height", true },
-	{ "txs.csv", "id,created_s,sender,recipient,amount,fee,status,included_height,"
-	  "included_s,latency_s", false },
-	{ "timeline.csv", "time_s,max_height,min_height,distinct_tips,max_mempool,"
-	  "mean_mempool,online_nodes,zeros", false },
-	{ "events.csv", "time_s,action,target,value", false },
-	{ "phases.csv", "phase,zeros,start_height,end_height,blocks,start_s,end_s,"
-	  "mean_interval_s,expected_interval_s,blocks_per_min,txs", true },
-	{ "miners.csv", "name,hashrate_share,blocks,main_blocks,main_share", false },
+	{ "blocks.csv", CSV_BLOCKS, true },
+	{ "reorgs.csv", CSV_REORGS, true },
+	{ "txs.csv", CSV_TXS, false },
+	{ "timeline.csv", CSV_TIMELINE, false },
+	{ "events.csv", CSV_EVENTS, false },
+	{ "phases.csv", CSV_PHASES, true },
+	{ "miners.csv", CSV_MINERS, false },
 };
 
 /* Check that FILE exists and starts with the expected header line. */

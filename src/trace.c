@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "powsim/attack.h"
+#include "powsim/csv.h"
 #include "powsim/hash.h"
 #include "powsim/pow.h"
 
@@ -72,8 +73,7 @@ static void write_blocks(FILE *f, const struct report *r)
 {
 	const world_t *w = r->world;
 	const chain_store_t *s = world_store(w);
-	fputs("time_s,height,hash,parent,miner,zeros,nonce,n_tx,interval_s,main_chain,"
-	      "t50_s,t90_s,t100_s,size_bytes\n", f);
+	fputs(CSV_BLOCKS "\n", f);
 	for (uint32_t id = 1; id < chain_store_count(s); id++) {
 		const struct block *b = chain_store_get(s, id);
 		const struct world_block_stat *st = world_block_stat(w, id);
@@ -94,7 +94,7 @@ static void write_blocks(FILE *f, const struct report *r)
 static void write_reorgs(FILE *f, const world_t *w)
 {
 	const GArray *r = world_reorgs(w);
-	fputs("time_s,node,old_tip,new_tip,depth,old_height,new_height\n", f);
+	fputs(CSV_REORGS "\n", f);
 	for (guint i = 0; i < r->len; i++) {
 		const struct world_reorg *x = &g_array_index(r, struct world_reorg, i);
 		char o[HASH_HEX_SIZE], nw[HASH_HEX_SIZE], name[64];
@@ -117,8 +117,7 @@ static void write_txs(FILE *f, const struct report *r)
 {
 	const world_t *w = r->world;
 	const GArray *txs = world_txs(w);
-	fputs("id,created_s,sender,recipient,amount,fee,status,included_height,included_s,"
-	      "latency_s,reason\n", f);
+	fputs(CSV_TXS ",reason\n", f);
 	for (guint i = 0; i < txs->len; i++) {
 		const struct world_tx *rec = &g_array_index(txs, struct world_tx, i);
 		const struct tx *t = rec->tx;
@@ -141,8 +140,7 @@ static void write_txs(FILE *f, const struct report *r)
 static void write_timeline(FILE *f, const world_t *w)
 {
 	const GArray *s = world_samples(w);
-	fputs("time_s,max_height,min_height,distinct_tips,max_mempool,mean_mempool,"
-	      "online_nodes,zeros\n", f);
+	fputs(CSV_TIMELINE "\n", f);
 	for (guint i = 0; i < s->len; i++) {
 		const struct world_sample *x = &g_array_index(s, struct world_sample, i);
 		fprintf(f, "%.6f,%u,%u,%u,%u,%.3f,%u,%g\n", secs(x->time), x->max_height,
@@ -168,7 +166,7 @@ static const char *action_name(enum tl_action a)
 static void write_events(FILE *f, const world_t *w)
 {
 	const GArray *e = world_fired(w);
-	fputs("time_s,action,target,value\n", f);
+	fputs(CSV_EVENTS "\n", f);
 	for (guint i = 0; i < e->len; i++) {
 		const struct world_fired *x = &g_array_index(e, struct world_fired, i);
 		fprintf(f, "%.6f,%s,%s,%s\n", secs(x->time), action_name(x->action), x->target,
@@ -178,8 +176,7 @@ static void write_events(FILE *f, const world_t *w)
 
 static void write_phases(FILE *f, const GArray *phases)
 {
-	fputs("phase,zeros,start_height,end_height,blocks,start_s,end_s,mean_interval_s,"
-	      "expected_interval_s,blocks_per_min,txs\n", f);
+	fputs(CSV_PHASES "\n", f);
 	for (guint i = 0; i < phases->len; i++) {
 		const struct report_phase *p = &g_array_index(phases, struct report_phase, i);
 		fprintf(f, "%u,%g,%u,%u,%u,%.6f,%.6f,", i + 1, p->millizeros / 1000.0,
@@ -270,7 +267,7 @@ static void write_miners(FILE *f, const struct report *r)
 {
 	const world_t *w = r->world;
 	struct attack_stats *attack = attack_stats_new(w, r->status);
-	fputs("name,hashrate_share,blocks,main_blocks,main_share" ATTACK_COLUMNS "\n", f);
+	fputs(CSV_MINERS ATTACK_COLUMNS "\n", f);
 	for (uint32_t i = 0; i < world_node_count(w); i++) {
 		if (world_node(w, i)->role != ROLE_MINER)
 			continue;
