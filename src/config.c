@@ -32,6 +32,26 @@ static void event_clear(void *p)
 	memset(e, 0, sizeof *e);
 }
 
+const char *const config_action_names[] = {
+	[TL_DIFFICULTY] = "difficulty", [TL_HASHRATE] = "hashrate", [TL_BURST] = "burst",
+	[TL_LEAVE] = "leave", [TL_JOIN] = "join", [TL_PARTITION] = "partition",
+	[TL_HEAL] = "heal", [TL_LATENCY] = "latency", [TL_INVALID_TXS] = "invalid-txs",
+	[TL_INJECT_BLOCK] = "inject-block", [TL_WITHHOLD] = "withhold", [TL_RELEASE] = "release",
+	[TL_TRANSFER] = "transfer", [TL_MINE] = "mine", [TL_SUBMIT] = "submit",
+	[TL_RESOLVE] = "resolve", [TL_LINK] = "link", [TL_STOP] = "stop", [TL_STOP + 1] = NULL,
+};
+const char *const config_mode_names[] = {
+	[MINING_REAL] = "real", [MINING_FAST] = "fast", [MINING_MODEL] = "model",
+	[MINING_MODEL + 1] = NULL,
+};
+const char *const config_fork_names[] = {
+	[FORK_MOST_WORK] = "most-work", [FORK_LONGEST] = "longest", [FORK_LONGEST + 1] = NULL,
+};
+const char *const config_relay_names[] = {
+	[RELAY_PUSH] = "push", [RELAY_PULL_CHAIN] = "pull-chain", [RELAY_INV] = "inv",
+	[RELAY_INV + 1] = NULL,
+};
+
 const char *const config_expect_metrics[EXPECT_M_COUNT + 1] = {
 	[EXPECT_M_DISTINCT_TIPS] = "distinct_tips",
 	[EXPECT_M_HEIGHT] = "height",

@@ -9,9 +9,10 @@
 
 #define RECORD_ERROR (g_quark_from_static_string("record-error"))
 
-static const char *const live_names[] = {
-	[TL_DIFFICULTY] = "difficulty", [TL_TRANSFER] = "transfer", [TL_MINE] = "mine",
-	[TL_SUBMIT] = "submit", [TL_RESOLVE] = "resolve", [TL_LINK] = "link", [TL_STOP] = "stop",
+/* The actions a live run records (spelt by config_action_names). */
+static const bool live_actions[] = {
+	[TL_DIFFICULTY] = true, [TL_TRANSFER] = true, [TL_MINE] = true,
+	[TL_SUBMIT] = true, [TL_RESOLVE] = true, [TL_LINK] = true, [TL_STOP] = true,
 };
 
 static void add_time(cJSON *o, const char *key, simtime_t t)
@@ -36,10 +37,10 @@ static void add_uint(cJSON *o, const char *key, uint64_t v)
 static cJSON *event_json(const struct event_cfg *e)
 {
 	cJSON *o = cJSON_CreateObject();
-	g_assert(!e->by_height && (size_t)e->action < G_N_ELEMENTS(live_names) &&
-		 live_names[e->action]);
+	g_assert(!e->by_height && (size_t)e->action < G_N_ELEMENTS(live_actions) &&
+		 live_actions[e->action]);
 	add_time(o, "at", e->at);
-	cJSON_AddStringToObject(o, "action", live_names[e->action]);
+	cJSON_AddStringToObject(o, "action", config_action_names[e->action]);
 	if (e->target)
 		cJSON_AddStringToObject(o, "target", e->target);
 	switch (e->action) {

@@ -440,11 +440,6 @@ static bool h_nodes(struct ctx *c, const cJSON *v, const struct jpath *p)
 /* ------------------------------------------------------------------ */
 /* Events                                                               */
 
-static const char *const action_names[] = {
-	"difficulty", "hashrate", "burst", "leave", "join", "partition", "heal", "latency",
-	"invalid-txs", "inject-block", "withhold", "release",
-	"transfer", "mine", "submit", "resolve", "link", "stop", NULL,
-};
 
 /* What an invalid-txs or inject-block action gets wrong (world.c). */
 static const char *const invalid_tx_kinds[] = { "bad-signature", "overspend", "replay", NULL };
@@ -653,12 +648,12 @@ static bool read_event(struct ctx *c, const cJSON *v, const struct jpath *ep)
 	av = cJSON_GetObjectItemCaseSensitive(v, "action");
 	if (av == NULL) {
 		GString *g = g_string_new(NULL);
-		scn_append_names(g, action_names);
+		scn_append_names(g, config_action_names);
 		scn_fail(c, ep, "missing \"action\" (one of %s)", g->str);
 		g_string_free(g, TRUE);
 		return false;
 	}
-	action = scn_read_enum(c, av, &ap, action_names);
+	action = scn_read_enum(c, av, &ap, config_action_names);
 	if (action < 0)
 		return false;
 	memset(&e, 0, sizeof e);
@@ -956,13 +951,13 @@ char *scenario_describe(const struct scenario *s)
 
 	g_string_append_printf(g, "%s: %u nodes: ", s->name, config_node_count(s));
 	describe_groups(g, s, &hps);
-	g_string_append_printf(g, ". Mining mode %s, difficulty %s leading hex zeros", scn_mode_names[s->consensus.mode],
+	g_string_append_printf(g, ". Mining mode %s, difficulty %s leading hex zeros", config_mode_names[s->consensus.mode],
 	                       g_ascii_formatd(zs, sizeof zs, "%g", z));
 	if (hps > 0) {
 		units_format_duration(simtime_from_s(pow(16, z) / hps), iv, sizeof iv);
 		g_string_append_printf(g, " (about %s per block)", iv);
 	}
-	g_string_append_printf(g, ", fork choice %s%s. Network: %s", scn_fork_names[s->consensus.fork_choice],
+	g_string_append_printf(g, ", fork choice %s%s. Network: %s", config_fork_names[s->consensus.fork_choice],
 	                       s->consensus.retarget_every ? ", automatic retargeting" : "",
 	                       topo[s->network.topology]);
 	if (s->network.topology == TOPO_RANDOM)
@@ -976,7 +971,7 @@ char *scenario_describe(const struct scenario *s)
 		g_string_append(g, ", latency ");
 		describe_latency(g, &s->network.latency);
 	}
-	g_string_append_printf(g, ", relay %s. It ", scn_relay_names[s->network.relay]);
+	g_string_append_printf(g, ", relay %s. It ", config_relay_names[s->network.relay]);
 	describe_stop(g, &s->stop);
 	g_string_append_printf(g, "; %u timeline event%s; seed %" G_GUINT64_FORMAT ".\n", s->events->len,
 	                       s->events->len == 1 ? "" : "s", s->seed);

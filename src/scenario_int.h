@@ -34,15 +34,8 @@ bool scn_amount(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 bool scn_stop(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
               const struct field *f);
 
-/* The spellings of enum mining_mode, fork_choice and relay, by value. */
-extern const char *const scn_mode_names[];
-
-extern const char *const scn_fork_names[];
-
 bool scn_consensus(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
                    const struct field *f);
-
-extern const char *const scn_relay_names[];
 
 /* An array of N numbers >= 0 into a new double[N]. */
 bool scn_read_numbers(struct ctx *c, const cJSON *v, const struct jpath *p, int n, double **out);

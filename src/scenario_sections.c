@@ -194,9 +194,7 @@ bool scn_stop(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, c
 	return true;
 }
 
-const char *const scn_mode_names[] = { "real", "fast", "model", NULL };
 
-const char *const scn_fork_names[] = { "most-work", "longest", NULL };
 
 #define CONS(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct consensus_cfg, m), __VA_ARGS__ }
 
@@ -217,9 +215,9 @@ static bool h_retarget(struct ctx *c, const cJSON *v, const struct jpath *p, voi
 }
 
 static const struct field consensus_fields[] = {
-	CONS("mode", scn_enum, mode, .names = scn_mode_names),
+	CONS("mode", scn_enum, mode, .names = config_mode_names),
 	CONS("difficulty", scn_difficulty, millizeros),
-	CONS("fork_choice", scn_enum, fork_choice, .names = scn_fork_names),
+	CONS("fork_choice", scn_enum, fork_choice, .names = config_fork_names),
 	CONS("reward", scn_u64, reward),
 	CONS("max_block_txs", scn_u32, max_block_txs, .lo = 1, .hi = 1000000),
 	{ .key = "retarget", .fn = h_retarget, .off = 0 },
@@ -303,7 +301,6 @@ static bool h_edges(struct ctx *c, const cJSON *v, const struct jpath *p, void *
 
 static const char *const topology_names[] = { "full", "random", "edges", NULL };
 
-const char *const scn_relay_names[] = { "push", "pull-chain", "inv", NULL };
 
 #define NET(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct network_cfg, m), __VA_ARGS__ }
 
@@ -521,7 +518,7 @@ static const struct field network_fields[] = {
 	NET("edges", h_edges, edges),
 	NET("latency", scn_latency, latency),
 	NET("processing", scn_duration, processing),
-	NET("relay", scn_enum, relay, .names = scn_relay_names),
+	NET("relay", scn_enum, relay, .names = config_relay_names),
 	{ .key = "validation", .fn = h_validation, .off = 0 },
 	NET("bandwidth", scn_bandwidth, bandwidth),
 	NET("header_bytes", scn_size, header_bytes, .lo = 1),

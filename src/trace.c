@@ -151,16 +151,7 @@ static void write_timeline(FILE *f, const world_t *w)
 
 static const char *action_name(enum tl_action a)
 {
-	static const char *const names[] = {
-		[TL_DIFFICULTY] = "difficulty", [TL_HASHRATE] = "hashrate", [TL_BURST] = "burst",
-		[TL_LEAVE] = "leave", [TL_JOIN] = "join", [TL_PARTITION] = "partition",
-		[TL_HEAL] = "heal", [TL_LATENCY] = "latency", [TL_INVALID_TXS] = "invalid-txs",
-		[TL_INJECT_BLOCK] = "inject-block", [TL_WITHHOLD] = "withhold",
-		[TL_RELEASE] = "release",
-		[TL_TRANSFER] = "transfer", [TL_MINE] = "mine", [TL_SUBMIT] = "submit",
-		[TL_RESOLVE] = "resolve", [TL_LINK] = "link", [TL_STOP] = "stop",
-	};
-	return names[a];
+	return config_action_names[a];
 }
 
 static void write_events(FILE *f, const world_t *w)
@@ -370,7 +361,7 @@ static cJSON *phases_json(const GArray *phases)
 
 static const char *mode_name(enum mining_mode m)
 {
-	return m == MINING_REAL ? "real" : m == MINING_FAST ? "fast" : "model";
+	return config_mode_names[m];
 }
 
 /* The share of main-chain heights 1..LEN at which more than one block was

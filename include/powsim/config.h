@@ -220,6 +220,13 @@ enum expect_metric {
 /* Their names as written in a file, indexed by enum expect_metric. */
 extern const char *const config_expect_metrics[EXPECT_M_COUNT + 1];
 
+/* The spellings of the format's enums, indexed by value and NULL-
+ * terminated: the reader reads them, the outputs and describe write them. */
+extern const char *const config_action_names[];  /* enum tl_action */
+extern const char *const config_mode_names[];    /* enum mining_mode */
+extern const char *const config_fork_names[];    /* enum fork_choice */
+extern const char *const config_relay_names[];   /* enum relay */
+
 enum expect_kind {
 	EXPECT_METRIC,        /* METRIC within BOUND */
 	EXPECT_BLOCK_REJECTS, /* distinct blocks rejected for REASON */
