@@ -54,7 +54,8 @@ static char *known_names(const struct scenario *s)
 		if (gr->count == 1)
 			g_string_append(g, gr->name);
 		else
-			g_string_append_printf(g, "%s1..%s%u (group %s)", gr->name, gr->name, gr->count, gr->name);
+			g_string_append_printf(g, "%s1..%s%u (group %s)", gr->name, gr->name,
+					       gr->count, gr->name);
 	}
 	if (s->groups->len > 8)
 		g_string_append(g, ", ...");
@@ -79,7 +80,8 @@ bool scn_resolve(struct ctx *c, const cJSON *v, const struct jpath *p, GArray *i
 
 /* Resolve V, require that every node named has role ROLE, store the
  * name in *DST. */
-static bool target_with_role(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, int role)
+static bool target_with_role(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			     int role)
 {
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
 	bool ok = scn_resolve(c, v, p, ids);
@@ -87,8 +89,9 @@ static bool target_with_role(struct ctx *c, const cJSON *v, const struct jpath *
 	for (guint i = 0; ok && role >= 0 && i < ids->len; i++) {
 		uint32_t gi = config_node_group(c->s, g_array_index(ids, guint32, i));
 		if ((int)group_at(c->s, gi)->role != role)
-			ok = scn_fail(c, p, "\"%s\" includes nodes of group \"%s\", which are not %ss", v->valuestring,
-			          group_at(c->s, gi)->name, role_names[role]);
+			ok = scn_fail(c, p,
+				      "\"%s\" includes nodes of group \"%s\", which are not %ss",
+				      v->valuestring, group_at(c->s, gi)->name, role_names[role]);
 	}
 	g_array_unref(ids);
 	if (ok) {
@@ -98,19 +101,22 @@ static bool target_with_role(struct ctx *c, const cJSON *v, const struct jpath *
 	return ok;
 }
 
-bool scn_target(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_target(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		const struct field *f)
 {
 	(void)f;
 	return target_with_role(c, v, p, dst, -1);
 }
 
-static bool h_target_miners(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_target_miners(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			    const struct field *f)
 {
 	(void)f;
 	return target_with_role(c, v, p, dst, ROLE_MINER);
 }
 
-static bool h_target_traders(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_target_traders(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			     const struct field *f)
 {
 	(void)f;
 	return target_with_role(c, v, p, dst, ROLE_TRADER);
@@ -149,7 +155,8 @@ static bool check_names(struct ctx *c, const struct jpath *nodes_path)
 		gpointer prev;
 
 		if (g_hash_table_lookup_extended(by_name, name, NULL, &prev))
-			ok = scn_fail(c, &np, "group name \"%s\" is already used by nodes[%u]", name, GPOINTER_TO_UINT(prev));
+			ok = scn_fail(c, &np, "group name \"%s\" is already used by nodes[%u]",
+				      name, GPOINTER_TO_UINT(prev));
 		else
 			g_hash_table_insert(by_name, (gpointer)name, GUINT_TO_POINTER(i));
 	}
@@ -166,9 +173,12 @@ static bool check_names(struct ctx *c, const struct jpath *nodes_path)
 			if (g_hash_table_lookup_extended(by_name, prefix, NULL, &gi)) {
 				const struct group_cfg *o = group_at(c->s, GPOINTER_TO_UINT(gi));
 				if (o->count > 1 && index_value(name + k, o->count) > 0)
-					ok = scn_fail(c, &np, "group name \"%s\" is also the name of node %s of group \"%s\" "
-					          "(nodes[%u]); rename one of the groups", name, name + k, o->name,
-					          GPOINTER_TO_UINT(gi));
+					ok = scn_fail(c, &np,
+						      "group name \"%s\" is also the name of node "
+						      "%s of group \"%s\" "
+						      "(nodes[%u]); rename one of the groups",
+						      name, name + k, o->name,
+						      GPOINTER_TO_UINT(gi));
 			}
 			g_free(prefix);
 		}
@@ -188,7 +198,8 @@ static const struct field trade_fields[] = {
 	TRADE("start", scn_duration, start),
 };
 
-static bool h_trade(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_trade(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		    const struct field *f)
 {
 	uint32_t seen;
 
@@ -198,7 +209,8 @@ static bool h_trade(struct ctx *c, const cJSON *v, const struct jpath *p, void *
 }
 
 /* "shares": [0.289, 0.196, ...], one per node of the group. */
-static bool h_shares(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_shares(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		     const struct field *f)
 {
 	GArray **out = dst;
 	double *a = NULL;
@@ -214,7 +226,8 @@ static bool h_shares(struct ctx *c, const cJSON *v, const struct jpath *p, void 
 }
 
 /* "strategy": "honest" (kept as NULL) or a registered strategy. */
-static bool h_strategy(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_strategy(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		       const struct field *f)
 {
 	(void)f;
 	if (cJSON_IsString(v) && strcmp(v->valuestring, "honest") == 0)
@@ -237,14 +250,18 @@ static const char *const stubborn_variants[] = {
 	"lead+equal-fork+trail", NULL,
 };
 
-#define STRAT(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct strategy_cfg, m), __VA_ARGS__ }
+#define STRAT(k, h, m, ...)                                                                        \
+	{                                                                                          \
+		.key = k, .fn = h, .off = offsetof(struct strategy_cfg, m), __VA_ARGS__            \
+	}
 
 static const struct field stubborn_fields[] = {
 	STRAT("variant", scn_kind, variant, .names = stubborn_variants),
 	STRAT("trail", scn_u32, trail, .lo = 1, .hi = 1000),
 };
 
-static bool h_stubborn(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_stubborn(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		       const struct field *f)
 {
 	uint32_t seen;
 	struct strategy_cfg *s = dst;
@@ -255,7 +272,9 @@ static bool h_stubborn(struct ctx *c, const cJSON *v, const struct jpath *p, voi
 		return false;
 	struct jpath tp = { p, "trail", 0 };
 	if (scn_has_key(TABLE(stubborn_fields), seen, "trail") && !strstr(s->variant, "trail"))
-		return scn_fail(c, &tp, "only the \"trail\" variant has a trail depth; this one is \"%s\"", s->variant);
+		return scn_fail(c, &tp,
+				"only the \"trail\" variant has a trail depth; this one is \"%s\"",
+				s->variant);
 	return true;
 }
 
@@ -267,7 +286,8 @@ static const struct field double_spend_fields[] = {
 	STRAT("amount", scn_u64, amount, .lo = 1),
 };
 
-static bool h_double_spend(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_double_spend(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			   const struct field *f)
 {
 	uint32_t seen;
 
@@ -292,25 +312,34 @@ static const struct field group_fields[] = {
 };
 
 /* A group's strategy and its parameter object agree. */
-static bool check_strategy(struct ctx *c, const struct group_cfg *g, const struct jpath *ep, uint32_t seen)
+static bool check_strategy(struct ctx *c, const struct group_cfg *g, const struct jpath *ep,
+			   uint32_t seen)
 {
-	static const char *const keyed[][2] = { { "stubborn", "stubborn" }, { "double-spend", "double_spend" } };
+	static const char *const keyed[][2] = { { "stubborn", "stubborn" },
+						{ "double-spend", "double_spend" } };
 	struct jpath sp = { ep, "strategy", 0 };
 	const char *name = g->strategy.name ? g->strategy.name : "honest";
 
 	if (g->strategy.name && g->role != ROLE_MINER)
-		return scn_fail(c, &sp, "only miners have a strategy; this group is a %s", role_names[g->role]);
+		return scn_fail(c, &sp, "only miners have a strategy; this group is a %s",
+				role_names[g->role]);
 	for (size_t i = 0; i < G_N_ELEMENTS(keyed); i++) {
 		struct jpath kp = { ep, keyed[i][1], 0 };
-		bool mine = strcmp(name, keyed[i][0]) == 0, given = scn_has_key(TABLE(group_fields), seen, keyed[i][1]);
+		bool mine = strcmp(name, keyed[i][0]) == 0,
+		     given = scn_has_key(TABLE(group_fields), seen, keyed[i][1]);
 		if (given && !mine)
-			return scn_fail(c, &kp, "\"%s\" is for \"strategy\": \"%s\"; this group's strategy is \"%s\"",
-			            keyed[i][1], keyed[i][0], name);
+			return scn_fail(c, &kp,
+					"\"%s\" is for \"strategy\": \"%s\"; this group's strategy "
+					"is \"%s\"",
+					keyed[i][1], keyed[i][0], name);
 		if (mine && !given)
-			return scn_fail(c, ep, "missing \"%s\": strategy \"%s\" needs its parameters (e.g. %s)",
-			            keyed[i][1], keyed[i][0],
-			            i == 0 ? "\"stubborn\": {\"variant\": \"lead\"}"
-			                   : "\"double_spend\": {\"merchant\": \"shop\", \"confirmations\": 6}");
+			return scn_fail(
+				c, ep,
+				"missing \"%s\": strategy \"%s\" needs its parameters (e.g. %s)",
+				keyed[i][1], keyed[i][0],
+				i == 0 ? "\"stubborn\": {\"variant\": \"lead\"}"
+				       : "\"double_spend\": {\"merchant\": \"shop\", "
+					 "\"confirmations\": 6}");
 	}
 	return true;
 }
@@ -334,36 +363,46 @@ static bool check_merchants(struct ctx *c, const struct jpath *nodes_path)
 		ok = name != NULL && scn_resolve(c, name, &mp, ids);
 		cJSON_Delete(name);
 		if (ok && ids->len != 1)
-			ok = scn_fail(c, &mp, "\"%s\" names %u nodes; the merchant is one node", g->strategy.merchant,
-			          ids->len);
+			ok = scn_fail(c, &mp, "\"%s\" names %u nodes; the merchant is one node",
+				      g->strategy.merchant, ids->len);
 		else if (ok && config_node_group(c->s, g_array_index(ids, guint32, 0)) == i)
-			ok = scn_fail(c, &mp, "the merchant \"%s\" is in the attacker's own group", g->strategy.merchant);
+			ok = scn_fail(c, &mp, "the merchant \"%s\" is in the attacker's own group",
+				      g->strategy.merchant);
 	}
 	g_array_unref(ids);
 	return ok;
 }
 
 /* The role-dependent rules of one group. */
-static bool check_group(struct ctx *c, const struct group_cfg *g, const struct jpath *ep, uint32_t seen)
+static bool check_group(struct ctx *c, const struct group_cfg *g, const struct jpath *ep,
+			uint32_t seen)
 {
 	struct jpath hp = { ep, "hashrate", 0 }, tp = { ep, "trade", 0 };
 
 	if (!scn_require_key(c, ep, TABLE(group_fields), seen, "name", "\"miner\""))
 		return false;
 	if (g->role == ROLE_MINER && !scn_has_key(TABLE(group_fields), seen, "hashrate"))
-		return scn_fail(c, ep, "missing \"hashrate\": a miner needs one (e.g. \"hashrate\": \"60kH/s\")");
+		return scn_fail(
+			c, ep,
+			"missing \"hashrate\": a miner needs one (e.g. \"hashrate\": \"60kH/s\")");
 	if (g->role != ROLE_MINER && scn_has_key(TABLE(group_fields), seen, "hashrate"))
-		return scn_fail(c, &hp, "only miners have a hash rate; this group is a %s", role_names[g->role]);
+		return scn_fail(c, &hp, "only miners have a hash rate; this group is a %s",
+				role_names[g->role]);
 	if (g->role == ROLE_TRADER && !scn_has_key(TABLE(group_fields), seen, "trade"))
-		return scn_fail(c, ep, "missing \"trade\": a trader needs one (e.g. \"trade\": {\"interval\": \"4.5s\", "
-		            "\"amount\": [1, 21]})");
+		return scn_fail(c, ep,
+				"missing \"trade\": a trader needs one (e.g. \"trade\": "
+				"{\"interval\": \"4.5s\", "
+				"\"amount\": [1, 21]})");
 	if (g->role != ROLE_TRADER && scn_has_key(TABLE(group_fields), seen, "trade"))
-		return scn_fail(c, &tp, "only traders trade; this group is a %s", role_names[g->role]);
+		return scn_fail(c, &tp, "only traders trade; this group is a %s",
+				role_names[g->role]);
 	struct jpath sp = { ep, "shares", 0 };
 	if (g->shares && g->role != ROLE_MINER)
-		return scn_fail(c, &sp, "only miners have hash-rate shares; this group is a %s", role_names[g->role]);
+		return scn_fail(c, &sp, "only miners have hash-rate shares; this group is a %s",
+				role_names[g->role]);
 	if (g->shares && g->shares->len != g->count)
-		return scn_fail(c, &sp, "one share per node: %u shares for a count of %u", g->shares->len, g->count);
+		return scn_fail(c, &sp, "one share per node: %u shares for a count of %u",
+				g->shares->len, g->count);
 	return check_strategy(c, g, ep, seen);
 }
 
@@ -376,7 +415,8 @@ static bool check_trade_targets(struct ctx *c, const struct jpath *nodes_path)
 
 	for (guint i = 0; ok && i < c->s->groups->len; i++) {
 		const struct group_cfg *g = group_at(c->s, i);
-		struct jpath ep = { nodes_path, NULL, (long)i }, tp = { &ep, "trade", 0 }, top = { &tp, "to", 0 };
+		struct jpath ep = { nodes_path, NULL, (long)i }, tp = { &ep, "trade", 0 },
+			     top = { &tp, "to", 0 };
 		cJSON *name;
 
 		if (g->role != ROLE_TRADER || g->trade.to == NULL)
@@ -413,8 +453,10 @@ static bool read_group(struct ctx *c, const cJSON *v, const struct jpath *ep, ui
 		return false;
 	*total += g.count;
 	if (*total > SCENARIO_MAX_NODES)
-		return scn_fail(c, &cp, "the scenario would have %" G_GUINT64_FORMAT " nodes; at most %u are allowed",
-		            *total, SCENARIO_MAX_NODES);
+		return scn_fail(c, &cp,
+				"the scenario would have %" G_GUINT64_FORMAT
+				" nodes; at most %u are allowed",
+				*total, SCENARIO_MAX_NODES);
 	return true;
 }
 
@@ -425,7 +467,9 @@ static bool h_nodes(struct ctx *c, const cJSON *v, const struct jpath *p)
 	bool miner = false;
 
 	if (!cJSON_IsArray(v) || v->child == NULL)
-		return scn_fail_found(c, p, v, "a non-empty array of node groups [{\"name\": \"miner\", ...}, ...]");
+		return scn_fail_found(
+			c, p, v,
+			"a non-empty array of node groups [{\"name\": \"miner\", ...}, ...]");
 	for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
 		struct jpath ep = { p, NULL, i };
 		if (!read_group(c, it, &ep, &total))
@@ -433,7 +477,8 @@ static bool h_nodes(struct ctx *c, const cJSON *v, const struct jpath *p)
 		miner |= group_at(c->s, (guint)i)->role == ROLE_MINER;
 	}
 	if (!miner)
-		return scn_fail(c, p, "no group has \"role\": \"miner\"; nothing would ever mine a block");
+		return scn_fail(
+			c, p, "no group has \"role\": \"miner\"; nothing would ever mine a block");
 	return check_names(c, p) && check_trade_targets(c, p) && check_merchants(c, p);
 }
 
@@ -468,8 +513,10 @@ static bool read_side(struct ctx *c, const cJSON *side, const struct jpath *sp, 
 			char buf[64];
 			if (mark[id] != 0) {
 				config_node_name(c->s, id, buf, sizeof buf);
-				ok = scn_fail(c, &np, "node \"%s\" is already on side %u; a node can be on one side only",
-				          buf, mark[id] - 1);
+				ok = scn_fail(c, &np,
+					      "node \"%s\" is already on side %u; a node can be on "
+					      "one side only",
+					      buf, mark[id] - 1);
 			}
 			mark[id] = (uint32_t)sp->index + 1;
 		}
@@ -480,7 +527,8 @@ static bool read_side(struct ctx *c, const cJSON *side, const struct jpath *sp, 
 	return ok;
 }
 
-static bool h_sides(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_sides(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		    const struct field *f)
 {
 	uint32_t n = config_node_count(c->s), nsides = 0, unnamed = 0;
 	uint32_t *mark;
@@ -489,7 +537,8 @@ static bool h_sides(struct ctx *c, const cJSON *v, const struct jpath *p, void *
 
 	(void)f;
 	if (!cJSON_IsArray(v) || v->child == NULL)
-		return scn_fail_found(c, p, v, "an array of sides [[\"miner1\", \"miner2\"], [\"miner3\"]]");
+		return scn_fail_found(c, p, v,
+				      "an array of sides [[\"miner1\", \"miner2\"], [\"miner3\"]]");
 	mark = g_new0(uint32_t, n);
 	if (*sides != NULL)
 		g_ptr_array_unref(*sides);
@@ -505,13 +554,19 @@ static bool h_sides(struct ctx *c, const cJSON *v, const struct jpath *p, void *
 		unnamed += mark[i] == 0;
 	g_free(mark);
 	if (ok && nsides + (unnamed > 0) < 2)
-		return scn_fail(c, p, "a partition needs at least two sides (nodes named on no side form one more side)");
+		return scn_fail(c, p,
+				"a partition needs at least two sides (nodes named on no side form "
+				"one more side)");
 	return ok;
 }
 
 #define EV(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct event_cfg, m), __VA_ARGS__ }
 
-#define EV_COMMON EV("at", scn_duration, at), EV("at_height", scn_u32, at_height), { .key = "action" }
+#define EV_COMMON                                                                                  \
+	EV("at", scn_duration, at), EV("at_height", scn_u32, at_height),                           \
+	{                                                                                          \
+		.key = "action"                                                                    \
+	}
 
 static const struct field ev_difficulty[] = { EV_COMMON, EV("value", scn_difficulty, millizeros) };
 
@@ -520,7 +575,9 @@ static const struct field ev_hashrate[] = {
 };
 
 static const struct field ev_burst[] = {
-	EV_COMMON, EV("target", h_target_traders, target), EV("count", scn_u32, count, .lo = 1, .hi = 1000000),
+	EV_COMMON,
+	EV("target", h_target_traders, target),
+	EV("count", scn_u32, count, .lo = 1, .hi = 1000000),
 };
 
 static const struct field ev_churn[] = { EV_COMMON, EV("target", scn_target, target) };
@@ -530,17 +587,24 @@ static const struct field ev_partition[] = { EV_COMMON, EV("sides", h_sides, sid
 static const struct field ev_heal[] = { EV_COMMON };
 
 static const struct field ev_latency[] = {
-	EV_COMMON, EV("latency", scn_latency, latency), EV("target", scn_target, target), EV("to", scn_target, link_to),
+	EV_COMMON,
+	EV("latency", scn_latency, latency),
+	EV("target", scn_target, target),
+	EV("to", scn_target, link_to),
 };
 
 static const struct field ev_invalid_txs[] = {
-	EV_COMMON, EV("target", scn_target, target), EV("count", scn_u32, count, .lo = 1, .hi = 1000000),
+	EV_COMMON,
+	EV("target", scn_target, target),
+	EV("count", scn_u32, count, .lo = 1, .hi = 1000000),
 	EV("kind", scn_kind, kind, .names = invalid_tx_kinds),
 };
 
 static const struct field ev_inject_block[] = {
-	EV_COMMON, EV("target", h_target_miners, target),
-	EV("kind", scn_kind, kind, .names = inject_block_kinds), EV("delay", scn_duration, duration),
+	EV_COMMON,
+	EV("target", h_target_miners, target),
+	EV("kind", scn_kind, kind, .names = inject_block_kinds),
+	EV("delay", scn_duration, duration),
 };
 
 static const struct field ev_withhold[] = {
@@ -551,14 +615,16 @@ static const struct field ev_release[] = { EV_COMMON, EV("target", h_target_mine
 
 /* A name that designates exactly one node (live mode's actions act for
  * one node, as a request to one node's port does). */
-static bool h_one_node(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_one_node(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		       const struct field *f)
 {
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
 	bool ok = scn_resolve(c, v, p, ids);
 
 	(void)f;
 	if (ok && ids->len != 1)
-		ok = scn_fail(c, p, "\"%s\" names %u nodes; this action needs one node", v->valuestring, ids->len);
+		ok = scn_fail(c, p, "\"%s\" names %u nodes; this action needs one node",
+			      v->valuestring, ids->len);
 	g_array_unref(ids);
 	if (ok) {
 		g_free(*(char **)dst);
@@ -615,22 +681,30 @@ static const struct action_spec {
 static bool check_event(struct ctx *c, const struct action_spec *a, const struct event_cfg *e,
                         const struct jpath *ep, uint32_t seen)
 {
-	bool at = scn_has_key(a->fields, a->n, seen, "at"), ah = scn_has_key(a->fields, a->n, seen, "at_height");
+	bool at = scn_has_key(a->fields, a->n, seen, "at"),
+	     ah = scn_has_key(a->fields, a->n, seen, "at_height");
 
 	if (at && ah)
-		return scn_fail(c, ep, "give \"at\" (a time) or \"at_height\" (a height), not both");
+		return scn_fail(c, ep,
+				"give \"at\" (a time) or \"at_height\" (a height), not both");
 	if (!at && !ah)
-		return scn_fail(c, ep, "missing \"at\" (a time, e.g. \"2m13s\") or \"at_height\" (a height, e.g. 130)");
+		return scn_fail(c, ep,
+				"missing \"at\" (a time, e.g. \"2m13s\") or \"at_height\" (a "
+				"height, e.g. 130)");
 	for (size_t i = 0; i < G_N_ELEMENTS(a->required) && a->required[i][0] != NULL; i++)
-		if (!scn_require_key(c, ep, a->fields, a->n, seen, a->required[i][0], a->required[i][1]))
+		if (!scn_require_key(c, ep, a->fields, a->n, seen, a->required[i][0],
+				     a->required[i][1]))
 			return false;
 	if (e->action == TL_DIFFICULTY && ah && e->at_height == 0) {
 		struct jpath hp = { ep, "at_height", 0 };
-		return scn_fail(c, &hp, "expected a height of at least 1 (a difficulty change binds the block at "
-		            "that height, and height 0 is the genesis), found 0");
+		return scn_fail(
+			c, &hp,
+			"expected a height of at least 1 (a difficulty change binds the block at "
+			"that height, and height 0 is the genesis), found 0");
 	}
 	if (e->action == TL_LATENCY && e->link_to != NULL && e->target == NULL)
-		return scn_fail(c, ep, "\"to\" needs \"target\" (the link from \"target\" to \"to\")");
+		return scn_fail(c, ep,
+				"\"to\" needs \"target\" (the link from \"target\" to \"to\")");
 	return true;
 }
 
@@ -644,7 +718,8 @@ static bool read_event(struct ctx *c, const cJSON *v, const struct jpath *ep)
 	bool ok;
 
 	if (!cJSON_IsObject(v))
-		return scn_fail_found(c, ep, v, "an event object {\"at\": \"2m13s\", \"action\": ...}");
+		return scn_fail_found(c, ep, v,
+				      "an event object {\"at\": \"2m13s\", \"action\": ...}");
 	av = cJSON_GetObjectItemCaseSensitive(v, "action");
 	if (av == NULL) {
 		GString *g = g_string_new(NULL);
@@ -671,14 +746,16 @@ static bool read_event(struct ctx *c, const cJSON *v, const struct jpath *ep)
 	return true;
 }
 
-static bool h_events(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_events(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		     const struct field *f)
 {
 	long i = 0;
 
 	(void)dst;
 	(void)f;
 	if (!cJSON_IsArray(v))
-		return scn_fail_found(c, p, v, "an array of events [{\"at\": \"2m13s\", \"action\": ...}, ...]");
+		return scn_fail_found(
+			c, p, v, "an array of events [{\"at\": \"2m13s\", \"action\": ...}, ...]");
 	for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
 		struct jpath ep = { p, NULL, i };
 		if (!read_event(c, it, &ep))
@@ -762,8 +839,10 @@ static bool parse_root(struct ctx *c, const cJSON *root)
 	uint32_t seen;
 
 	if (nodes == NULL)
-		return scn_fail(c, NULL, "missing \"nodes\" (e.g. \"nodes\": [{\"name\": \"miner\", \"count\": 3, "
-		            "\"hashrate\": \"60kH/s\"}])");
+		return scn_fail(
+			c, NULL,
+			"missing \"nodes\" (e.g. \"nodes\": [{\"name\": \"miner\", \"count\": 3, "
+			"\"hashrate\": \"60kH/s\"}])");
 	if (!h_nodes(c, nodes, &np))
 		return false;
 	if (!scn_parse_object(c, root, NULL, TABLE(root_fields), c->s, &seen))
@@ -775,8 +854,8 @@ static bool parse_root(struct ctx *c, const cJSON *root)
 	return true;
 }
 
-static bool load_text(const char *text, size_t len, const char *name, char **overrides, struct scenario *out,
-                      GError **err)
+static bool load_text(const char *text, size_t len, const char *name, char **overrides,
+		      struct scenario *out, GError **err)
 {
 	struct ctx c = { name, NULL, out, err };
 	const char *end = NULL;
@@ -809,7 +888,8 @@ static bool load_text(const char *text, size_t len, const char *name, char **ove
 	if (ok) {
 		char *flat = cJSON_PrintUnformatted(root);
 		ok = flat != NULL || scn_fail(&c, NULL, "out of memory");
-		out->digest = flat ? g_compute_checksum_for_string(G_CHECKSUM_SHA256, flat, -1) : NULL;
+		out->digest =
+			flat ? g_compute_checksum_for_string(G_CHECKSUM_SHA256, flat, -1) : NULL;
 		cJSON_free(flat);
 	}
 	if (ok)
@@ -826,7 +906,8 @@ bool scenario_load_string(const char *text, const char *name_for_messages, char 
 
 	config_init(out);
 	if (text == NULL) {
-		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "%s: no scenario text", name);
+		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "%s: no scenario text",
+			    name);
 		config_clear(out);
 		return false;
 	}
@@ -853,11 +934,13 @@ bool scenario_load(const char *path, char **overrides, struct scenario *out, GEr
 	}
 	if (g_stat(path, &st) != 0) {
 		int errsv = errno;
-		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "%s: cannot read: %s", path, g_strerror(errsv));
+		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "%s: cannot read: %s", path,
+			    g_strerror(errsv));
 		config_clear(out);
 		return false;
 	}
-	if (S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode) || (guint64)st.st_size > SCENARIO_MAX_FILE_BYTES) {
+	if (S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode) ||
+	    (guint64)st.st_size > SCENARIO_MAX_FILE_BYTES) {
 		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "%s: %s", path,
 		            S_ISDIR(st.st_mode) ? "is a directory, not a scenario file"
 		            : !S_ISREG(st.st_mode) ? "is not a regular file"
@@ -866,7 +949,8 @@ bool scenario_load(const char *path, char **overrides, struct scenario *out, GEr
 		return false;
 	}
 	if (!g_file_get_contents(path, &text, &len, &e)) {
-		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "%s: cannot read: %s", path, e->message);
+		g_set_error(err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "%s: cannot read: %s", path,
+			    e->message);
 		g_error_free(e);
 		config_clear(out);
 		return false;
@@ -890,7 +974,9 @@ static void describe_latency(GString *g, const struct latency_cfg *l)
 	switch (l->law) {
 	case LAT_CONSTANT: g_string_append_printf(g, "%s", a); break;
 	case LAT_UNIFORM: g_string_append_printf(g, "uniform %s..%s", a, b); break;
-	case LAT_LOGNORMAL: g_string_append_printf(g, "lognormal, median %s, sigma %g", a, l->shape); break;
+	case LAT_LOGNORMAL:
+		g_string_append_printf(g, "lognormal, median %s, sigma %g", a, l->shape);
+		break;
 	case LAT_PARETO: g_string_append_printf(g, "Pareto, mean %s, shape %g", a, l->shape); break;
 	}
 }
@@ -905,17 +991,19 @@ static void describe_groups(GString *g, const struct scenario *s, double *miner_
 		const struct group_cfg *gr = group_at(s, i);
 		g_string_append(g, i ? ", " : "");
 		if (gr->count > 1)
-			g_string_append_printf(g, "%s1..%s%u (%u %s", gr->name, gr->name, gr->count, gr->count,
-			                       plural[gr->role]);
+			g_string_append_printf(g, "%s1..%s%u (%u %s", gr->name, gr->name, gr->count,
+					       gr->count, plural[gr->role]);
 		else
 			g_string_append_printf(g, "%s (%s", gr->name, role_names[gr->role]);
 		if (gr->role == ROLE_MINER) {
 			units_format_hashrate(gr->hashrate, rate, sizeof rate);
 			if (gr->shares) {
-				g_string_append_printf(g, ", %s in all, shared by %u shares", rate, gr->shares->len);
+				g_string_append_printf(g, ", %s in all, shared by %u shares", rate,
+						       gr->shares->len);
 				*miner_hps += gr->hashrate;
 			} else {
-				g_string_append_printf(g, ", %s%s", rate, gr->count > 1 ? " each" : "");
+				g_string_append_printf(g, ", %s%s", rate,
+						       gr->count > 1 ? " each" : "");
 				*miner_hps += gr->hashrate * gr->count;
 			}
 		}
@@ -951,15 +1039,17 @@ char *scenario_describe(const struct scenario *s)
 
 	g_string_append_printf(g, "%s: %u nodes: ", s->name, config_node_count(s));
 	describe_groups(g, s, &hps);
-	g_string_append_printf(g, ". Mining mode %s, difficulty %s leading hex zeros", config_mode_names[s->consensus.mode],
-	                       g_ascii_formatd(zs, sizeof zs, "%g", z));
+	g_string_append_printf(g, ". Mining mode %s, difficulty %s leading hex zeros",
+			       config_mode_names[s->consensus.mode],
+			       g_ascii_formatd(zs, sizeof zs, "%g", z));
 	if (hps > 0) {
 		units_format_duration(simtime_from_s(pow(16, z) / hps), iv, sizeof iv);
 		g_string_append_printf(g, " (about %s per block)", iv);
 	}
-	g_string_append_printf(g, ", fork choice %s%s. Network: %s", config_fork_names[s->consensus.fork_choice],
-	                       s->consensus.retarget_every ? ", automatic retargeting" : "",
-	                       topo[s->network.topology]);
+	g_string_append_printf(g, ", fork choice %s%s. Network: %s",
+			       config_fork_names[s->consensus.fork_choice],
+			       s->consensus.retarget_every ? ", automatic retargeting" : "",
+			       topo[s->network.topology]);
 	if (s->network.topology == TOPO_RANDOM)
 		g_string_append_printf(g, " of degree %u", s->network.degree);
 	if (s->network.n_regions > 0) {
@@ -973,7 +1063,7 @@ char *scenario_describe(const struct scenario *s)
 	}
 	g_string_append_printf(g, ", relay %s. It ", config_relay_names[s->network.relay]);
 	describe_stop(g, &s->stop);
-	g_string_append_printf(g, "; %u timeline event%s; seed %" G_GUINT64_FORMAT ".\n", s->events->len,
-	                       s->events->len == 1 ? "" : "s", s->seed);
+	g_string_append_printf(g, "; %u timeline event%s; seed %" G_GUINT64_FORMAT ".\n",
+			       s->events->len, s->events->len == 1 ? "" : "s", s->seed);
 	return g_string_free(g, FALSE);
 }

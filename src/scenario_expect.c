@@ -25,7 +25,8 @@ static int metric_index(const char *name)
 
 /* One side of a bound: a number >= 0, a duration (durations only), or
  * the name of a metric (its measured value). F->lo: 0 min, 1 max. */
-static bool h_bound_side(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_bound_side(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			 const struct field *f)
 {
 	struct bound_ctx *bc = dst;
 	bool is_max = f->lo > 0;
@@ -37,7 +38,9 @@ static bool h_bound_side(struct ctx *c, const cJSON *v, const struct jpath *p, v
 	*(is_max ? &bc->b.has_max : &bc->b.has_min) = true;
 	if (bc->duration) {
 		if (!cJSON_IsString(v) || !units_parse_duration(v->valuestring, &t, &why))
-			return scn_fail_found(c, p, v, why ? why : "a duration like \"250ms\", \"4.5s\" or \"2m13s\"");
+			return scn_fail_found(
+				c, p, v,
+				why ? why : "a duration like \"250ms\", \"4.5s\" or \"2m13s\"");
 		*x = simtime_to_s(t);
 		return true;
 	}
@@ -50,7 +53,8 @@ static bool h_bound_side(struct ctx *c, const cJSON *v, const struct jpath *p, v
 	{
 		GString *g = g_string_new("a number >= 0 or the name of a measured figure (");
 		for (int i = 0; config_expect_metrics[i] != NULL; i++)
-			g_string_append_printf(g, "%s\"%s\"", i ? ", " : "", config_expect_metrics[i]);
+			g_string_append_printf(g, "%s\"%s\"", i ? ", " : "",
+					       config_expect_metrics[i]);
 		g_string_append_c(g, ')');
 		scn_fail_found(c, p, v, g->str);
 		g_string_free(g, TRUE);
@@ -64,7 +68,8 @@ static const struct field bound_fields[] = {
 };
 
 /* A bound: a number (exactly that; not for durations) or {"min": .., "max": ..}. */
-static bool read_bound(struct ctx *c, const cJSON *v, const struct jpath *p, bool duration, struct expect_bound *out)
+static bool read_bound(struct ctx *c, const cJSON *v, const struct jpath *p, bool duration,
+		       struct expect_bound *out)
 {
 	struct bound_ctx bc = { { false, false, 0, 0, -1, -1 }, duration };
 	uint32_t seen;
@@ -74,18 +79,24 @@ static bool read_bound(struct ctx *c, const cJSON *v, const struct jpath *p, boo
 		bc.b.min_ref = bc.b.max_ref = metric_index(v->valuestring);
 	} else if (!duration && cJSON_IsNumber(v)) {
 		if (!isfinite(v->valuedouble) || v->valuedouble < 0)
-			return scn_fail_found(c, p, v, "a number >= 0 or a range {\"min\": .., \"max\": ..}");
+			return scn_fail_found(
+				c, p, v, "a number >= 0 or a range {\"min\": .., \"max\": ..}");
 		bc.b.has_min = bc.b.has_max = true;
 		bc.b.min = bc.b.max = v->valuedouble;
 	} else if (!cJSON_IsObject(v)) {
-		return scn_fail_found(c, p, v, duration ? "a range of durations like {\"min\": \"2s\", \"max\": \"8s\"}"
-		                                    : "a number (exact), a measured figure's name (exactly its value) or a range like {\"min\": 1, \"max\": 5}");
+		return scn_fail_found(
+			c, p, v,
+			duration ? "a range of durations like {\"min\": \"2s\", \"max\": \"8s\"}"
+				 : "a number (exact), a measured figure's name (exactly its value) "
+				   "or a range like {\"min\": 1, \"max\": 5}");
 	} else {
 		if (!scn_parse_object(c, v, p, TABLE(bound_fields), &bc, &seen))
 			return false;
 		if (seen == 0)
-			return scn_fail(c, p, "expected \"min\", \"max\" or both, found an empty object");
-		if (bc.b.has_min && bc.b.has_max && bc.b.min_ref < 0 && bc.b.max_ref < 0 && bc.b.min > bc.b.max)
+			return scn_fail(c, p,
+					"expected \"min\", \"max\" or both, found an empty object");
+		if (bc.b.has_min && bc.b.has_max && bc.b.min_ref < 0 && bc.b.max_ref < 0 &&
+		    bc.b.min > bc.b.max)
 			return scn_fail(c, p, "\"min\" must not be above \"max\"");
 	}
 	*out = bc.b;
@@ -109,7 +120,8 @@ static struct expect_cfg *expect_append(struct ctx *c, enum expect_kind kind, co
 	return &g_array_index(c->s->expects, struct expect_cfg, c->s->expects->len - 1);
 }
 
-static bool h_expect_metric(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_expect_metric(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			    const struct field *f)
 {
 	struct expect_bound b;
 
@@ -122,7 +134,8 @@ static bool h_expect_metric(struct ctx *c, const cJSON *v, const struct jpath *p
 }
 
 /* "one_tip": true means distinct_tips = 1; false means >= 2. */
-static bool h_one_tip(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_one_tip(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		      const struct field *f)
 {
 	struct expect_cfg *e;
 
@@ -134,7 +147,8 @@ static bool h_one_tip(struct ctx *c, const cJSON *v, const struct jpath *p, void
 	e->metric = EXPECT_M_DISTINCT_TIPS;
 	g_free(e->label);
 	e->label = g_strdup("expect.one_tip (distinct tips of the online honest nodes)");
-	e->bound = (struct expect_bound){ true, cJSON_IsTrue(v), cJSON_IsTrue(v) ? 1 : 2, 1, -1, -1 };
+	e->bound =
+		(struct expect_bound){ true, cJSON_IsTrue(v), cJSON_IsTrue(v) ? 1 : 2, 1, -1, -1 };
 	return true;
 }
 
@@ -150,22 +164,29 @@ static bool reason_ok(const char *s)
 }
 
 /* {"bad-merkle": 1, "high-hash": {"min": 1}}. F->lo: the kind. */
-static bool h_expect_rejects(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_expect_rejects(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			     const struct field *f)
 {
 	GHashTable *seen;
 	bool ok = true;
 
 	(void)dst;
 	if (!cJSON_IsObject(v))
-		return scn_fail_found(c, p, v, "an object of reasons and counts like {\"bad-merkle\": 1}");
+		return scn_fail_found(c, p, v,
+				      "an object of reasons and counts like {\"bad-merkle\": 1}");
 	seen = g_hash_table_new(g_str_hash, g_str_equal);
 	for (const cJSON *it = v->child; ok && it != NULL; it = it->next) {
 		struct jpath kp = { p, it->string ? it->string : "", 0 };
 		struct expect_bound b;
 		if (!reason_ok(kp.key))
-			ok = scn_fail(c, &kp, "expected a reason like \"bad-merkle\" (lower-case letters, digits and -)");
+			ok = scn_fail(c, &kp,
+				      "expected a reason like \"bad-merkle\" (lower-case letters, "
+				      "digits and -)");
 		else if (!g_hash_table_add(seen, (gpointer)kp.key))
-			ok = scn_fail(c, &kp, "duplicate key \"%s\" (each key may appear once in an object)", kp.key);
+			ok = scn_fail(
+				c, &kp,
+				"duplicate key \"%s\" (each key may appear once in an object)",
+				kp.key);
 		else if ((ok = read_bound(c, it, &kp, false, &b))) {
 			struct expect_cfg *e = expect_append(c, (enum expect_kind)f->lo, &kp);
 			e->reason = g_strdup(kp.key);
@@ -181,19 +202,24 @@ struct phase_spec {
 	struct expect_bound interval, blocks;
 };
 
-static bool h_phase_interval(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_phase_interval(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			     const struct field *f)
 {
 	(void)f;
 	return read_bound(c, v, p, true, dst);
 }
 
-static bool h_count(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_count(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		    const struct field *f)
 {
 	(void)f;
 	return read_bound(c, v, p, false, dst);
 }
 
-#define PHASE(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct phase_spec, m), __VA_ARGS__ }
+#define PHASE(k, h, m, ...)                                                                        \
+	{                                                                                          \
+		.key = k, .fn = h, .off = offsetof(struct phase_spec, m), __VA_ARGS__              \
+	}
 
 static const struct field phase_fields[] = {
 	PHASE("index", scn_u32, index, .lo = 1),
@@ -215,16 +241,21 @@ static bool read_phase(struct ctx *c, const cJSON *v, const struct jpath *ep)
 	by_index = scn_has_key(TABLE(phase_fields), seen, "index");
 	by_diff = scn_has_key(TABLE(phase_fields), seen, "difficulty");
 	if (by_index == by_diff)
-		return scn_fail(c, ep, "give \"index\" (1 = the first phase) or \"difficulty\" (the first phase at "
-		            "that difficulty), exactly one");
-	if (!scn_has_key(TABLE(phase_fields), seen, "mean_interval") && !scn_has_key(TABLE(phase_fields), seen, "blocks"))
-		return scn_fail(c, ep, "missing \"mean_interval\" or \"blocks\" (e.g. \"mean_interval\": "
-		            "{\"min\": \"2s\", \"max\": \"8s\"})");
+		return scn_fail(c, ep,
+				"give \"index\" (1 = the first phase) or \"difficulty\" (the first "
+				"phase at "
+				"that difficulty), exactly one");
+	if (!scn_has_key(TABLE(phase_fields), seen, "mean_interval") &&
+	    !scn_has_key(TABLE(phase_fields), seen, "blocks"))
+		return scn_fail(c, ep,
+				"missing \"mean_interval\" or \"blocks\" (e.g. \"mean_interval\": "
+				"{\"min\": \"2s\", \"max\": \"8s\"})");
 	for (int k = 0; k < 2; k++) {
 		struct expect_cfg *e;
 		if (!scn_has_key(TABLE(phase_fields), seen, k ? "blocks" : "mean_interval"))
 			continue;
-		e = expect_append(c, k ? EXPECT_PHASE_BLOCKS : EXPECT_PHASE_INTERVAL, k ? &bp : &ip);
+		e = expect_append(c, k ? EXPECT_PHASE_BLOCKS : EXPECT_PHASE_INTERVAL,
+				  k ? &bp : &ip);
 		e->phase = by_index ? ps.index : 0;
 		e->millizeros = ps.millizeros;
 		e->bound = k ? ps.blocks : ps.interval;
@@ -232,14 +263,17 @@ static bool read_phase(struct ctx *c, const cJSON *v, const struct jpath *ep)
 	return true;
 }
 
-static bool h_expect_phases(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_expect_phases(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			    const struct field *f)
 {
 	long i = 0;
 
 	(void)dst;
 	(void)f;
 	if (!cJSON_IsArray(v))
-		return scn_fail_found(c, p, v, "an array like [{\"index\": 1, \"mean_interval\": {\"min\": \"2s\"}}]");
+		return scn_fail_found(
+			c, p, v,
+			"an array like [{\"index\": 1, \"mean_interval\": {\"min\": \"2s\"}}]");
 	for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
 		struct jpath ep = { p, NULL, i };
 		if (!read_phase(c, it, &ep))
@@ -260,7 +294,8 @@ static const struct field interval_fields[] = {
 };
 
 /* {"last": 20, "min": "5s", "max": "15s"}. */
-static bool h_expect_interval(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_expect_interval(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			      const struct field *f)
 {
 	struct interval_spec is = { 0, { { false, false, 0, 0, -1, -1 }, true } };
 	struct expect_cfg *e;
@@ -281,7 +316,8 @@ static bool h_expect_interval(struct ctx *c, const cJSON *v, const struct jpath 
 	return true;
 }
 
-static bool h_flag(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_flag(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		   const struct field *f)
 {
 	(void)f;
 	if (!cJSON_IsBool(v))
@@ -293,18 +329,23 @@ static bool h_flag(struct ctx *c, const cJSON *v, const struct jpath *p, void *d
 #define SEL(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct expect_cfg, m), __VA_ARGS__ }
 
 static const struct field block_sel_fields[] = {
-	SEL("miner", scn_target, node), SEL("injected", h_flag, injected), SEL("main", h_flag, main),
+	SEL("miner", scn_target, node),
+	SEL("injected", h_flag, injected),
+	SEL("main", h_flag, main),
 	SEL("count", h_count, bound),
 };
 
 static const struct field tx_sel_fields[] = {
-	SEL("sender", scn_target, node), SEL("injected", h_flag, injected), SEL("confirmed", h_flag, main),
+	SEL("sender", scn_target, node),
+	SEL("injected", h_flag, injected),
+	SEL("confirmed", h_flag, main),
 	SEL("count", h_count, bound),
 };
 
 /* [{"miner": "selfish", "main": true, "count": {"min": 3}}, ...]. F->lo:
  * the kind (blocks or txs). */
-static bool h_expect_select(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_expect_select(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			    const struct field *f)
 {
 	bool txs = (enum expect_kind)f->lo == EXPECT_TXS;
 	const struct field *fields = txs ? tx_sel_fields : block_sel_fields;
@@ -312,14 +353,19 @@ static bool h_expect_select(struct ctx *c, const cJSON *v, const struct jpath *p
 
 	(void)dst;
 	if (!cJSON_IsArray(v))
-		return scn_fail_found(c, p, v, txs ? "an array like [{\"injected\": true, \"confirmed\": true, \"count\": 0}]"
-		                               : "an array like [{\"miner\": \"selfish\", \"main\": true, \"count\": {\"min\": 3}}]");
+		return scn_fail_found(c, p, v,
+				      txs ? "an array like [{\"injected\": true, \"confirmed\": "
+					    "true, \"count\": 0}]"
+					  : "an array like [{\"miner\": \"selfish\", \"main\": "
+					    "true, \"count\": {\"min\": 3}}]");
 	for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
 		struct jpath ep = { p, NULL, i };
 		struct expect_cfg *e = expect_append(c, txs ? EXPECT_TXS : EXPECT_BLOCKS, &ep);
 		uint32_t seen;
-		if (!scn_parse_object(c, it, &ep, fields, G_N_ELEMENTS(block_sel_fields), e, &seen) ||
-		    !scn_require_key(c, &ep, fields, G_N_ELEMENTS(block_sel_fields), seen, "count", "{\"min\": 1}"))
+		if (!scn_parse_object(c, it, &ep, fields, G_N_ELEMENTS(block_sel_fields), e,
+				      &seen) ||
+		    !scn_require_key(c, &ep, fields, G_N_ELEMENTS(block_sel_fields), seen, "count",
+				     "{\"min\": 1}"))
 			return false;
 	}
 	return true;
@@ -351,7 +397,8 @@ static const struct field expect_fields[] = {
 
 G_STATIC_ASSERT(EXPECT_M_COUNT == 14); /* one key above per metric */
 
-bool scn_expect(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_expect(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		const struct field *f)
 {
 	uint32_t seen;
 

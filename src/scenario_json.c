@@ -68,7 +68,8 @@ static bool path_within(const char *path, const char *top)
 {
 	size_t n = top ? strlen(top) : 0;
 
-	return top != NULL && strncmp(path, top, n) == 0 && (path[n] == '\0' || path[n] == '.' || path[n] == '[');
+	return top != NULL && strncmp(path, top, n) == 0 &&
+	       (path[n] == '\0' || path[n] == '.' || path[n] == '[');
 }
 
 /* The last override that set PATH or an ancestor of it, or that created
@@ -156,7 +157,8 @@ static void append_keys(GString *g, const struct field *fields, size_t n)
 		g_string_append_printf(g, "%s%s", i ? ", " : "", fields[i].key);
 }
 
-static bool fail_unknown_key(struct ctx *c, const struct jpath *kp, const struct field *fields, size_t n)
+static bool fail_unknown_key(struct ctx *c, const struct jpath *kp, const struct field *fields,
+			     size_t n)
 {
 	GString *g = g_string_new(NULL);
 
@@ -170,8 +172,8 @@ static bool fail_unknown_key(struct ctx *c, const struct jpath *kp, const struct
 
 /* Check that OBJ is an object whose keys are all in FIELDS, each once,
  * and run each key's handler on BASE. *SEEN gets bit i for fields[i]. */
-bool scn_parse_object(struct ctx *c, const cJSON *obj, const struct jpath *p, const struct field *fields,
-                      size_t n, void *base, uint32_t *seen)
+bool scn_parse_object(struct ctx *c, const cJSON *obj, const struct jpath *p,
+		      const struct field *fields, size_t n, void *base, uint32_t *seen)
 {
 	g_assert(n <= 32);
 	*seen = 0;
@@ -186,9 +188,13 @@ bool scn_parse_object(struct ctx *c, const cJSON *obj, const struct jpath *p, co
 		if (i == n)
 			return fail_unknown_key(c, &kp, fields, n);
 		if (*seen & (1u << i))
-			return scn_fail(c, &kp, "duplicate key \"%s\" (each key may appear once in an object)", kp.key);
+			return scn_fail(
+				c, &kp,
+				"duplicate key \"%s\" (each key may appear once in an object)",
+				kp.key);
 		*seen |= 1u << i;
-		if (fields[i].fn != NULL && !fields[i].fn(c, it, &kp, (char *)base + fields[i].off, &fields[i]))
+		if (fields[i].fn != NULL &&
+		    !fields[i].fn(c, it, &kp, (char *)base + fields[i].off, &fields[i]))
 			return false;
 	}
 	return true;
@@ -213,7 +219,8 @@ bool scn_require_key(struct ctx *c, const struct jpath *p, const struct field *f
 /* ------------------------------------------------------------------ */
 /* Scalar handlers                                                      */
 
-bool scn_read_uint(struct ctx *c, const cJSON *v, const struct jpath *p, uint64_t lo, uint64_t hi, uint64_t *out)
+bool scn_read_uint(struct ctx *c, const cJSON *v, const struct jpath *p, uint64_t lo, uint64_t hi,
+		   uint64_t *out)
 {
 	char what[96];
 	uint64_t x = 0;
@@ -221,14 +228,18 @@ bool scn_read_uint(struct ctx *c, const cJSON *v, const struct jpath *p, uint64_
 	if (hi == UINT64_MAX)
 		g_snprintf(what, sizeof what, "an integer >= %" G_GUINT64_FORMAT, lo);
 	else
-		g_snprintf(what, sizeof what, "an integer from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT, lo, hi);
+		g_snprintf(what, sizeof what,
+			   "an integer from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT, lo, hi);
 	if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
 		if (!isfinite(d) || d != floor(d) || d < 0)
 			return scn_fail_found(c, p, v, what);
 		if (d > EXACT_INT_MAX)
-			return scn_fail(c, p, "%.17g is too large to be exact as a JSON number; write it as a string "
-			            "of digits", d);
+			return scn_fail(c, p,
+					"%.17g is too large to be exact as a JSON number; write it "
+					"as a string "
+					"of digits",
+					d);
 		x = (uint64_t)d;
 	} else if (cJSON_IsString(v)) {
 		/* Digit strings carry integers beyond 2^53 exactly. */
@@ -245,7 +256,8 @@ bool scn_read_uint(struct ctx *c, const cJSON *v, const struct jpath *p, uint64_
 
 bool scn_u64(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
 {
-	return scn_read_uint(c, v, p, (uint64_t)f->lo, f->hi > 0 ? (uint64_t)f->hi : UINT64_MAX, dst);
+	return scn_read_uint(c, v, p, (uint64_t)f->lo, f->hi > 0 ? (uint64_t)f->hi : UINT64_MAX,
+			     dst);
 }
 
 bool scn_u32(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
@@ -259,7 +271,8 @@ bool scn_u32(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, co
 }
 
 /* A finite number in [f->lo, f->hi]; f->hi == 0 means no upper bound. */
-bool scn_double(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_double(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		const struct field *f)
 {
 	char what[96];
 	double d;
@@ -278,7 +291,8 @@ bool scn_double(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 }
 
 /* Pareto shape: the mean is finite only above 1. */
-bool scn_pareto_shape(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_pareto_shape(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		      const struct field *f)
 {
 	static const char what[] = "a number above 1 (the Pareto mean is infinite at 1 and below)";
 
@@ -289,20 +303,23 @@ bool scn_pareto_shape(struct ctx *c, const cJSON *v, const struct jpath *p, void
 	return true;
 }
 
-bool scn_duration(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_duration(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		  const struct field *f)
 {
 	const char *why = NULL;
 	simtime_t t;
 
 	if (!cJSON_IsString(v) || !units_parse_duration(v->valuestring, &t, &why))
-		return scn_fail_found(c, p, v, why ? why : "a duration like \"250ms\", \"4.5s\" or \"2m13s\"");
+		return scn_fail_found(
+			c, p, v, why ? why : "a duration like \"250ms\", \"4.5s\" or \"2m13s\"");
 	if (f->lo > 0 && t < (simtime_t)f->lo)
 		return scn_fail_found(c, p, v, "a duration above zero");
 	*(simtime_t *)dst = t;
 	return true;
 }
 
-bool scn_hashrate(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_hashrate(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		  const struct field *f)
 {
 	const char *why = "a hash rate like \"60kH/s\"";
 
@@ -312,7 +329,8 @@ bool scn_hashrate(struct ctx *c, const cJSON *v, const struct jpath *p, void *ds
 	return true;
 }
 
-bool scn_bandwidth(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_bandwidth(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		   const struct field *f)
 {
 	const char *why = "a bandwidth like \"100Mbit/s\" or \"unlimited\"";
 
@@ -327,7 +345,8 @@ bool scn_bandwidth(struct ctx *c, const cJSON *v, const struct jpath *p, void *d
 }
 
 /* A size: an integer (bytes) or a string with a unit ("1KB"). */
-bool scn_size(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_size(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+	      const struct field *f)
 {
 	const char *why = "a size like 250 (bytes) or \"1KB\"";
 	uint64_t b;
@@ -342,12 +361,15 @@ bool scn_size(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, c
 	return true;
 }
 
-bool scn_difficulty(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_difficulty(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		    const struct field *f)
 {
 	(void)f;
 	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
 	    v->valuedouble > DIFFICULTY_MAX)
-		return scn_fail_found(c, p, v, "a difficulty in leading hex zeros from 0 to 60 (fractions allowed)");
+		return scn_fail_found(
+			c, p, v,
+			"a difficulty in leading hex zeros from 0 to 60 (fractions allowed)");
 	*(uint32_t *)dst = (uint32_t)lround(v->valuedouble * 1000);
 	return true;
 }
@@ -379,7 +401,8 @@ G_STATIC_ASSERT(sizeof(enum mining_mode) == sizeof(int));
 
 G_STATIC_ASSERT(sizeof(enum relay) == sizeof(int));
 
-bool scn_enum(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_enum(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+	      const struct field *f)
 {
 	int i = scn_read_enum(c, v, p, f->names);
 
@@ -390,7 +413,8 @@ bool scn_enum(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, c
 }
 
 /* A string from F->names, kept as a string. */
-bool scn_kind(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_kind(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+	      const struct field *f)
 {
 	if (scn_read_enum(c, v, p, f->names) < 0)
 		return false;
@@ -399,7 +423,8 @@ bool scn_kind(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, c
 	return true;
 }
 
-bool scn_string(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_string(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		const struct field *f)
 {
 	(void)f;
 	if (!cJSON_IsString(v))
@@ -410,7 +435,8 @@ bool scn_string(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 }
 
 /* Checked and dropped: a free-text description for people. */
-bool scn_comment(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_comment(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		 const struct field *f)
 {
 	(void)dst;
 	(void)f;
@@ -433,10 +459,13 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-bool scn_name(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_name(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+	      const struct field *f)
 {
 	if (!cJSON_IsString(v) || !name_ok(v->valuestring))
-		return scn_fail_found(c, p, v, "a name of 1 to 32 characters from A-Z a-z 0-9 _ - . (not starting with . or -)");
+		return scn_fail_found(c, p, v,
+				      "a name of 1 to 32 characters from A-Z a-z 0-9 _ - . (not "
+				      "starting with . or -)");
 	return scn_string(c, v, p, dst, f);
 }
 
@@ -504,11 +533,14 @@ bool scn_fail_json(struct ctx *c, const char *text, size_t len, const char *at)
 		append_quoted(near, snip, 20);
 		g_free(snip);
 		if (depth >= CJSON_NESTING_LIMIT)
-			g_string_append_printf(near, "; nested deeper than %d levels", CJSON_NESTING_LIMIT);
+			g_string_append_printf(near, "; nested deeper than %d levels",
+					       CJSON_NESTING_LIMIT);
 		else if (open)
-			g_string_append(near, "; the file ends inside an unclosed string, object or array (truncated?)");
+			g_string_append(near, "; the file ends inside an unclosed string, object "
+					      "or array (truncated?)");
 	}
-	g_set_error(c->err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "%s:%u:%u: %s", c->file, line, col, near->str);
+	g_set_error(c->err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT, "%s:%u:%u: %s", c->file, line,
+		    col, near->str);
 	g_string_free(near, TRUE);
 	return false;
 }
@@ -520,11 +552,17 @@ bool scn_find_nul(struct ctx *c, const cJSON *v, const struct jpath *p)
 	long i = 0;
 
 	if (cJSON_IsString(v) && strchr(v->valuestring, '\x01') != NULL)
-		return scn_fail(c, p, "expected text without NUL characters, found \\u0000 inside a string");
+		return scn_fail(
+			c, p,
+			"expected text without NUL characters, found \\u0000 inside a string");
 	for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
-		struct jpath ip = cJSON_IsObject(v) ? (struct jpath){ p, it->string, 0 } : (struct jpath){ p, NULL, i };
+		struct jpath ip = cJSON_IsObject(v) ? (struct jpath){ p, it->string, 0 }
+						    : (struct jpath){ p, NULL, i };
 		if (cJSON_IsObject(v) && it->string != NULL && strchr(it->string, '\x01') != NULL)
-			return scn_fail(c, p, "expected keys without NUL characters, found \\u0000 inside key %ld", i + 1);
+			return scn_fail(c, p,
+					"expected keys without NUL characters, found \\u0000 "
+					"inside key %ld",
+					i + 1);
 		if (!scn_find_nul(c, it, &ip))
 			return false;
 	}
@@ -544,12 +582,14 @@ bool scn_check_text(struct ctx *c, const char *text, size_t len)
 		return scn_fail(c, NULL, "the file is empty; expected a JSON object like "
 		            "{\"nodes\": [...], \"stop\": {\"time\": \"10min\"}}");
 	if (nul != NULL)
-		return scn_fail(c, NULL, "not a text file (a NUL byte at offset %zu); expected JSON",
-		            (size_t)(nul - text));
+		return scn_fail(c, NULL,
+				"not a text file (a NUL byte at offset %zu); expected JSON",
+				(size_t)(nul - text));
 	if (!g_utf8_validate(text, (gssize)len, &bad)) {
 		line_col(text, (size_t)(bad - text), &line, &col);
 		g_set_error(c->err, SCENARIO_ERROR, SCENARIO_ERROR_INPUT,
-		            "%s:%u:%u: not UTF-8 text (a binary file?); expected JSON", c->file, line, col);
+			    "%s:%u:%u: not UTF-8 text (a binary file?); expected JSON", c->file,
+			    line, col);
 		return false;
 	}
 	return true;

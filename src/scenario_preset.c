@@ -56,18 +56,24 @@ static bool merge_preset(struct ctx *c, cJSON *obj, const struct jpath *p, int d
 	cJSON *pv = cJSON_GetObjectItemCaseSensitive(obj, "preset");
 	struct jpath pp = { p, "preset", 0 };
 	if (!cJSON_IsString(pv) || !preset_name_ok(pv->valuestring))
-		return scn_fail_found(c, &pp, pv, "a preset name like \"bitcoin-2019\" (letters, digits, - and _)");
+		return scn_fail_found(
+			c, &pp, pv,
+			"a preset name like \"bitcoin-2019\" (letters, digits, - and _)");
 	if (depth >= PRESET_MAX_DEPTH)
 		return scn_fail(c, &pp, "presets nest deeper than %d levels", PRESET_MAX_DEPTH);
 	char *path = find_preset(c, pv->valuestring);
 	if (!path)
-		return scn_fail(c, &pp, "no preset \"%s\" (looked for %s.json in presets/ beside the scenario, "
-			    "in $POWSIM_PRESETS and in scenarios/presets/)", pv->valuestring, pv->valuestring);
+		return scn_fail(
+			c, &pp,
+			"no preset \"%s\" (looked for %s.json in presets/ beside the scenario, "
+			"in $POWSIM_PRESETS and in scenarios/presets/)",
+			pv->valuestring, pv->valuestring);
 	char *text = NULL;
 	gsize len = 0;
 	cJSON *preset = NULL;
 	bool ok = g_file_get_contents(path, &text, &len, NULL) && len < SCENARIO_MAX_FILE_BYTES &&
-		  (preset = scn_parse_value_text(text, len, &c->nul_marked)) != NULL && cJSON_IsObject(preset);
+		  (preset = scn_parse_value_text(text, len, &c->nul_marked)) != NULL &&
+		  cJSON_IsObject(preset);
 	if (!ok)
 		ok = scn_fail(c, &pp, "preset file %s is not a JSON object", path);
 	if (ok)

@@ -26,11 +26,15 @@ static const struct field lat_uniform[] = {
 };
 
 static const struct field lat_lognormal[] = {
-	{ .key = "law" }, LAT("median", scn_duration, value, .lo = 1), LAT("sigma", scn_double, shape),
+	{ .key = "law" },
+	LAT("median", scn_duration, value, .lo = 1),
+	LAT("sigma", scn_double, shape),
 };
 
 static const struct field lat_pareto[] = {
-	{ .key = "law" }, LAT("mean", scn_duration, value, .lo = 1), LAT("shape", scn_pareto_shape, shape),
+	{ .key = "law" },
+	LAT("mean", scn_duration, value, .lo = 1),
+	LAT("shape", scn_pareto_shape, shape),
 };
 
 static const struct field iv_fixed[] = {
@@ -38,7 +42,9 @@ static const struct field iv_fixed[] = {
 };
 
 static const struct field iv_uniform[] = {
-	{ .key = "law" }, TRADE("min", scn_duration, interval, .lo = 1), TRADE("max", scn_duration, interval_max, .lo = 1),
+	{ .key = "law" },
+	TRADE("min", scn_duration, interval, .lo = 1),
+	TRADE("max", scn_duration, interval_max, .lo = 1),
 };
 
 static const struct field iv_exponential[] = {
@@ -92,14 +98,15 @@ static int parse_law(struct ctx *c, const cJSON *v, const struct jpath *p, const
 		return -1;
 	for (size_t i = 1; i < tables[law].n; i++)
 		if (!((seen >> i) & 1u)) {
-			scn_fail(c, p, "missing \"%s\" for law \"%s\" (e.g. %s)", tables[law].fields[i].key, names[law],
-			     tables[law].example);
+			scn_fail(c, p, "missing \"%s\" for law \"%s\" (e.g. %s)",
+				 tables[law].fields[i].key, names[law], tables[law].example);
 			return -1;
 		}
 	return law;
 }
 
-bool scn_latency(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_latency(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		 const struct field *f)
 {
 	static const char what[] = "a latency: a duration like \"50ms\" or an object like "
 	                           "{\"law\": \"uniform\", \"min\": \"10ms\", \"max\": \"90ms\"}";
@@ -122,7 +129,8 @@ bool scn_latency(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst
 	return true;
 }
 
-bool scn_interval(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_interval(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		  const struct field *f)
 {
 	static const char what[] = "an interval: a duration like \"4.5s\" or an object like "
 	                           "{\"law\": \"exponential\", \"mean\": \"4.5s\"}";
@@ -147,7 +155,8 @@ bool scn_interval(struct ctx *c, const cJSON *v, const struct jpath *p, void *ds
 }
 
 /* "amount": 5 or [min, max]. */
-bool scn_amount(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_amount(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		const struct field *f)
 {
 	static const char what[] = "an amount: an integer >= 1 or a range [min, max]";
 	struct trade_cfg *t = dst;
@@ -181,7 +190,8 @@ static const struct field stop_fields[] = {
 	STOP("blocks", scn_u32, blocks, .lo = 1),
 };
 
-bool scn_stop(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_stop(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+	      const struct field *f)
 {
 	uint32_t seen;
 
@@ -194,9 +204,10 @@ bool scn_stop(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, c
 	return true;
 }
 
-
-
-#define CONS(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct consensus_cfg, m), __VA_ARGS__ }
+#define CONS(k, h, m, ...)                                                                         \
+	{                                                                                          \
+		.key = k, .fn = h, .off = offsetof(struct consensus_cfg, m), __VA_ARGS__           \
+	}
 
 static const struct field retarget_fields[] = {
 	CONS("every", scn_u32, retarget_every, .lo = 1),
@@ -204,7 +215,8 @@ static const struct field retarget_fields[] = {
 	CONS("clamp", scn_double, retarget_clamp, .lo = 1),
 };
 
-static bool h_retarget(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_retarget(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		       const struct field *f)
 {
 	uint32_t seen;
 
@@ -223,7 +235,8 @@ static const struct field consensus_fields[] = {
 	{ .key = "retarget", .fn = h_retarget, .off = 0 },
 };
 
-bool scn_consensus(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_consensus(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		   const struct field *f)
 {
 	uint32_t seen;
 
@@ -244,8 +257,10 @@ static bool read_edge(struct ctx *c, const cJSON *pair, const struct jpath *ep, 
 		struct jpath np = { ep, NULL, k };
 		ok = scn_resolve(c, it, &np, ids);
 		if (ok && ids->len != 1)
-			ok = scn_fail(c, &np, "\"%s\" is a group of %u nodes; an edge joins two nodes (e.g. \"%s1\")",
-			          it->valuestring, ids->len, it->valuestring);
+			ok = scn_fail(c, &np,
+				      "\"%s\" is a group of %u nodes; an edge joins two nodes "
+				      "(e.g. \"%s1\")",
+				      it->valuestring, ids->len, it->valuestring);
 		if (ok)
 			end[k] = g_array_index(ids, guint32, 0);
 	}
@@ -261,7 +276,8 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static bool h_edges(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_edges(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		    const struct field *f)
 {
 	GPtrArray *edges = *(GPtrArray **)dst;
 	GArray *keys = g_array_new(FALSE, FALSE, sizeof(uint64_t));
@@ -279,7 +295,8 @@ static bool h_edges(struct ctx *c, const cJSON *v, const struct jpath *p, void *
 		ok = read_edge(c, it, &ep, end);
 		if (ok) {
 			/* (low id, high id, file index) sorts repeats next to each other. */
-			key = ((uint64_t)MIN(end[0], end[1]) << 42) | ((uint64_t)MAX(end[0], end[1]) << 21);
+			key = ((uint64_t)MIN(end[0], end[1]) << 42) |
+			      ((uint64_t)MAX(end[0], end[1]) << 21);
 			key |= (uint64_t)i & 0x1fffff;
 			g_array_append_val(keys, key);
 			g_ptr_array_add(edges, g_strdup(it->child->valuestring));
@@ -289,10 +306,12 @@ static bool h_edges(struct ctx *c, const cJSON *v, const struct jpath *p, void *
 	if (ok && keys->len > 1) {
 		g_array_sort(keys, cmp_u64);
 		for (guint k = 1; ok && k < keys->len; k++) {
-			uint64_t a = g_array_index(keys, uint64_t, k - 1), b = g_array_index(keys, uint64_t, k);
+			uint64_t a = g_array_index(keys, uint64_t, k - 1),
+				 b = g_array_index(keys, uint64_t, k);
 			struct jpath ep = { p, NULL, (long)(b & 0x1fffff) };
 			if (a >> 21 == b >> 21)
-				ok = scn_fail(c, &ep, "this edge repeats edges[%ld]", (long)(a & 0x1fffff));
+				ok = scn_fail(c, &ep, "this edge repeats edges[%ld]",
+					      (long)(a & 0x1fffff));
 		}
 	}
 	g_array_unref(keys);
@@ -310,7 +329,8 @@ static const struct field validation_fields[] = {
 	NET("mb", scn_duration, validate_mb),
 };
 
-static bool h_validation(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_validation(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			 const struct field *f)
 {
 	uint32_t seen;
 
@@ -318,7 +338,8 @@ static bool h_validation(struct ctx *c, const cJSON *v, const struct jpath *p, v
 	return scn_parse_object(c, v, p, TABLE(validation_fields), dst, &seen);
 }
 
-static bool h_bool(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_bool(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		   const struct field *f)
 {
 	(void)f;
 	if (!cJSON_IsBool(v))
@@ -331,7 +352,8 @@ static bool h_bool(struct ctx *c, const cJSON *v, const struct jpath *p, void *d
 static const struct field plain_field = { .key = "" };
 
 /* A JSON array of exactly N items (N = 0: any length >= 1). */
-static bool expect_array(struct ctx *c, const cJSON *v, const struct jpath *p, int n, const char *what)
+static bool expect_array(struct ctx *c, const cJSON *v, const struct jpath *p, int n,
+			 const char *what)
 {
 	int len = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : -1;
 	if (len < 1 || (n > 0 && len != n)) {
@@ -365,7 +387,8 @@ bool scn_read_numbers(struct ctx *c, const cJSON *v, const struct jpath *p, int 
 }
 
 /* An array of N bandwidths into a new double[N] (bit/s). */
-static bool read_bandwidths(struct ctx *c, const cJSON *v, const struct jpath *p, int n, double **out)
+static bool read_bandwidths(struct ctx *c, const cJSON *v, const struct jpath *p, int n,
+			    double **out)
 {
 	if (!expect_array(c, v, p, n, "bandwidths like \"20Mbit/s\""))
 		return false;
@@ -435,7 +458,8 @@ static bool read_region_names(struct ctx *c, const cJSON *v, const struct jpath 
 
 #define REG(k, m) { .key = k, .fn = h_keep, .off = offsetof(struct regions_in, m) }
 
-static bool h_keep(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_keep(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		   const struct field *f)
 {
 	(void)c;
 	(void)p;
@@ -451,7 +475,8 @@ static const struct field region_fields[] = {
 
 /* "regions": {"names": [...], "share": [...], "latency": [[...]...],
  * "jitter": "5ms", "upload": [...], "download": [...], "inter": "6Mbit/s"} */
-static bool h_regions(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_regions(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		      const struct field *f)
 {
 	struct network_cfg *net = dst;
 	struct regions_in in = { 0 };
@@ -491,7 +516,8 @@ static bool h_regions(struct ctx *c, const cJSON *v, const struct jpath *p, void
 }
 
 /* "degree_distribution": [P(d <= 1), P(d <= 2), ...], rising to 1. */
-static bool h_degree_cdf(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+static bool h_degree_cdf(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			 const struct field *f)
 {
 	GArray **out = dst;
 	double *a = NULL;
@@ -509,7 +535,9 @@ static bool h_degree_cdf(struct ctx *c, const cJSON *v, const struct jpath *p, v
 		g_array_append_vals(*out, a, n);
 	}
 	g_free(a);
-	return ok || scn_fail(c, p, "cumulative probabilities P(degree <= k), rising, ending at 1 (at most 1000)");
+	return ok || scn_fail(c, p,
+			      "cumulative probabilities P(degree <= k), rising, ending at 1 (at "
+			      "most 1000)");
 }
 
 static const struct field network_fields[] = {
@@ -529,7 +557,8 @@ static const struct field network_fields[] = {
 	NET("compact", h_bool, compact),
 };
 
-bool scn_network(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_network(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		 const struct field *f)
 {
 	struct network_cfg *n = dst;
 	struct jpath dp = { p, "degree", 0 }, ep = { p, "edges", 0 };
@@ -552,7 +581,10 @@ static const char *const order_names[] = { "arrival", "fee", NULL };
 
 static const char *const refresh_names[] = { "on-tx", "on-block", NULL };
 
-#define MEMPOOL(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct mempool_cfg, m), __VA_ARGS__ }
+#define MEMPOOL(k, h, m, ...)                                                                      \
+	{                                                                                          \
+		.key = k, .fn = h, .off = offsetof(struct mempool_cfg, m), __VA_ARGS__             \
+	}
 
 static const struct field mempool_fields[] = {
 	MEMPOOL("order", scn_enum, order, .names = order_names),
@@ -560,7 +592,8 @@ static const struct field mempool_fields[] = {
 	MEMPOOL("refresh", scn_enum, refresh, .names = refresh_names),
 };
 
-bool scn_mempool(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_mempool(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		 const struct field *f)
 {
 	uint32_t seen;
 
@@ -572,7 +605,8 @@ static const struct field output_fields[] = {
 	{ .key = "sample", .fn = scn_duration, .off = offsetof(struct scenario, sample), .lo = 1 },
 };
 
-bool scn_output(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+bool scn_output(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		const struct field *f)
 {
 	uint32_t seen;
 

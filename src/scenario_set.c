@@ -28,7 +28,8 @@ static bool parse_path(const char *path, GArray *segs)
 			guint64 v;
 			const char *close = strchr(p, ']');
 			char *digits = close ? g_strndup(p + 1, (gsize)(close - p - 1)) : NULL;
-			bool ok = digits && g_ascii_string_to_unsigned(digits, 10, 0, 1000000000, &v, NULL);
+			bool ok = digits &&
+				  g_ascii_string_to_unsigned(digits, 10, 0, 1000000000, &v, NULL);
 			g_free(digits);
 			if (!ok)
 				return false;
@@ -103,8 +104,12 @@ cJSON *scn_parse_value_text(const char *text, size_t len, bool *nul_marked)
 
 static const char *type_name(const cJSON *v)
 {
-	return cJSON_IsObject(v) ? "an object" : cJSON_IsArray(v) ? "an array" : cJSON_IsString(v) ? "a string"
-	       : cJSON_IsNumber(v) ? "a number" : cJSON_IsBool(v) ? "a boolean" : "null";
+	return cJSON_IsObject(v)   ? "an object"
+	       : cJSON_IsArray(v)  ? "an array"
+	       : cJSON_IsString(v) ? "a string"
+	       : cJSON_IsNumber(v) ? "a number"
+	       : cJSON_IsBool(v)   ? "a boolean"
+				   : "null";
 }
 
 /* Put VAL (owned) at segment S of CUR, replacing, appending or (VAL is
@@ -151,7 +156,8 @@ static cJSON *step(cJSON *cur, const struct seg *s, const struct seg *next, bool
 	child = next->key != NULL ? cJSON_CreateObject() : cJSON_CreateArray();
 	if (child == NULL)
 		return NULL;
-	if (s->key != NULL ? !cJSON_AddItemToObject(cur, s->key, child) : !cJSON_AddItemToArray(cur, child)) {
+	if (s->key != NULL ? !cJSON_AddItemToObject(cur, s->key, child)
+			   : !cJSON_AddItemToArray(cur, child)) {
 		cJSON_Delete(child);
 		return NULL;
 	}
@@ -163,12 +169,15 @@ static cJSON *step(cJSON *cur, const struct seg *s, const struct seg *next, bool
 static char *can_take(const cJSON *cur, const struct seg *s, const char *where)
 {
 	if (s->key != NULL && !cJSON_IsObject(cur))
-		return g_strdup_printf("%s is %s, so it has no key \"%s\"", where, type_name(cur), s->key);
+		return g_strdup_printf("%s is %s, so it has no key \"%s\"", where, type_name(cur),
+				       s->key);
 	if (s->key == NULL && !cJSON_IsArray(cur))
-		return g_strdup_printf("%s is %s, so it has no index [%ld]", where, type_name(cur), s->index);
+		return g_strdup_printf("%s is %s, so it has no index [%ld]", where, type_name(cur),
+				       s->index);
 	if (s->key == NULL && s->index > cJSON_GetArraySize(cur))
-		return g_strdup_printf("%s has %d elements; [%ld] is out of range (use [%d] to add one)", where,
-		                       cJSON_GetArraySize(cur), s->index, cJSON_GetArraySize(cur));
+		return g_strdup_printf(
+			"%s has %d elements; [%ld] is out of range (use [%d] to add one)", where,
+			cJSON_GetArraySize(cur), s->index, cJSON_GetArraySize(cur));
 	return NULL;
 }
 
@@ -187,8 +196,8 @@ static void append_seg(GString *where, const struct seg *s)
 
 /* Set SEGS to VALUE in ROOT. Returns NULL or a message (g_free it).
  * WHERE gets the normalised path, *CREATED the outermost node created. */
-static char *put_path(cJSON *root, const GArray *segs, const char *value, GString *where, char **created,
-                      bool *nul_marked)
+static char *put_path(cJSON *root, const GArray *segs, const char *value, GString *where,
+		      char **created, bool *nul_marked)
 {
 	cJSON *cur = root;
 
@@ -224,7 +233,8 @@ bool scn_apply_override(struct ctx *c, cJSON *root, const char *text)
 
 	g_array_set_clear_func(segs, seg_clear);
 	if (path == NULL || !parse_path(path, segs))
-		msg = g_strdup("expected PATH=VALUE with PATH like consensus.difficulty or nodes[0].hashrate");
+		msg = g_strdup("expected PATH=VALUE with PATH like consensus.difficulty or "
+			       "nodes[0].hashrate");
 	else
 		msg = put_path(root, segs, eq + 1, where, &o->created, &c->nul_marked);
 	ok = msg == NULL;

@@ -9,7 +9,9 @@
 void world_strategy_hook(void *ctx, const struct node *n, const struct strategy_event *e)
 {
 	world_t *w = ctx;
-	struct world_strategy_event rec = { .time = evq_now(w->q), .node = n->id, .e = *e, .gamma = -1 };
+	struct world_strategy_event rec = {
+		.time = evq_now(w->q), .node = n->id, .e = *e, .gamma = -1
+	};
 	g_array_append_val(w->strategy_events, rec);
 	if (e->kind == STRATEGY_RACE) {
 		guint i = w->strategy_events->len - 1;
@@ -78,7 +80,8 @@ void world_inject_tx(world_t *w, struct node *n, const char *kind)
 	uint64_t k = ++w->injected;
 	struct tx *t;
 	if (is(kind, "overspend")) {
-		t = world_transfer_from(w, n, world_next_seq(w, n), ledger_balance(st, n->id) + k, to);
+		t = world_transfer_from(w, n, world_next_seq(w, n), ledger_balance(st, n->id) + k,
+					to);
 	} else if (is(kind, "replay")) {
 		/* A sequence number already used on the tip, or by a transfer
 		 * already pending (made here first if there is none). */
@@ -182,8 +185,8 @@ void world_inject_block(world_t *w, struct node *n, const struct event_cfg *e)
 		const struct block *b = craft_block(w, n, e->kind, a);
 		node_inject_block(&w->env, n, b);
 		struct evq_payload p = { .ptr = (void *)a };
-		evq_schedule(w->q, e->duration ? e->duration : SIMTIME_S, WORLD_EV_PUSH_BLOCK, n->id,
-			     &p);
+		evq_schedule(w->q, e->duration ? e->duration : SIMTIME_S, WORLD_EV_PUSH_BLOCK,
+			     n->id, &p);
 		return;
 	}
 	node_inject_block(&w->env, n, craft_block(w, n, e->kind, n->view.tip));

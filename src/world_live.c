@@ -67,7 +67,8 @@ static void live_transfer(world_t *w, const struct event_cfg *e, struct node *at
 	r->tx = t;
 	r->ok = node_submit_tx(&w->env, at, t);
 	if (!r->ok) {
-		const struct world_tx *rec = &g_array_index(w->txs, struct world_tx, w->txs->len - 1);
+		const struct world_tx *rec =
+			&g_array_index(w->txs, struct world_tx, w->txs->len - 1);
 		r->reason = rec->rejected ? rec->rejected : "rejected";
 	}
 }
@@ -158,14 +159,15 @@ char *world_live_apply(world_t *w, const struct event_cfg *e, GArray *ids)
 	switch (e->action) {
 	case TL_TRANSFER:
 		live_transfer(w, e, n, r);
-		return g_strdup_printf("%s>%s %" G_GUINT64_FORMAT "%s", e->from, e->link_to, e->amount,
-				       r->ok ? "" : " refused");
+		return g_strdup_printf("%s>%s %" G_GUINT64_FORMAT "%s", e->from, e->link_to,
+				       e->amount, r->ok ? "" : " refused");
 	case TL_MINE:
 		live_mine(w, n, r);
 		return g_strdup("");
 	case TL_SUBMIT:
 		live_submit(w, n, e->nonce, r);
-		return g_strdup_printf("%" G_GUINT64_FORMAT "%s", e->nonce, r->ok ? "" : " invalid");
+		return g_strdup_printf("%" G_GUINT64_FORMAT "%s", e->nonce,
+				       r->ok ? "" : " invalid");
 	case TL_RESOLVE:
 		r->block = n->view.tip;
 		r->ok = true;

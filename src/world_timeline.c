@@ -142,7 +142,8 @@ static void apply_event(world_t *w, const struct event_cfg *e)
 		value = g_strdup_printf("%u %s", e->count ? e->count : 1, e->kind);
 		for (guint i = 0; i < ids->len; i++)
 			for (uint32_t k = 0; k < (e->count ? e->count : 1); k++)
-				world_inject_tx(w, &w->nodes[g_array_index(ids, guint32, i)], e->kind);
+				world_inject_tx(w, &w->nodes[g_array_index(ids, guint32, i)],
+						e->kind);
 		break;
 	case TL_INJECT_BLOCK:
 		value = g_strdup(e->kind);
@@ -189,7 +190,8 @@ void world_fire_height_events(world_t *w)
 		/* A difficulty change takes effect when consensus says miners
 		 * switch to it. */
 		struct difficulty_change d = { .by_height = true, .height = e->at_height };
-		uint32_t h = e->action == TL_DIFFICULTY ? consensus_switch_height(&d) : e->at_height;
+		uint32_t h =
+			e->action == TL_DIFFICULTY ? consensus_switch_height(&d) : e->at_height;
 		if (e->by_height && !w->height_fired[i] && w->max_height >= h) {
 			w->height_fired[i] = true;
 			/* After the current event, at the same instant. */
