@@ -254,8 +254,26 @@ enum view_status chain_view_status(const struct chain_view *v, const struct bloc
 	return chain_is_ancestor(b, v->tip) ? VIEW_HAVE : VIEW_UNKNOWN;
 }
 
+/* The table of chain.h, by [from][to]. */
+static const bool can_move[6][6] = {
+	/*                UNKNOWN HAVE   INVALID ORPHAN PENDING REQUESTED */
+	[VIEW_UNKNOWN]   = { true,  true,  true,  true,  true,  true },
+	[VIEW_HAVE]      = { false, true,  false, false, false, false },
+	[VIEW_INVALID]   = { false, false, true,  false, false, false },
+	[VIEW_ORPHAN]    = { false, true,  true,  true,  true,  false },
+	[VIEW_PENDING]   = { false, true,  true,  false, true,  false },
+	[VIEW_REQUESTED] = { false, true,  true,  true,  true,  true },
+};
+
+bool chain_view_can_move(enum view_status from, enum view_status to)
+{
+	assert((unsigned)from < 6 && (unsigned)to < 6);
+	return can_move[from][to];
+}
+
 void chain_view_set_status(struct chain_view *v, const struct block *b, enum view_status st)
 {
+	assert(chain_view_can_move(chain_view_status(v, b), st));
 	if (st == VIEW_UNKNOWN || (st == VIEW_HAVE && chain_is_ancestor(b, v->tip)))
 		known_drop(v, b->id);
 	else
@@ -306,4 +324,27 @@ const struct block *chain_view_take_orphan(struct chain_view *v, const struct bl
 		}
 	}
 	return NULL;
+}
+
+uint32_t chain_view_orphan_count(const struct chain_view *v)
+{
+	return v->orphans ? v->orphans->len : 0;
+}
+
+const struct block *chain_view_orphan(const struct chain_view *v, uint32_t i)
+{
+	assert(i < chain_view_orphan_count(v));
+	return g_array_index(v->orphans, const struct block *, i);
+}
+
+const struct block *chain_view_missing(const struct chain_view *v, const struct block *b)
+{
+	const struct block *p = b->parent;
+	enum view_status st = VIEW_UNKNOWN;
+
+	while (p != NULL && (st = chain_view_status(v, p)) == VIEW_ORPHAN)
+		p = p->parent;
+	if (p == NULL)
+		return NULL;
+	return st == VIEW_UNKNOWN || st == VIEW_REQUESTED ? p : NULL;
 }

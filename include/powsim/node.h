@@ -13,6 +13,17 @@
  * Transactions are always pushed. A node that joins, or whose partition
  * heals, asks every peer for its chain.
  *
+ * Liveness: a block known only by its hash (an inv) or as the missing
+ * ancestor of an orphan (chain_view_missing) is fetched (struct
+ * node_fetch): from the peer that told of it first, then from each other
+ * reachable peer in turn, moving on at a "not found" or when no answer
+ * came NODE_FETCH_TIMEOUT after the request was due to arrive (a reply
+ * on the wire counts as an answer until it is due). A chain that brings
+ * a missing block is checked and stored even when it only ties the tip
+ * or is worse, so later blocks on it connect. When every peer has been
+ * asked in vain the fetch ends; a new orphan on it, a join or a heal
+ * starts it again. The states a block goes through are in chain.h.
+ *
  * Validation costs modelled time: each node validates one thing at a
  * time (busy_until), validate_block per block plus validate_tx per
  * transaction. The verdict itself is computed once for the world and
@@ -41,6 +52,7 @@ enum node_event {
 	NODE_EV_MSG = 0,      /* a message delivered: see enum node_msg */
 	NODE_EV_VALIDATED,    /* p.ptr: the block validated; p.c: sender */
 	NODE_EV_CHAIN_DONE,   /* p.ptr: tip of a fetched chain validated */
+	NODE_EV_FETCH_TIMEOUT,/* p.ptr: the block wanted; p.a: the fetch's serial */
 	NODE_EV_KINDS,
 };
 
@@ -50,9 +62,26 @@ enum node_msg {
 	MSG_INV,         /* "I have this block" */
 	MSG_GETDATA,     /* "send me this block" */
 	MSG_ANNOUNCE,    /* pull-chain: "my tip is this block" */
-	MSG_GETCHAIN,    /* "send me your chain" */
+	MSG_GETCHAIN,    /* "send me your chain" (p.ptr NULL), or the chain
+			  * holding this block (your tip's, else the block's) */
 	MSG_CHAIN,       /* a whole chain, by its tip */
 	MSG_TX,          /* a transaction */
+	MSG_NOTFOUND,    /* "I do not have this block" (answers a GETCHAIN) */
+};
+
+/* How long a node waits for an answer to a fetch beyond the time its
+ * request (or the answer on the wire) is due to arrive. */
+#define NODE_FETCH_TIMEOUT (2 * SIMTIME_S)
+
+/* A block a node wants and is asking its peers for, one at a time. */
+struct node_fetch {
+	const struct block *want;
+	uint32_t first;            /* peer index asked first */
+	uint32_t tried;            /* peers asked so far, from FIRST on */
+	uint32_t peer;             /* peer index asked now */
+	uint64_t serial;           /* matches the timeout event */
+	evq_id_t timer;            /* the pending timeout */
+	simtime_t answer_due;      /* when the answer on the wire arrives (0: none) */
 };
 
 /* A miner's current template: what it hashes, or draws a time for. */
@@ -78,6 +107,8 @@ struct node {
 	const struct block *fetching; /* tip of the chain being checked, or NULL */
 	bool withholding;          /* keeps the blocks it mines to itself */
 	const struct block *public_tip; /* what it shows peers while withholding */
+	GArray *fetches;           /* of struct node_fetch; NULL: none */
+	uint64_t fetch_serial;
 };
 
 struct node_hooks;
