@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "powsim/chain.h"
+#include "powsim/invariants.h"
 #include "powsim/trace.h"
 
 /* ---- the figures ---- */
@@ -115,6 +116,14 @@ static uint32_t count_blocks(const world_t *w, int injected, int main, const GAr
 	}
 	g_free(on_main);
 	return n;
+}
+
+/* 1 if W converged (invariants_converged), else 0. */
+static double converged(const world_t *w)
+{
+	struct invariants_convergence c;
+
+	return invariants_converged(w, &c) ? 1 : 0;
 }
 
 /* The value of metric M (enum expect_metric) on the finished world W. */
@@ -285,6 +294,9 @@ static bool measure(const world_t *w, const struct expect_cfg *e, const GArray *
 		r->measured = count_txs(w, e->injected, e->main, ids);
 		if (ids)
 			g_array_unref(ids);
+		return false;
+	case EXPECT_CONVERGED:
+		r->measured = converged(w);
 		return false;
 	}
 	g_error("expect: no kind %d", (int)e->kind);

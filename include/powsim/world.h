@@ -127,6 +127,7 @@ simtime_t world_stop_time(const world_t *w);
 uint32_t world_node_count(const world_t *w);
 const struct node *world_node(const world_t *w, uint32_t id);
 const chain_store_t *world_store(const world_t *w);
+const net_t *world_net(const world_t *w);    /* its topology and reachability */
 tx_keys_t *world_keys(const world_t *w);
 
 /* The run's main chain: the best tip among online nodes (chain_best). */
