@@ -276,7 +276,7 @@ void invariants_check_end(const world_t *w)
 	const net_t *net = world_net(w);
 	bool *ok;
 
-	if (world_counts(w)->interrupted || world_now(w) - world_stop_time(w) >= WORLD_DRAIN_MAX)
+	if (world_counts(w)->interrupted || !world_quiet(w))
 		return;
 	ok = honest_online(w);
 	for (uint32_t i = 0; i < world_node_count(w); i++) {

@@ -3,7 +3,9 @@
  * Each seed draws a small world (2 to 7 miners, up to 3 relays and a
  * trader; a random graph of outbound degree 2 to 8 or a full mesh; one
  * relay protocol, with or without compact blocks; latency from 1 ms to
- * 400 ms, constant or uniform) and a timeline over its first 60 s of
+ * 400 ms, constant or uniform; in some, slow links and blocks of up to
+ * 200 KB, slow validation (neither under pull-chain, whose cost grows
+ * with the chain), or the longest-chain rule) and a timeline over its first 60 s of
  * mining: partitions and heals, nodes leaving and joining, latency and
  * hash-rate changes, transaction bursts. Then every disturbance ends (the
  * last partition heals, every node is back online) and a single miner,
@@ -125,6 +127,7 @@ static char *world_json(uint32_t seed, const struct variant *v)
 	uint32_t miners = (uint32_t)g_rand_int_range(r, 1, 7); /* beside the lead */
 	uint32_t relays = (uint32_t)g_rand_int_range(r, 0, 4);
 	GString *g = g_string_new(NULL), *ev = g_string_new(NULL);
+	bool pull = strcmp(v->relay, "pull-chain") == 0;
 
 	add_group(&nm, "lead", 1);
 	add_group(&nm, "m", miners);
@@ -136,8 +139,8 @@ static char *world_json(uint32_t seed, const struct variant *v)
 
 	g_string_append_printf(g, "{\"name\": \"converge-%u\", \"seed\": %u,\n", seed, seed);
 	g_string_append_printf(g, "\"stop\": {\"time\": \"%ds\"},\n", MINE_S + LEAD_S);
-	g_string_append_printf(g, "\"consensus\": {\"mode\": \"fast\", \"difficulty\": %.2f},\n",
-	                       g_rand_double_range(r, 2.0, 2.4));
+	g_string_append_printf(g, "\"consensus\": {\"mode\": \"fast\", \"difficulty\": %.2f, \"fork_choice\": \"%s\"},\n",
+	                       g_rand_double_range(r, 2.0, 2.4), g_rand_int_range(r, 0, 4) ? "most-work" : "longest");
 	g_string_append(g, "\"network\": {");
 	if (g_rand_int_range(r, 0, 8) == 0)
 		g_string_append(g, "\"topology\": \"full\"");
@@ -146,6 +149,16 @@ static char *world_json(uint32_t seed, const struct variant *v)
 	g_string_append_printf(g, ", \"relay\": \"%s\", \"compact\": %s, \"latency\": ", v->relay,
 	                       v->compact ? "true" : "false");
 	latency_json(g, r);
+	/* Slow links, so that fetches outlast their timeouts. Pull-chain
+	 * sends and checks the whole chain at every new tip: on slow links
+	 * or with slow checks its backlog outgrows any quiet period (a cost
+	 * of that protocol, not a loss of liveness), so it gets neither. */
+	if (!pull && g_rand_int_range(r, 0, 3) == 0)
+		g_string_append_printf(g, ", \"bandwidth\": \"%dMbit/s\", \"block_size\": \"%dKB\"",
+		                       g_rand_int_range(r, 1, 20), g_rand_int_range(r, 20, 200));
+	if (g_rand_boolean(r))
+		g_string_append_printf(g, ", \"validation\": {\"block\": \"%dms\"}",
+		                       g_rand_int_range(r, 1, pull ? 20 : 300));
 	g_string_append(g, "},\n\"nodes\": [\n");
 	g_string_append_printf(g, " {\"name\": \"lead\", \"hashrate\": \"%dH/s\", \"balance\": 1000},\n",
 	                       g_rand_int_range(r, 40, 160));
@@ -221,9 +234,10 @@ static bool run_one(uint32_t seed, const struct variant *v)
 	} else {
 		char name[64];
 		world_node_name(w, c.off_best != UINT32_MAX ? c.off_best : c.with_orphan, name, sizeof name);
-		g_test_message("seed %u (%s%s): %u tips, %u orphans; %s %s\n%s", seed, v->relay,
+		g_test_message("seed %u (%s%s): %u tips, %u orphans; %s %s; %s\n%s", seed, v->relay,
 		               v->compact ? ", compact" : "", c.tips, c.orphans, name,
-		               c.off_best != UINT32_MAX ? "is off the best tip" : "keeps an orphan", text);
+		               c.off_best != UINT32_MAX ? "is off the best tip" : "keeps an orphan",
+		               world_quiet(w) ? "quiet at the end" : "still busy at the end of the drain", text);
 	}
 	world_free(w);
 	config_clear(&sc);

@@ -55,8 +55,9 @@ struct invariants_convergence {
 bool invariants_converged(const world_t *w, struct invariants_convergence *c);
 
 /* The end-of-run check of --check-invariants, for a finished run (not
- * interrupted) whose drain ended quiet (before WORLD_DRAIN_MAX; otherwise
- * it returns without judging): liveness between neighbours. For every
+ * interrupted) whose drain ended quiet (world_quiet: nothing left in
+ * flight before WORLD_DRAIN_MAX; otherwise it returns without judging):
+ * liveness between neighbours. For every
  * online honest node N and every online honest peer P that N can reach:
  *   - P's tip is not better than N's (fork choice; ties may stay apart);
  *   - every orphan N keeps waits for a block (its first missing ancestor)
