@@ -262,7 +262,7 @@ static const bool can_move[6][6] = {
 	[VIEW_INVALID]   = { false, false, true,  false, false, false },
 	[VIEW_ORPHAN]    = { false, true,  true,  true,  true,  false },
 	[VIEW_PENDING]   = { false, true,  true,  false, true,  false },
-	[VIEW_REQUESTED] = { false, true,  true,  true,  true,  true },
+	[VIEW_REQUESTED] = { true,  true,  true,  true,  true,  true },
 };
 
 bool chain_view_can_move(enum view_status from, enum view_status to)

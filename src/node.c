@@ -112,6 +112,16 @@ static bool fetch_ask_next(const struct node_env *env, struct node *n, struct no
 	return false;
 }
 
+/* Every peer was asked for fetch I's block in vain: forget the request,
+ * so that a peer that gets the block later announces it here again. */
+static void fetch_give_up(struct node *n, guint i)
+{
+	const struct block *want = fetch_at(n, i)->want;
+	if (chain_view_status(&n->view, want) == VIEW_REQUESTED)
+		chain_view_set_status(&n->view, want, VIEW_UNKNOWN);
+	g_array_remove_index(n->fetches, i);
+}
+
 /* Start fetching WANT (marked REQUESTED) unless a fetch of it runs. If
  * DUE >= 0 the caller has just asked peer FIRST, the answer due DUE from
  * now; otherwise peers are asked from FIRST on. */
@@ -131,7 +141,7 @@ static void fetch_start(const struct node_env *env, struct node *n, const struct
 		fp->tried = 1;
 		fetch_arm(env, n, fp, due);
 	} else if (!fetch_ask_next(env, n, fp)) {
-		g_array_remove_index(n->fetches, n->fetches->len - 1);
+		fetch_give_up(n, n->fetches->len - 1);
 	}
 }
 
@@ -141,8 +151,10 @@ static void fetch_next(const struct node_env *env, struct node *n, guint i)
 	struct node_fetch *f = fetch_at(n, i);
 	enum view_status st = chain_view_status(&n->view, f->want);
 	evq_cancel(env->q, f->timer);
-	if ((st != VIEW_UNKNOWN && st != VIEW_REQUESTED) || !fetch_ask_next(env, n, f))
+	if (st != VIEW_UNKNOWN && st != VIEW_REQUESTED)
 		g_array_remove_index(n->fetches, i);
+	else if (!fetch_ask_next(env, n, f))
+		fetch_give_up(n, i);
 }
 
 static void on_fetch_timeout(const struct node_env *env, struct node *n, const struct evq_event *ev)

@@ -571,7 +571,7 @@ static const enum view_status order[6] = {
 };
 static const char *const table[6] = {
 	"yyyyyy", /* UNKNOWN */
-	"-yyyyy", /* REQUESTED */
+	"yyyyyy", /* REQUESTED */
 	"--y-yy", /* PENDING */
 	"--yyyy", /* ORPHAN */
 	"----y-", /* HAVE */

@@ -3,8 +3,8 @@
  * Each seed draws a small world (2 to 7 miners, up to 3 relays and a
  * trader; a random graph of outbound degree 2 to 8 or a full mesh; one
  * relay protocol, with or without compact blocks; latency from 1 ms to
- * 400 ms, constant or uniform; in some, slow links and blocks of up to
- * 200 KB, slow validation (neither under pull-chain, whose cost grows
+ * 400 ms, constant or uniform; in some, links of 8 to 40 Mbit/s and
+ * blocks of up to 30 KB, slow validation (neither under pull-chain, whose cost grows
  * with the chain), or the longest-chain rule) and a timeline over its first 60 s of
  * mining: partitions and heals, nodes leaving and joining, latency and
  * hash-rate changes, transaction bursts. Then every disturbance ends (the
@@ -149,13 +149,15 @@ static char *world_json(uint32_t seed, const struct variant *v)
 	g_string_append_printf(g, ", \"relay\": \"%s\", \"compact\": %s, \"latency\": ", v->relay,
 	                       v->compact ? "true" : "false");
 	latency_json(g, r);
-	/* Slow links, so that fetches outlast their timeouts. Pull-chain
-	 * sends and checks the whole chain at every new tip: on slow links
-	 * or with slow checks its backlog outgrows any quiet period (a cost
-	 * of that protocol, not a loss of liveness), so it gets neither. */
+	/* Slow links, so that fetches outlast their timeouts, yet fast
+	 * enough that a node can upload each block to all its peers (up to
+	 * 16) before the next one comes: a world that cannot keep up only
+	 * builds a backlog that outlasts any quiet period, which says
+	 * nothing of liveness. Pull-chain sends and checks the whole chain at
+	 * every new tip, so it gets neither slow links nor slow checks. */
 	if (!pull && g_rand_int_range(r, 0, 3) == 0)
 		g_string_append_printf(g, ", \"bandwidth\": \"%dMbit/s\", \"block_size\": \"%dKB\"",
-		                       g_rand_int_range(r, 1, 20), g_rand_int_range(r, 20, 200));
+		                       g_rand_int_range(r, 8, 40), g_rand_int_range(r, 5, 30));
 	if (g_rand_boolean(r))
 		g_string_append_printf(g, ", \"validation\": {\"block\": \"%dms\"}",
 		                       g_rand_int_range(r, 1, pull ? 20 : 300));

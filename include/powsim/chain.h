@@ -77,7 +77,7 @@ const struct block *chain_ancestor(const struct block *b, uint32_t height);
  *
  *   from \ to   UNKNOWN REQUESTED PENDING ORPHAN HAVE INVALID
  *   UNKNOWN        .        a        b       c     d      e
- *   REQUESTED      -        a        b       c     d      e
+ *   REQUESTED      i        a        b       c     d      e
  *   PENDING        -        -        .       -     f      f
  *   ORPHAN         -        -        g       .     d      h
  *   HAVE           -        -        -       -     .      -
@@ -96,6 +96,9 @@ const struct block *chain_ancestor(const struct block *b, uint32_t height);
  *   f  validation ended: valid (connected, fork choice runs) or not
  *   g  its parent connected: now validated in turn
  *   h  its parent (or any ancestor) was found invalid
+ *   i  every reachable peer was asked in vain: the request is forgotten,
+ *      so a peer that gets the block later announces it here again (an
+ *      orphan on it, a join or a heal asks anew)
  *   .  no change (a duplicate); "-" never happens, and asserts.
  * HAVE and INVALID are final: a connected block stays connected (a reorg
  * moves the tip, never a block's status), an invalid one stays invalid.

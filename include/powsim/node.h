@@ -21,8 +21,9 @@
  * on the wire counts as an answer until it is due). A chain that brings
  * a missing block is checked and stored even when it only ties the tip
  * or is worse, so later blocks on it connect. When every peer has been
- * asked in vain the fetch ends; a new orphan on it, a join or a heal
- * starts it again. The states a block goes through are in chain.h.
+ * asked in vain the fetch ends and the request is forgotten (a peer that
+ * gets the block later announces or pushes it); a new orphan on it, a
+ * join or a heal starts it again. The states a block goes through are in chain.h.
  *
  * Validation costs modelled time: each node validates one thing at a
  * time (busy_until), validate_block per block plus validate_tx per
