@@ -20,7 +20,7 @@
  * Scenarios are JSON text read by the scenario reader
  * (scenario_load_string), so the suite runs the real path from a file to
  * a world. Seeds are spread over the six relay variants (three protocols,
- * compact or not), CONVERGE_SEEDS per variant (default 60: 360 worlds);
+ * compact or not), CONVERGE_SEEDS per variant (default 80: 480 worlds);
  * set the environment variable CONVERGE_SEEDS to run more. A failing
  * seed prints its scenario, to replay with `powsim run`.
  *
@@ -210,7 +210,7 @@ static uint32_t seeds_per_variant(void)
 	char *end = NULL;
 	unsigned long n = s ? strtoul(s, &end, 10) : 0;
 
-	return s && end && *end == '\0' && n > 0 && n < 100000 ? (uint32_t)n : 60;
+	return s && end && *end == '\0' && n > 0 && n < 100000 ? (uint32_t)n : 80;
 }
 
 /* Run seed SEED of V; returns whether it converged, printing why not. */
