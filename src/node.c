@@ -668,9 +668,9 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 			send_to(env, n, back, MSG_GETCHAIN, NULL, small);
 		break;
 	case MSG_GETCHAIN:
-		if (b)
+		if (b) {
 			serve_fetch(env, n, b, from, back);
-		else {
+		} else {
 			const struct block *tip = n->withholding ? n->public_tip : n->view.tip;
 			send_to(env, n, back, MSG_CHAIN, tip, chain_bytes(env, tip, &env->nodes[from]));
 		}
