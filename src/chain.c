@@ -199,10 +199,10 @@ static uint32_t known_find(const struct chain_view *v, uint32_t id, bool *found)
 	return lo;
 }
 
-static void known_put(struct chain_view *v, uint32_t id, enum view_status st)
+/* Put block ID with ST at index I of the known list (FOUND: it is there). */
+static void known_put_at(struct chain_view *v, uint32_t i, bool found, uint32_t id,
+			 enum view_status st)
 {
-	bool found;
-	uint32_t i = known_find(v, id, &found);
 	uint64_t key = known_key(id, st);
 	if (found) {
 		v->known[i] = key;
@@ -217,14 +217,26 @@ static void known_put(struct chain_view *v, uint32_t id, enum view_status st)
 	v->n_known++;
 }
 
-static void known_drop(struct chain_view *v, uint32_t id)
+static void known_put(struct chain_view *v, uint32_t id, enum view_status st)
 {
 	bool found;
 	uint32_t i = known_find(v, id, &found);
+	known_put_at(v, i, found, id, st);
+}
+
+static void known_drop_at(struct chain_view *v, uint32_t i, bool found)
+{
 	if (!found)
 		return;
 	memmove(v->known + i, v->known + i + 1, (v->n_known - i - 1) * sizeof *v->known);
 	v->n_known--;
+}
+
+static void known_drop(struct chain_view *v, uint32_t id)
+{
+	bool found;
+	uint32_t i = known_find(v, id, &found);
+	known_drop_at(v, i, found);
 }
 
 void chain_view_init(struct chain_view *v, const struct block *genesis)
@@ -273,11 +285,17 @@ bool chain_view_can_move(enum view_status from, enum view_status to)
 
 void chain_view_set_status(struct chain_view *v, const struct block *b, enum view_status st)
 {
-	assert(chain_view_can_move(chain_view_status(v, b), st));
-	if (st == VIEW_UNKNOWN || (st == VIEW_HAVE && chain_is_ancestor(b, v->tip)))
-		known_drop(v, b->id);
+	/* One search serves the check of the move and the update. */
+	bool found;
+	uint32_t i = known_find(v, b->id, &found);
+	bool implied = !found && chain_is_ancestor(b, v->tip);
+	enum view_status cur = found ? (enum view_status)(v->known[i] & 0xff)
+				     : implied ? VIEW_HAVE : VIEW_UNKNOWN;
+	assert(chain_view_can_move(cur, st));
+	if (st == VIEW_UNKNOWN || (st == VIEW_HAVE && (implied || chain_is_ancestor(b, v->tip))))
+		known_drop_at(v, i, found);
 	else
-		known_put(v, b->id, st);
+		known_put_at(v, i, found, b->id, st);
 }
 
 uint32_t chain_view_known(const struct chain_view *v)

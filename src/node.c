@@ -58,14 +58,22 @@ static simtime_t send_to(const struct node_env *env, struct node *n, uint32_t pe
 
 static struct node_fetch *fetch_at(struct node *n, guint i)
 {
-	return &g_array_index(n->fetches, struct node_fetch, i);
+	assert(i < n->n_fetches);
+	return &n->fetches[i];
+}
+
+/* Remove fetch I, keeping the others in order. */
+static void fetch_remove(struct node *n, guint i)
+{
+	memmove(n->fetches + i, n->fetches + i + 1, (n->n_fetches - i - 1) * sizeof *n->fetches);
+	n->n_fetches--;
 }
 
 /* Index of N's fetch of WANT, or -1. */
 static int fetch_find(const struct node *n, const struct block *want)
 {
-	for (guint i = 0; n->fetches && i < n->fetches->len; i++)
-		if (g_array_index(n->fetches, struct node_fetch, i).want == want)
+	for (uint32_t i = 0; i < n->n_fetches; i++)
+		if (n->fetches[i].want == want)
 			return (int)i;
 	return -1;
 }
@@ -73,24 +81,25 @@ static int fetch_find(const struct node *n, const struct block *want)
 static void fetch_end(const struct node_env *env, struct node *n, guint i)
 {
 	evq_cancel(env->q, fetch_at(n, i)->timer);
-	g_array_remove_index(n->fetches, i);
+	fetch_remove(n, i);
 }
 
 /* B arrived, or is accepted for checking, or failed: no fetch needs it. */
 static void fetch_resolved(const struct node_env *env, struct node *n, const struct block *b)
 {
-	int i = n->fetches ? fetch_find(n, b) : -1;
+	int i = n->n_fetches ? fetch_find(n, b) : -1;
 	if (i >= 0)
 		fetch_end(env, n, (guint)i);
 }
 
-/* Time F out NODE_FETCH_TIMEOUT after DUE (relative to now). */
-static void fetch_arm(const struct node_env *env, struct node *n, struct node_fetch *f,
-		      simtime_t due)
+/* The request or answer of F was lost: time F out NODE_FETCH_TIMEOUT
+ * from now (once: a pending timeout stays). */
+static void fetch_arm(const struct node_env *env, struct node *n, struct node_fetch *f)
 {
-	f->serial = ++n->fetch_serial;
-	struct evq_payload p = { .a = f->serial, .ptr = (void *)f->want };
-	f->timer = evq_schedule(env->q, due + NODE_FETCH_TIMEOUT, NODE_EV_FETCH_TIMEOUT, n->id, &p);
+	struct evq_payload p = { .ptr = (void *)f->want };
+	if (f->timer != 0)
+		return;
+	f->timer = evq_schedule(env->q, NODE_FETCH_TIMEOUT, NODE_EV_FETCH_TIMEOUT, n->id, &p);
 }
 
 /* Ask the next reachable peer F has not asked yet for F's block and the
@@ -105,8 +114,6 @@ static bool fetch_ask_next(const struct node_env *env, struct node *n, struct no
 		if (due < 0)
 			continue;
 		f->peer = i;
-		f->answer_due = 0;
-		fetch_arm(env, n, f, due);
 		return true;
 	}
 	return false;
@@ -119,30 +126,29 @@ static void fetch_give_up(struct node *n, guint i)
 	const struct block *want = fetch_at(n, i)->want;
 	if (chain_view_status(&n->view, want) == VIEW_REQUESTED)
 		chain_view_set_status(&n->view, want, VIEW_UNKNOWN);
-	g_array_remove_index(n->fetches, i);
+	fetch_remove(n, i);
 }
 
 /* Start fetching WANT (marked REQUESTED) unless a fetch of it runs. If
- * DUE >= 0 the caller has just asked peer FIRST, the answer due DUE from
- * now; otherwise peers are asked from FIRST on. */
+ * SENT, the caller has just asked peer FIRST; otherwise peers are asked
+ * from FIRST on. */
 static void fetch_start(const struct node_env *env, struct node *n, const struct block *want,
-			uint32_t first, simtime_t due)
+			uint32_t first, bool sent)
 {
 	if (fetch_find(n, want) >= 0)
 		return;
 	if (chain_view_status(&n->view, want) == VIEW_UNKNOWN)
 		chain_view_set_status(&n->view, want, VIEW_REQUESTED);
-	if (!n->fetches)
-		n->fetches = g_array_new(FALSE, FALSE, sizeof(struct node_fetch));
-	struct node_fetch f = { .want = want, .first = first, .peer = first };
-	g_array_append_val(n->fetches, f);
-	struct node_fetch *fp = fetch_at(n, n->fetches->len - 1);
-	if (due >= 0) {
-		fp->tried = 1;
-		fetch_arm(env, n, fp, due);
-	} else if (!fetch_ask_next(env, n, fp)) {
-		fetch_give_up(n, n->fetches->len - 1);
+	if (n->n_fetches == n->cap_fetches) {
+		n->cap_fetches = n->cap_fetches ? 2 * n->cap_fetches : 2;
+		n->fetches = g_renew(struct node_fetch, n->fetches, n->cap_fetches);
 	}
+	struct node_fetch *fp = &n->fetches[n->n_fetches++];
+	*fp = (struct node_fetch){ .want = want, .first = first, .peer = first };
+	if (sent)
+		fp->tried = 1;
+	else if (!fetch_ask_next(env, n, fp))
+		fetch_give_up(n, n->n_fetches - 1);
 }
 
 /* Fetch I got no useful answer: ask the next peer, or give up. */
@@ -151,39 +157,52 @@ static void fetch_next(const struct node_env *env, struct node *n, guint i)
 	struct node_fetch *f = fetch_at(n, i);
 	enum view_status st = chain_view_status(&n->view, f->want);
 	evq_cancel(env->q, f->timer);
+	f->timer = 0;
 	if (st != VIEW_UNKNOWN && st != VIEW_REQUESTED)
-		g_array_remove_index(n->fetches, i);
+		fetch_remove(n, i);
 	else if (!fetch_ask_next(env, n, f))
 		fetch_give_up(n, i);
 }
 
+/* A fetch's timeout fired (a live one: ended fetches cancel theirs). */
 static void on_fetch_timeout(const struct node_env *env, struct node *n, const struct evq_event *ev)
 {
 	int i = fetch_find(n, ev->p.ptr);
-	if (i < 0 || fetch_at(n, (guint)i)->serial != ev->p.a)
-		return;
-	struct node_fetch *f = fetch_at(n, (guint)i);
-	simtime_t now = evq_now(env->q);
-	if (f->answer_due > now) {
-		fetch_arm(env, n, f, f->answer_due - now); /* still on the wire */
-		return;
+	if (i >= 0) {
+		fetch_at(n, (guint)i)->timer = 0; /* fired */
+		fetch_next(env, n, (guint)i);
 	}
-	fetch_next(env, n, (guint)i);
 }
 
-/* N answers peer FROM's fetch of WANT with a message due DUE from now:
- * the answer on the wire holds off FROM's timeout, as a connection that
- * shows progress would. */
-static void fetch_answered(const struct node_env *env, uint32_t from, const struct block *want,
-			   simtime_t due)
+/* The network lost message EV on its way to N (a link down, a node
+ * offline), or N could not send its answer to it: if it belonged to a
+ * fetch, that fetch times out. A request of the sender's fetch, or an
+ * answer to N's own fetch from that peer. O(degree) when it is a fetch's. */
+static void fetch_lost(const struct node_env *env, struct node *n, const struct evq_event *ev)
 {
-	struct node *r = &env->nodes[from];
-	int i = r->fetches && due >= 0 ? fetch_find(r, want) : -1;
-	if (i >= 0) {
-		struct node_fetch *f = fetch_at(r, (guint)i);
-		simtime_t at = evq_now(env->q) + due;
-		if (at > f->answer_due)
-			f->answer_due = at;
+	uint32_t from = (uint32_t)ev->p.c;
+	struct node *r;
+	uint32_t peer;
+	int i;
+
+	switch ((enum node_msg)ev->p.a) {
+	case MSG_GETDATA:
+	case MSG_GETCHAIN:
+		r = &env->nodes[from];
+		i = ev->p.ptr && r->n_fetches ? fetch_find(r, ev->p.ptr) : -1;
+		peer = i >= 0 ? net_peer_index(env->net, from, n->id) : NET_NO_PEER;
+		if (i >= 0 && fetch_at(r, (guint)i)->peer == peer)
+			fetch_arm(env, r, fetch_at(r, (guint)i));
+		break;
+	case MSG_BLOCK:
+	case MSG_CHAIN:
+	case MSG_NOTFOUND:
+		for (guint k = 0; k < n->n_fetches; k++)
+			if (fetch_at(n, k)->peer == (uint32_t)ev->p.b)
+				fetch_arm(env, n, fetch_at(n, k));
+		break;
+	default:
+		break;
 	}
 }
 
@@ -207,7 +226,7 @@ static bool brings_missing(const struct node_env *env, struct node *n, const str
 			fetch_resolved(env, n, m);
 		}
 	}
-	for (guint i = 0; n->fetches && i < n->fetches->len;) {
+	for (guint i = 0; i < n->n_fetches;) {
 		const struct block *m = fetch_at(n, i)->want;
 		enum view_status st = chain_view_status(&n->view, m);
 		if ((st == VIEW_UNKNOWN || st == VIEW_REQUESTED) && chain_is_ancestor(m, tip)) {
@@ -358,7 +377,7 @@ void node_request_chains(const struct node_env *env, struct node *n)
 		const struct block *m = chain_view_status(&n->view, o) == VIEW_ORPHAN
 						? chain_view_missing(&n->view, o) : NULL;
 		if (m)
-			fetch_start(env, n, m, 0, -1);
+			fetch_start(env, n, m, 0, false);
 	}
 }
 
@@ -505,11 +524,11 @@ static void on_block(const struct node_env *env, struct node *n, const struct bl
 		const struct block *m = pst == VIEW_ORPHAN ? chain_view_missing(&n->view, b) : NULL;
 		if (pst != VIEW_PENDING && pst != VIEW_ORPHAN) {
 			chain_view_set_status(&n->view, b->parent, VIEW_REQUESTED);
-			simtime_t due = send_to(env, n, back, MSG_GETCHAIN, b->parent,
-						env->sc->network.header_bytes);
-			fetch_start(env, n, b->parent, back, due);
+			bool sent = send_to(env, n, back, MSG_GETCHAIN, b->parent,
+					    env->sc->network.header_bytes) >= 0;
+			fetch_start(env, n, b->parent, back, sent);
 		} else if (m && fetch_find(n, m) < 0) {
-			fetch_start(env, n, m, back, -1);
+			fetch_start(env, n, m, back, false);
 		}
 		return;
 	}
@@ -607,28 +626,28 @@ static bool accept_tx(const struct node_env *env, struct node *n, const struct t
 
 /* Peer FROM fetches WANT: send the chain holding it (the tip's if WANT
  * is on it, else the chain ending at WANT), or say it is not found. A
- * withholder never shows its private blocks. */
-static void serve_fetch(const struct node_env *env, struct node *n, const struct block *want,
+ * withholder never shows its private blocks. Returns false if the answer
+ * could not be sent (FROM is out of reach). */
+static bool serve_fetch(const struct node_env *env, struct node *n, const struct block *want,
 			uint32_t from, uint32_t back)
 {
 	const struct block *tip = n->withholding ? n->public_tip : n->view.tip;
 	bool private = n->withholding && want->h.miner == n->id &&
 		       !chain_is_ancestor(want, n->public_tip);
-	if (chain_view_status(&n->view, want) != VIEW_HAVE || private) {
-		send_to(env, n, back, MSG_NOTFOUND, want, env->sc->network.header_bytes);
-		return;
-	}
+	if (chain_view_status(&n->view, want) != VIEW_HAVE || private)
+		return send_to(env, n, back, MSG_NOTFOUND, want, env->sc->network.header_bytes) >= 0;
 	if (!chain_is_ancestor(want, tip))
 		tip = want;
-	fetch_answered(env, from, want,
-		       send_to(env, n, back, MSG_CHAIN, tip, chain_bytes(env, tip, &env->nodes[from])));
+	return send_to(env, n, back, MSG_CHAIN, tip, chain_bytes(env, tip, &env->nodes[from])) >= 0;
 }
 
 static void on_msg(const struct node_env *env, struct node *n, const struct evq_event *ev)
 {
 	uint32_t from = (uint32_t)ev->p.c;
-	if (!net_reachable(env->net, from, n->id))
-		return; /* the link went down while the message was in flight */
+	if (!net_reachable(env->net, from, n->id)) {
+		fetch_lost(env, n, ev); /* the link went down while it was in flight */
+		return;
+	}
 	uint32_t back = (uint32_t)ev->p.b;
 	const struct block *b = ev->p.ptr;
 	uint64_t small = env->sc->network.header_bytes;
@@ -644,17 +663,15 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 		if (st == VIEW_UNKNOWN || (st == VIEW_REQUESTED && fetch_find(n, b) < 0)) {
 			if (st == VIEW_UNKNOWN)
 				chain_view_set_status(&n->view, b, VIEW_REQUESTED);
-			fetch_start(env, n, b, back, send_to(env, n, back, MSG_GETDATA, b, small));
+			fetch_start(env, n, b, back, send_to(env, n, back, MSG_GETDATA, b, small) >= 0);
 		}
 		break;
 	}
 	case MSG_GETDATA:
-		if (chain_view_status(&n->view, b) == VIEW_HAVE)
-			fetch_answered(env, from, b,
-				       send_to(env, n, back, MSG_BLOCK, b,
-					       block_wire_size(env, b, &env->nodes[from])));
-		else
-			send_to(env, n, back, MSG_NOTFOUND, b, small);
+		if (chain_view_status(&n->view, b) == VIEW_HAVE ?
+		    send_to(env, n, back, MSG_BLOCK, b, block_wire_size(env, b, &env->nodes[from])) < 0 :
+		    send_to(env, n, back, MSG_NOTFOUND, b, small) < 0)
+			fetch_lost(env, n, ev);
 		break;
 	case MSG_NOTFOUND: {
 		int i = fetch_find(n, b);
@@ -669,7 +686,8 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 		break;
 	case MSG_GETCHAIN:
 		if (b) {
-			serve_fetch(env, n, b, from, back);
+			if (!serve_fetch(env, n, b, from, back))
+				fetch_lost(env, n, ev);
 		} else {
 			const struct block *tip = n->withholding ? n->public_tip : n->view.tip;
 			send_to(env, n, back, MSG_CHAIN, tip, chain_bytes(env, tip, &env->nodes[from]));
@@ -692,6 +710,8 @@ void node_handle(const struct node_env *env, struct node *n, const struct evq_ev
 	case NODE_EV_MSG:
 		if (n->online)
 			on_msg(env, n, ev);
+		else
+			fetch_lost(env, n, ev);
 		break;
 	case NODE_EV_VALIDATED:
 		accept_validated(env, n, ev->p.ptr, (uint32_t)ev->p.c);
@@ -791,8 +811,7 @@ void node_init(struct node *n, uint32_t id, const struct group_cfg *g,
 void node_clear(struct node *n)
 {
 	chain_view_clear(&n->view);
-	if (n->fetches)
-		g_array_free(n->fetches, TRUE);
+	g_free(n->fetches);
 	mempool_free(n->mempool);
 	if (n->tpl.txs)
 		g_ptr_array_free(n->tpl.txs, TRUE);

@@ -16,9 +16,13 @@
  * Liveness: a block known only by its hash (an inv) or as the missing
  * ancestor of an orphan (chain_view_missing) is fetched (struct
  * node_fetch): from the peer that told of it first, then from each other
- * reachable peer in turn, moving on at a "not found" or when no answer
- * came NODE_FETCH_TIMEOUT after the request was due to arrive (a reply
- * on the wire counts as an answer until it is due). A chain that brings
+ * reachable peer in turn, moving on at a "not found", or at a timeout
+ * when the request or its answer was lost. Every request is answered
+ * (the block, a chain, or "not found") unless the network loses it (a
+ * link down, a node offline); the simulator sees that loss, and the
+ * fetch then times out NODE_FETCH_TIMEOUT later (a node event relative
+ * to now). So a fetch never waits for nothing, and a run that loses no
+ * message runs no timer: its events are those of a plain request. A chain that brings
  * a missing block is checked and stored even when it only ties the tip
  * or is worse, so later blocks on it connect. When every peer has been
  * asked in vain the fetch ends and the request is forgotten (a peer that
@@ -53,7 +57,7 @@ enum node_event {
 	NODE_EV_MSG = 0,      /* a message delivered: see enum node_msg */
 	NODE_EV_VALIDATED,    /* p.ptr: the block validated; p.c: sender */
 	NODE_EV_CHAIN_DONE,   /* p.ptr: tip of a fetched chain validated */
-	NODE_EV_FETCH_TIMEOUT,/* p.ptr: the block wanted; p.a: the fetch's serial */
+	NODE_EV_FETCH_TIMEOUT,/* p.ptr: the block wanted */
 	NODE_EV_KINDS,
 };
 
@@ -70,8 +74,8 @@ enum node_msg {
 	MSG_NOTFOUND,    /* "I do not have this block" (answers a GETCHAIN) */
 };
 
-/* How long a node waits for an answer to a fetch beyond the time its
- * request (or the answer on the wire) is due to arrive. */
+/* How long after a fetch's request or answer was lost the fetch turns
+ * to the next peer. */
 #define NODE_FETCH_TIMEOUT (2 * SIMTIME_S)
 
 /* A block a node wants and is asking its peers for, one at a time. */
@@ -80,9 +84,7 @@ struct node_fetch {
 	uint32_t first;            /* peer index asked first */
 	uint32_t tried;            /* peers asked so far, from FIRST on */
 	uint32_t peer;             /* peer index asked now */
-	uint64_t serial;           /* matches the timeout event */
-	evq_id_t timer;            /* the pending timeout */
-	simtime_t answer_due;      /* when the answer on the wire arrives (0: none) */
+	evq_id_t timer;            /* the pending timeout, or 0 */
 };
 
 /* A miner's current template: what it hashes, or draws a time for. */
@@ -108,8 +110,8 @@ struct node {
 	const struct block *fetching; /* tip of the chain being checked, or NULL */
 	bool withholding;          /* keeps the blocks it mines to itself */
 	const struct block *public_tip; /* what it shows peers while withholding */
-	GArray *fetches;           /* of struct node_fetch; NULL: none */
-	uint64_t fetch_serial;
+	struct node_fetch *fetches;/* N_FETCHES of CAP_FETCHES, oldest first */
+	uint32_t n_fetches, cap_fetches;
 };
 
 struct node_hooks;
