@@ -181,7 +181,7 @@ static bool parse_args(int *argc, char ***argv, struct run_opts *o, GError **err
 		{ "plot", 0, 0, G_OPTION_ARG_NONE, &o->plot, "Render the figures into DIR/plots at the end", NULL },
 		{ "log", 0, 0, G_OPTION_ARG_STRING, &o->log, "Console feed: \"lecture\" prints every mined block", "STYLE" },
 		{ "check-invariants", 0, 0, G_OPTION_ARG_NONE, &o->check_invariants,
-		  "Check every node's invariants after every event (slow; aborts on a breach)", NULL },
+		  "Check every node's invariants after every event, and liveness at the end (slow; aborts on a breach)", NULL },
 		{ NULL },
 	};
 	GOptionContext *ctx = g_option_context_new("SCENARIO - run a scenario");
@@ -337,6 +337,8 @@ static int run_world(const struct scenario *sc, const struct run_opts *o, outdir
 	if (tty)
 		world_on_progress(w, progress, NULL, 200000);
 	world_run(w, &interrupted);
+	if (o->check_invariants)
+		invariants_check_end(w);
 	if (tty)
 		fputs("\r\033[K", stderr);
 	struct report *rep = report_new(w);

@@ -1344,6 +1344,8 @@ simtime_t world_stop_time(const world_t *w) { return w->stop_time; }
 uint32_t world_node_count(const world_t *w) { return w->n; }
 const struct node *world_node(const world_t *w, uint32_t id) { return &w->nodes[id]; }
 const chain_store_t *world_store(const world_t *w) { return w->store; }
+const net_t *world_net(const world_t *w) { return w->net; }
+bool world_quiet(const world_t *w) { return evq_pending(w->q) == 0; }
 tx_keys_t *world_keys(const world_t *w) { return w->keys; }
 const GArray *world_reorgs(const world_t *w) { return w->reorgs; }
 const GArray *world_samples(const world_t *w) { return w->samples; }

@@ -146,6 +146,10 @@ simtime_t world_stop_time(const world_t *w);
 uint32_t world_node_count(const world_t *w);
 const struct node *world_node(const world_t *w, uint32_t id);
 const chain_store_t *world_store(const world_t *w);
+const net_t *world_net(const world_t *w);    /* its topology and reachability */
+/* Whether nothing is left to happen: no event pending (after a run: the
+ * drain ended with the network quiet, not at WORLD_DRAIN_MAX). */
+bool world_quiet(const world_t *w);
 tx_keys_t *world_keys(const world_t *w);
 
 /* Node name of ID into BUF. */
