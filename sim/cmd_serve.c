@@ -718,28 +718,8 @@ static void mined(void *ctx, const world_t *w, const struct block *b)
 	struct serve *s = ctx;
 	s->mined[b->h.miner]++;
 	s->last_mined[b->h.miner] = b;
-	if (!s->lecture)
-		return;
-	char name[64], prev[HASH_HEX_SIZE], hash[HASH_HEX_SIZE], when[32];
-	world_node_name(w, b->h.miner, name, sizeof name);
-	hash_hex(b->h.prev, 32, prev);
-	hash_hex(b->hash, 32, hash);
-	units_format_duration(b->mined_at, when, sizeof when);
-	printf("[%s] %s has mined!\n\n-----\nIndex      : %u\nTransactions:\n", when, name,
-	       b->h.height);
-	tx_keys_t *k = world_keys(w);
-	for (uint32_t i = 0; i < b->n_tx; i++) {
-		const struct tx *t = b->txs[i];
-		char from[WALLET_ADDR_HEX_SIZE] = "0", to[WALLET_ADDR_HEX_SIZE];
-		if (!tx_is_coinbase(t))
-			wallet_address_hex(tx_keys_wallet(k, t->sender), from);
-		wallet_address_hex(tx_keys_wallet(k, t->recipient), to);
-		printf("  { 'Sender': '%s', 'Recipient': '%s', 'Amount': %" G_GUINT64_FORMAT " }\n",
-		       from, to, t->amount);
-	}
-	printf("Proof      : %" G_GUINT64_FORMAT "\nNum_zeros  : %g\n", b->h.nonce, block_zeros(b));
-	printf("Previous_hash : %s\nPresent_hash  : %s\n-----\n\n", prev, hash);
-	fflush(stdout);
+	if (s->lecture)
+		cmd_lecture_mined(NULL, w, b);
 }
 
 struct serve_opts {
@@ -759,7 +739,7 @@ static bool parse_args(int *argc, char ***argv, struct serve_opts *o, GError **e
 		{ "speed", 0, 0, G_OPTION_ARG_DOUBLE, &o->speed, "Simulated seconds per wall second (default 1)", "X" },
 		{ "port", 'p', 0, G_OPTION_ARG_INT, &o->port, "Port of the first node; node k on P+k-1 (default 5000)", "P" },
 		{ "record", 'r', 0, G_OPTION_ARG_FILENAME, &o->record, "Write the run as a scenario that replays it", "FILE" },
-		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "Output directory (default out/NAME)", "DIR" },
+		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "Output directory (default out/NAME, or out/NAME-seed-N with --seed)", "DIR" },
 		{ "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed, "Master seed (overrides the scenario's)", "N" },
 		{ "log", 0, 0, G_OPTION_ARG_STRING, &o->log, "Console feed: \"lecture\" prints blocks and requests", "STYLE" },
 		{ "until-stopped", 0, 0, G_OPTION_ARG_NONE, &o->until_stopped, "Ignore the scenario's stop: run until SIGINT or SIGTERM", NULL },
@@ -985,7 +965,7 @@ int cmd_serve(int argc, char **argv)
 			memset(&s.sc.stop, 0, sizeof s.sc.stop);
 		s.no_stop = o.until_stopped;
 		s.first_live = s.sc.events->len;
-		char *dir = o.out ? g_strdup(o.out) : g_build_filename("out", s.sc.name, NULL);
+		char *dir = cmd_output_dir(&s.sc, o.out, o.seed != NULL);
 		outdir_lock_t *lock = NULL;
 		outdir_t *od = cmd_claim_outdir("serve", dir, &lock);
 		rc = od ? serve_run(&s, &o, od) : EXIT_INPUT;
