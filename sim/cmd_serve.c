@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include <glib-unix.h>
 #include <glib.h>
 #include <libsoup/soup.h>
 
@@ -369,12 +369,51 @@ static void push_sse(struct serve *s, bool close)
 	g_free(chunk);
 }
 
+/* Signals. The first SIGINT or SIGTERM ends the run at the next tick as a
+ * recorded stop action, so the outputs are the replay's. The world's
+ * hashing runs on the loop's thread and can hold it (a fast-mode block's
+ * nonce search, up to the budget's 2^36 hashes): if the run has not ended
+ * SERVE_GRACE_S after the signal, or at a second signal, the hashing is
+ * cut (world_set_interrupt) and the run ends interrupted there. Only
+ * async-signal-safe work in the handlers. */
+#define SERVE_GRACE_S 3
+static volatile sig_atomic_t serve_signal; /* the first signal (0: none) */
+static volatile sig_atomic_t serve_cut;    /* the world's interrupt flag */
+
+static void on_signal(int sig)
+{
+	if (serve_signal) {
+		serve_cut = 1;
+		return;
+	}
+	serve_signal = sig;
+	alarm(SERVE_GRACE_S);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	serve_cut = 1;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+}
+
 static gboolean tick(gpointer data)
 {
 	struct serve *s = data;
 	if (s->ended)
 		return G_SOURCE_REMOVE;
 	simtime_t target = wall_target(s);
+	if (!s->signal)
+		s->signal = serve_signal;
 	if (s->queued->len > 0 || s->signal) {
 		simtime_t slot = world_live_slot(s->w, target);
 		if (world_advance(s->w, slot - 1)) {
@@ -407,13 +446,6 @@ static gboolean tick(gpointer data)
 		s->last_sse = g_get_monotonic_time();
 		push_sse(s, false);
 	}
-	return G_SOURCE_CONTINUE;
-}
-
-static gboolean on_signal(gpointer data)
-{
-	struct serve *s = *(struct serve **)data;
-	s->signal = GPOINTER_TO_INT(((gpointer *)data)[1]);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -566,7 +598,8 @@ static void route_difficulty(struct serve *s, SoupServerMessage *msg, const char
 {
 	uint32_t mz;
 	char *why = NULL;
-	if (!api_parse_difficulty(body, len, &mz, &why)) {
+	bool hashed = world_scenario(s->w)->consensus.mode != MINING_MODEL;
+	if (!api_parse_difficulty(body, len, hashed, &mz, &why)) {
 		reply_msg(s, msg, 400, why, "bad-request");
 		g_free(why);
 		return;
@@ -830,11 +863,34 @@ static bool listen_all(struct serve *s, GError **err)
 	return true;
 }
 
-/* The end: the usual output directory and the recording. */
+/* The recording's digest as `powsim run` computes it when it replays the
+ * recording: the summary carries it, so the live run's equals the
+ * replay's. Loading the text also proves it replayable. */
+static bool take_digest(struct serve *s, const char *text, GError **err)
+{
+	struct scenario rec;
+	if (!scenario_load_string(text, s->sc.file, NULL, &rec, err))
+		return false;
+	g_free(s->sc.digest);
+	s->sc.digest = rec.digest;
+	rec.digest = NULL;
+	config_clear(&rec);
+	return true;
+}
+
+/* The end: the recording's text, the usual output directory, the
+ * recording. */
 static int write_outputs(struct serve *s, outdir_t *od, const char *record)
 {
 	GError *err = NULL;
 	int rc = EXIT_OK;
+	simtime_t end = s->no_stop ? world_stop_time(s->w) : 0;
+	char *text = record_text(&s->sc, s->first_live, end, &err);
+	if (!text || !take_digest(s, text, &err)) {
+		fprintf(stderr, "powsim serve: the recording: %s\n", err->message);
+		g_clear_error(&err);
+		rc = EXIT_INTERNAL;
+	}
 	struct report *rep = report_new(s->w);
 	if (!trace_write(rep, outdir_staging(od), &err) || !outdir_commit(od, &err)) {
 		fprintf(stderr, "powsim serve: %s\n(nothing was replaced: %s holds the earlier outputs, if any)\n",
@@ -843,11 +899,12 @@ static int write_outputs(struct serve *s, outdir_t *od, const char *record)
 		rc = EXIT_INTERNAL;
 	}
 	report_free(rep);
-	if (record && !record_write(&s->sc, s->first_live, s->no_stop, record, &err)) {
+	if (record && text && !record_write(text, record, &err)) {
 		fprintf(stderr, "powsim serve: %s\n", err->message);
 		g_clear_error(&err);
 		rc = EXIT_INTERNAL;
 	}
+	g_free(text);
 	return rc;
 }
 
@@ -920,14 +977,18 @@ static int serve_run(struct serve *s, const struct serve_opts *o, outdir_t *od)
 		}
 		fflush(stdout);
 	}
-	gpointer sigint[2] = { s, GINT_TO_POINTER(SIGINT) }, sigterm[2] = { s, GINT_TO_POINTER(SIGTERM) };
-	guint h1 = g_unix_signal_add(SIGINT, on_signal, sigint);
-	guint h2 = g_unix_signal_add(SIGTERM, on_signal, sigterm);
+	world_set_interrupt(s->w, &serve_cut);
+	catch_signals();
 	s->wall0 = g_get_monotonic_time();
 	g_timeout_add(TICK_MS, tick, s);
 	g_main_loop_run(s->loop);
-	g_source_remove(h1);
-	g_source_remove(h2);
+	alarm(0);
+	world_set_interrupt(s->w, NULL);
+	if (!s->signal)
+		s->signal = serve_signal;
+	if (world_counts(s->w)->interrupted)
+		fprintf(stderr, "powsim serve: signal: the hashing was cut short; the outputs are marked "
+			"\"interrupted\" and the recording replays past this point\n");
 	/* Send the last answers (503 to those the end overtook). Bounded. */
 	for (int i = 0; i < 200 && g_main_context_iteration(NULL, FALSE); i++)
 		;
@@ -935,7 +996,8 @@ static int serve_run(struct serve *s, const struct serve_opts *o, outdir_t *od)
 	int rc = write_outputs(s, od, o->record);
 	if (!o->quiet)
 		printf("powsim serve: %s at %.3f s simulated, %" G_GUINT64_FORMAT " blocks mined; "
-		       "outputs in %s/\n", s->signal ? "stopped" : "finished",
+		       "outputs in %s/\n", world_counts(s->w)->interrupted ? "interrupted"
+		       : s->signal ? "stopped" : "finished",
 		       world_stop_time(s->w) / 1e9, world_counts(s->w)->blocks_mined, outdir_target(od));
 	if (rc == EXIT_OK && s->signal)
 		rc = 128 + s->signal;
