@@ -1580,9 +1580,9 @@ simtime_t world_live_slot(world_t *w, simtime_t t)
 	for (;;) {
 		if (t <= evq_now(w->q))
 			t = evq_now(w->q) + 1;
-		world_advance(w, t - 1);
+		bool running = world_advance(w, t - 1);
 		simtime_t next;
-		if (w->stopped || !evq_peek_time(w->q, &next) || next > t)
+		if (!running || !evq_peek_time(w->q, &next) || next > t)
 			return t;
 		t++;
 	}

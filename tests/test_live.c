@@ -266,6 +266,41 @@ static void test_naive_differs(void)
 	rm_dir(replay);
 }
 
+/* An interrupt flag set while world_advance hashes cuts the hashing: the
+ * run ends interrupted there, and neither world_advance nor
+ * world_live_slot goes on (nor spins). Real mode cuts a slice, fast mode
+ * a block's nonce search. */
+static void test_interrupt(void)
+{
+	static char *modes[][2] = { { "consensus.mode=real", NULL }, { "consensus.mode=fast", NULL } };
+	for (size_t i = 0; i < G_N_ELEMENTS(modes); i++) {
+		char *text = g_strdup_printf(base_text, "");
+		struct scenario sc;
+		GError *err = NULL;
+		g_assert_true(scenario_load_string(text, "live.json", modes[i], &sc, &err));
+		g_assert_no_error(err);
+		g_free(text);
+		world_t *w = world_new(&sc, &err);
+		g_assert_no_error(err);
+		volatile sig_atomic_t flag = 0;
+		world_set_interrupt(w, &flag);
+		g_assert_true(world_advance(w, 2 * SIMTIME_S));
+		g_assert_false(world_counts(w)->interrupted);
+		flag = 1;
+		/* blocks come every 2 s or so: one is hashed before 60 s */
+		g_assert_false(world_advance(w, 60 * SIMTIME_S));
+		g_assert_true(world_counts(w)->interrupted);
+		simtime_t at = world_now(w);
+		g_assert_cmpint(at, <, 60 * SIMTIME_S);
+		world_live_slot(w, 60 * SIMTIME_S);
+		g_assert_cmpint(world_now(w), ==, at);
+		world_finish(w);
+		g_assert_true(world_counts(w)->interrupted);
+		world_free(w);
+		config_clear(&sc);
+	}
+}
+
 /* The live actions in a scenario file: bad ones are refused with the
  * JSON path and what was expected. */
 static void test_bad_actions(void)
@@ -306,5 +341,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/live/replay-equal", test_replay_equal);
 	g_test_add_func("/live/naive-differs", test_naive_differs);
 	g_test_add_func("/live/bad-actions", test_bad_actions);
+	g_test_add_func("/live/interrupt", test_interrupt);
 	return g_test_run();
 }
