@@ -70,37 +70,6 @@ struct run_opts {
 	gboolean check_invariants;
 };
 
-/* ---- the lecture's console feed (--log lecture) ---- */
-
-static void print_tx(const world_t *w, const struct tx *t)
-{
-	char from[WALLET_ADDR_HEX_SIZE] = "0", to[WALLET_ADDR_HEX_SIZE];
-	tx_keys_t *k = world_keys(w);
-	if (!tx_is_coinbase(t))
-		wallet_address_hex(tx_keys_wallet(k, t->sender), from);
-	wallet_address_hex(tx_keys_wallet(k, t->recipient), to);
-	printf("  { 'Sender': '%s', 'Recipient': '%s', 'Amount': %" G_GUINT64_FORMAT " }\n",
-	       from, to, t->amount);
-}
-
-static void lecture_mined(void *ctx, const world_t *w, const struct block *b)
-{
-	(void)ctx;
-	char name[64], prev[HASH_HEX_SIZE], hash[HASH_HEX_SIZE], when[32];
-	world_node_name(w, b->h.miner, name, sizeof name);
-	hash_hex(b->h.prev, 32, prev);
-	hash_hex(b->hash, 32, hash);
-	units_format_duration(b->mined_at, when, sizeof when);
-	printf("[%s] %s has mined!\n\n-----\n", when, name);
-	printf("Index      : %u\nTransactions:\n", b->h.height);
-	for (uint32_t i = 0; i < b->n_tx; i++)
-		print_tx(w, b->txs[i]);
-	printf("Proof      : %" G_GUINT64_FORMAT "\n", b->h.nonce);
-	printf("Num_zeros  : %g\n", block_zeros(b));
-	printf("Previous_hash : %s\nPresent_hash  : %s\n-----\n\n", prev, hash);
-	fflush(stdout);
-}
-
 /* ---- progress and summary ---- */
 
 static void progress(void *ctx, const world_t *w)
@@ -320,7 +289,7 @@ static int run_world(const struct scenario *sc, const struct run_opts *o, outdir
 		return EXIT_INPUT;
 	}
 	if (o->log)
-		world_on_mined(w, lecture_mined, NULL);
+		world_on_mined(w, cmd_lecture_mined, NULL);
 	/* Hashing threads never take SIGINT or SIGTERM (they inherit this
 	 * mask), so the main thread alone handles them and the swap of the
 	 * output directory, done with them blocked, cannot be cut. */
@@ -380,15 +349,11 @@ static bool seed_given(const struct run_opts *o)
 	return false;
 }
 
-/* The output directory: --out, else out/NAME, or out/NAME-seed-N when the
- * seed came from the command line, so that runs of several seeds never
- * replace each other's outputs. A sibling, never a subdirectory: a run
- * directory is replaced whole. */
-static char *output_dir(const struct scenario *sc, const struct run_opts *o)
+char *cmd_output_dir(const struct scenario *sc, const char *out, bool seed_given)
 {
-	if (o->out)
-		return g_strdup(o->out);
-	if (!seed_given(o))
+	if (out)
+		return g_strdup(out);
+	if (!seed_given)
 		return g_build_filename("out", sc->name, NULL);
 	g_autofree char *base = g_strdup_printf("%s-seed-%" G_GUINT64_FORMAT, sc->name, sc->seed);
 	return g_build_filename("out", base, NULL);
@@ -436,7 +401,7 @@ int cmd_run(int argc, char **argv)
 		free_opts(&o);
 		return EXIT_INPUT;
 	}
-	char *dir = output_dir(&sc, &o);
+	char *dir = cmd_output_dir(&sc, o.out, seed_given(&o));
 	catch_signals(dir);
 	int rc = EXIT_INPUT;
 	outdir_lock_t *lock = NULL;

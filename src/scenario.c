@@ -496,6 +496,11 @@ static bool name_ok(const char *s)
 	return true;
 }
 
+bool scenario_name_ok(const char *s)
+{
+	return s && name_ok(s);
+}
+
 static bool h_name(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
 {
 	if (!cJSON_IsString(v) || !name_ok(v->valuestring))
