@@ -153,9 +153,7 @@ static bool parse_args(int *argc, char ***argv, struct run_opts *o, GError **err
 		  "Check every node's invariants after every event, and liveness at the end (slow; aborts on a breach)", NULL },
 		{ NULL },
 	};
-	GOptionContext *ctx = g_option_context_new("SCENARIO - run a scenario");
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	g_option_context_set_summary(ctx,
+	if (!cmd_parse_one(argc, argv, entries, "SCENARIO - run a scenario",
 		"Runs the scenario file and writes blocks.csv, reorgs.csv, txs.csv,\n"
 		"timeline.csv, events.csv, phases.csv, miners.csv, summary.json and\n"
 		"chain.json into the output directory.\n\n"
@@ -170,16 +168,8 @@ static bool parse_args(int *argc, char ***argv, struct run_opts *o, GError **err
 		"Exit status: 0 success, 1 an expectation failed, 2 bad input (also: the\n"
 		"output directory is in use or holds other files), 3 internal or I/O failure\n"
 		"(outputs or figures could not be written), 130 interrupted by SIGINT,\n"
-		"143 by SIGTERM.");
-	bool ok = g_option_context_parse(ctx, argc, argv, err);
-	g_option_context_free(ctx);
-	if (!ok)
+		"143 by SIGTERM.", "scenario file", err))
 		return false;
-	if (*argc != 2) {
-		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			    *argc < 2 ? "no scenario file given" : "one scenario file at a time");
-		return false;
-	}
 	if (o->log && strcmp(o->log, "lecture") != 0) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
 			    "--log: expected \"lecture\", found \"%s\"", o->log);

@@ -779,24 +779,14 @@ static bool parse_args(int *argc, char ***argv, struct serve_opts *o, GError **e
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No start and end lines", NULL },
 		{ NULL },
 	};
-	GOptionContext *ctx = g_option_context_new("SCENARIO - run a scenario live, every node on HTTP");
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	g_option_context_set_summary(ctx,
+	if (!cmd_parse_one(argc, argv, entries, "SCENARIO - run a scenario live, every node on HTTP",
 		"Runs the scenario paced to the wall clock. Node k answers the source\n"
 		"documents' API on 127.0.0.1:P+k-1: GET /chain, /nodes, /nodes/resolve,\n"
 		"/transactions, /balance, /mine, /mining/template, /state, /events and the\n"
 		"dashboard at /; POST /transactions/new, /nodes/register, /mining/submit,\n"
 		"/difficulty. Ends at the scenario's stop, or on SIGINT/SIGTERM (exit 130/143),\n"
-		"and writes the usual output directory.");
-	bool ok = g_option_context_parse(ctx, argc, argv, err);
-	g_option_context_free(ctx);
-	if (!ok)
+		"and writes the usual output directory.", "scenario file", err))
 		return false;
-	if (*argc != 2) {
-		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			    *argc < 2 ? "no scenario file given" : "one scenario file at a time");
-		return false;
-	}
 	if (!(o->speed > 0 && o->speed <= 1e6)) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
 			    "--speed: expected a factor above 0 and at most 1e6, found %g", o->speed);

@@ -38,6 +38,13 @@ char *cmd_output_dir(const struct scenario *sc, const char *out, bool seed_given
  * (CTX unused), shared by run and serve. */
 void cmd_lecture_mined(void *ctx, const world_t *w, const struct block *b);
 
+/* Parse ARGC and ARGV (pointers) with ENTRIES (GOption; USAGE is the parameter line,
+ * e.g. "SCENARIO - run a scenario", SUMMARY the --help text) and require
+ * exactly one argument, a NOUN ("scenario file"). Returns false with ERR
+ * set on a bad option or a missing or extra argument. */
+bool cmd_parse_one(int *argc, char ***argv, const GOptionEntry *entries, const char *usage,
+		   const char *summary, const char *noun, GError **err);
+
 /* ARGV[0] is the subcommand's name. */
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
