@@ -80,6 +80,7 @@ void config_init(struct scenario *s)
 	s->network.latency.law = LAT_CONSTANT;
 	s->network.latency.value = 50 * SIMTIME_MS;
 	s->network.processing = 1 * SIMTIME_MS;
+	s->network.control_processing = -1;
 	s->network.relay = RELAY_PUSH;
 	s->network.validate_block = 1 * SIMTIME_MS;
 	s->network.validate_tx = 10 * SIMTIME_US;

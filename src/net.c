@@ -25,18 +25,26 @@ struct adj {
 	uint32_t start;
 };
 
+/* A span [start, end) during which a node's downlink is booked. */
+struct span {
+	simtime_t start, end;
+};
+
 struct net {
 	uint32_t n;
 	struct adj *adj;
 	uint8_t *online;
 	uint32_t *side;
 	simtime_t *upload_free;  /* per node: when its uplink is idle */
+	GArray **down;           /* per node: its downlink's booked spans
+				  * (struct span, by start; NULL: none yet) */
 	uint8_t *region;         /* per node, when the network has regions */
 	const struct network_cfg *cfg;
 	struct latency_cfg law;  /* the network's law */
 	bool law_overridden;     /* a latency action replaced the regions' law */
 	GArray *laws;            /* per-link overrides */
 	simtime_t processing;
+	simtime_t control_processing; /* non-block messages */
 	double bandwidth;        /* bit/s, 0 = unlimited */
 	struct rng rng;
 	uint64_t links;
@@ -241,10 +249,13 @@ net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **er
 	memset(net->online, 1, n);
 	net->side = g_new0(uint32_t, n);
 	net->upload_free = g_new0(simtime_t, n);
+	net->down = g_new0(GArray *, n);
 	net->cfg = &sc->network;
 	net->law = sc->network.latency;
 	net->laws = g_array_new(FALSE, FALSE, sizeof(struct latency_cfg));
 	net->processing = sc->network.processing;
+	net->control_processing = sc->network.control_processing >= 0 ?
+		sc->network.control_processing : sc->network.processing;
 	net->bandwidth = sc->network.bandwidth;
 	rng_seed(&net->rng, seed, RNG_STREAM_TOPOLOGY);
 	if (sc->network.n_regions > 0)
@@ -283,6 +294,10 @@ void net_free(net_t *net)
 	g_free(net->online);
 	g_free(net->side);
 	g_free(net->upload_free);
+	for (uint32_t i = 0; i < net->n; i++)
+		if (net->down[i])
+			g_array_free(net->down[i], TRUE);
+	g_free(net->down);
 	g_free(net->region);
 	g_array_free(net->laws, TRUE);
 	g_free(net);
@@ -366,6 +381,55 @@ static double rate(const struct net *net, uint32_t from, uint32_t to)
 	return r;
 }
 
+/* Bits per second of TO's downlink, 0 for unlimited. */
+static double down_rate(const struct net *net, uint32_t to)
+{
+	if (!net->region)
+		return net->bandwidth;
+	return net->cfg->region_down[net->region[to]];
+}
+
+/* Book DUR of NODE's downlink at the earliest START >= EARLIEST where it
+ * is free (the first gap that fits: a message booked later whose first
+ * bit arrives sooner goes first, so a far sender does not hold up a near
+ * one). Spans ending by NOW are dropped first: no booking starts before
+ * NOW. Adjacent spans merge. Returns the span's end. O(spans booked). */
+static simtime_t book_down(struct net *net, uint32_t node, simtime_t earliest, simtime_t dur,
+			   simtime_t now)
+{
+	if (!net->down[node])
+		net->down[node] = g_array_new(FALSE, FALSE, sizeof(struct span));
+	GArray *d = net->down[node];
+	guint drop = 0;
+	while (drop < d->len && g_array_index(d, struct span, drop).end <= now)
+		drop++;
+	if (drop)
+		g_array_remove_range(d, 0, drop);
+	simtime_t s = earliest;
+	guint i = 0;
+	for (; i < d->len; i++) {
+		const struct span *x = &g_array_index(d, struct span, i);
+		if (x->end <= s)
+			continue;
+		if (x->start >= simtime_add_sat(s, dur))
+			break;
+		s = x->end;
+	}
+	struct span mine = { s, simtime_add_sat(s, dur) };
+	/* merge with the span before (ends at s at the latest) and after */
+	if (i > 0 && g_array_index(d, struct span, i - 1).end == mine.start) {
+		i--;
+		mine.start = g_array_index(d, struct span, i).start;
+		g_array_remove_index(d, i);
+	}
+	if (i < d->len && g_array_index(d, struct span, i).start == mine.end) {
+		mine.end = g_array_index(d, struct span, i).end;
+		g_array_remove_index(d, i);
+	}
+	g_array_insert_val(d, i, mine);
+	return simtime_add_sat(s, dur);
+}
+
 /* The latency of one message on link K from FROM to TO. */
 static simtime_t link_latency(struct net *net, const struct link *k, uint32_t from, uint32_t to)
 {
@@ -382,7 +446,7 @@ static simtime_t link_latency(struct net *net, const struct link *k, uint32_t fr
 }
 
 simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
-		   simtime_t now)
+		   simtime_t now, enum net_msg kind)
 {
 	struct adj *x = &net->adj[from];
 	assert(peer_index < x->len);
@@ -392,9 +456,19 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
 	double bps = rate(net, from, k->peer);
 	simtime_t tx = bps > 0 ? simtime_from_s((double)bytes * 8.0 / bps) : 0;
 	net->upload_free[from] = simtime_add_sat(start, tx);
-	simtime_t at = simtime_add_sat(simtime_add_sat(net->upload_free[from],
-							link_latency(net, k, from, k->peer)),
-				       net->processing);
+	simtime_t lat = link_latency(net, k, from, k->peer);
+	simtime_t done = simtime_add_sat(net->upload_free[from], lat);
+	/* The receiver's downloads share its downlink: the message's bits
+	 * take bytes*8/downlink of it, from its first bit's arrival on. */
+	double dbps = down_rate(net, k->peer);
+	if (dbps > 0 && bytes > 0) {
+		simtime_t dtx = simtime_from_s((double)bytes * 8.0 / dbps);
+		simtime_t end = book_down(net, k->peer, simtime_add_sat(start, lat), dtx, now);
+		if (end > done)
+			done = end;
+	}
+	simtime_t at = simtime_add_sat(done, kind == NET_MSG_BLOCK ? net->processing
+							      : net->control_processing);
 	if (at < k->last_delivery)
 		at = k->last_delivery;
 	k->last_delivery = at;

@@ -41,7 +41,8 @@ static void send_to(const struct node_env *env, struct node *n, uint32_t peer_in
 	if (!net_reachable(env->net, n->id, peer))
 		return;
 	simtime_t now = evq_now(env->q);
-	simtime_t delay = net_send(env->net, n->id, peer_index, bytes, now);
+	enum net_msg kind = type == MSG_BLOCK || type == MSG_CHAIN ? NET_MSG_BLOCK : NET_MSG_CONTROL;
+	simtime_t delay = net_send(env->net, n->id, peer_index, bytes, now, kind);
 	struct evq_payload p = {
 		.a = type, .b = net_reverse_index(env->net, n->id, peer_index), .c = n->id,
 		.ptr = (void *)ptr,

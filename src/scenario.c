@@ -1148,6 +1148,7 @@ static const struct field network_fields[] = {
 	NET("edges", h_edges, edges),
 	NET("latency", h_latency, latency),
 	NET("processing", h_duration, processing),
+	NET("control_processing", h_duration, control_processing),
 	NET("relay", h_enum, relay, .names = relay_names),
 	{ .key = "validation", .fn = h_validation, .off = 0 },
 	NET("bandwidth", h_bandwidth, bandwidth),

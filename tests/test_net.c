@@ -256,7 +256,7 @@ static void test_fifo_under_jitter(void)
 		gint64 *keys = g_new(gint64, 20000);
 		for (int i = 0; i < 20000; i++) {
 			uint32_t pi = (uint32_t)(i & 1); /* two links of node 0 */
-			simtime_t d = net_send(net, 0, pi, 100, now);
+			simtime_t d = net_send(net, 0, pi, 100, now, NET_MSG_BLOCK);
 			g_assert_cmpint(d, >=, 0);
 			simtime_t at = now + d;
 			g_assert_cmpint(at, >=, last[pi]);
@@ -284,7 +284,7 @@ static void test_constant_and_processing(void)
 	load(&sc, 2, "{\"latency\": \"40ms\", \"processing\": \"3ms\"}");
 	net_t *net = build(&sc, 1);
 	for (int i = 0; i < 10; i++)
-		g_assert_cmpint(net_send(net, 0, 0, 1000000, i * SIMTIME_S), ==, 43 * SIMTIME_MS);
+		g_assert_cmpint(net_send(net, 0, 0, 1000000, i * SIMTIME_S, NET_MSG_BLOCK), ==, 43 * SIMTIME_MS);
 	net_free(net);
 	config_clear(&sc);
 }
@@ -297,17 +297,17 @@ static void test_bandwidth(void)
 	g_assert_cmpfloat_with_epsilon(sc.network.bandwidth, 1e6, 1e-6);
 	net_t *net = build(&sc, 1);
 	simtime_t base = 52 * SIMTIME_MS;
-	g_assert_cmpint(net_send(net, 0, 0, 1250, 0), ==, base + 10 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, 0, 1250, 0, NET_MSG_BLOCK), ==, base + 10 * SIMTIME_MS);
 	/* the uplink is busy until 10 ms: a second message queues behind it */
-	g_assert_cmpint(net_send(net, 0, 0, 1250, 0), ==, base + 20 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, 0, 1250, 0, NET_MSG_BLOCK), ==, base + 20 * SIMTIME_MS);
 	/* so does one to another peer: a node's uploads share its uplink */
-	g_assert_cmpint(net_send(net, 0, 1, 1250, 0), ==, base + 30 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, 1, 1250, 0, NET_MSG_BLOCK), ==, base + 30 * SIMTIME_MS);
 	/* the peer's own uplink is free */
-	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 0), 1250, 0), ==,
+	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 0), 1250, 0, NET_MSG_BLOCK), ==,
 			base + 10 * SIMTIME_MS);
 	/* once the link is idle, no queueing: 1 s later, 125000 bytes = 1 s */
-	g_assert_cmpint(net_send(net, 0, 0, 125000, SIMTIME_S), ==, base + SIMTIME_S);
-	g_assert_cmpint(net_send(net, 0, 0, 0, 3 * SIMTIME_S), ==, base);
+	g_assert_cmpint(net_send(net, 0, 0, 125000, SIMTIME_S, NET_MSG_BLOCK), ==, base + SIMTIME_S);
+	g_assert_cmpint(net_send(net, 0, 0, 0, 3 * SIMTIME_S, NET_MSG_BLOCK), ==, base);
 	net_free(net);
 	config_clear(&sc);
 
@@ -326,12 +326,77 @@ static void test_bandwidth(void)
 		simtime_t now = 0;
 		for (size_t s = 0; s < G_N_ELEMENTS(sizes); s++) {
 			simtime_t want = simtime_from_s((double)sizes[s] * 8.0 / rates[r].bps);
-			g_assert_cmpint(net_send(net, 0, 0, sizes[s], now), ==, want + SIMTIME_US);
+			g_assert_cmpint(net_send(net, 0, 0, sizes[s], now, NET_MSG_BLOCK), ==, want + SIMTIME_US);
 			now += want + SIMTIME_S;
 		}
 		net_free(net);
 		config_clear(&sc);
 	}
+}
+
+/* Two senders into one receiver share its downlink: at 1 Mbit/s two
+ * 125 000-byte messages sent at once from nodes 1 and 2 to node 0 take
+ * 1 s and 2 s (each uplink alone would deliver both at 1 s, the old
+ * model's answer); a third from a far sender whose first bit arrives
+ * after the downlink is free again waits for nothing. */
+static void test_downlink_shared(void)
+{
+	struct scenario sc;
+	load(&sc, 4, "{\"latency\": \"50ms\", \"processing\": \"0s\", \"bandwidth\": \"1Mbit/s\"}");
+	net_t *net = build(&sc, 1);
+	simtime_t lat = 50 * SIMTIME_MS;
+	simtime_t d1 = net_send(net, 1, net_peer_index(net, 1, 0), 125000, 0, NET_MSG_BLOCK);
+	simtime_t d2 = net_send(net, 2, net_peer_index(net, 2, 0), 125000, 0, NET_MSG_BLOCK);
+	g_assert_cmpint(d1, ==, lat + SIMTIME_S);
+	g_assert_cmpint(d2, ==, lat + 2 * SIMTIME_S);
+	/* node 3's message, sent at 3 s, finds node 0's downlink idle */
+	simtime_t d3 = net_send(net, 3, net_peer_index(net, 3, 0), 125000, 3 * SIMTIME_S, NET_MSG_BLOCK);
+	g_assert_cmpint(d3, ==, lat + SIMTIME_S);
+	/* other receivers are not held up by node 0's downlink */
+	simtime_t d4 = net_send(net, 0, net_peer_index(net, 0, 1), 125000, 3 * SIMTIME_S, NET_MSG_BLOCK);
+	g_assert_cmpint(d4, ==, lat + SIMTIME_S);
+	net_free(net);
+	config_clear(&sc);
+}
+
+/* A message booked later whose first bit arrives sooner takes the gap
+ * before one booked earlier: node 1 (1 s away) books node 0's downlink
+ * from 1 s to 2 s; node 2 (10 ms away) sends 0.5 s of bits at once and
+ * is not held up behind it; node 3's 0.5 s message at 10 ms no longer
+ * fits before 1 s and goes after the far one. */
+static void test_downlink_gap(void)
+{
+	struct scenario sc;
+	load(&sc, 4, "{\"latency\": \"10ms\", \"processing\": \"0s\", \"bandwidth\": \"1Mbit/s\"}");
+	net_t *net = build(&sc, 1);
+	struct latency_cfg far = { .law = LAT_CONSTANT, .value = SIMTIME_S };
+	net_set_latency(net, &far, 1, 0);
+	simtime_t d1 = net_send(net, 1, net_peer_index(net, 1, 0), 125000, 0, NET_MSG_BLOCK);
+	g_assert_cmpint(d1, ==, 2 * SIMTIME_S);
+	simtime_t d2 = net_send(net, 2, net_peer_index(net, 2, 0), 62500, 0, NET_MSG_BLOCK);
+	g_assert_cmpint(d2, ==, 510 * SIMTIME_MS);
+	simtime_t d3 = net_send(net, 3, net_peer_index(net, 3, 0), 62500, 0, NET_MSG_BLOCK);
+	g_assert_cmpint(d3, ==, 2500 * SIMTIME_MS);
+	net_free(net);
+	config_clear(&sc);
+}
+
+/* Non-block messages take "control_processing" when it is set, and
+ * "processing" otherwise. */
+static void test_control_processing(void)
+{
+	struct scenario sc;
+	load(&sc, 2, "{\"latency\": \"40ms\", \"processing\": \"3ms\"}");
+	net_t *net = build(&sc, 1);
+	g_assert_cmpint(net_send(net, 0, 0, 100, 0, NET_MSG_CONTROL), ==, 43 * SIMTIME_MS);
+	net_free(net);
+	config_clear(&sc);
+	load(&sc, 2, "{\"latency\": \"40ms\", \"processing\": \"3ms\", \"control_processing\": \"250us\"}");
+	net = build(&sc, 1);
+	g_assert_cmpint(net_send(net, 0, 0, 100, 0, NET_MSG_CONTROL), ==, 40 * SIMTIME_MS + 250 * SIMTIME_US);
+	g_assert_cmpint(net_send(net, 0, 0, 100, SIMTIME_S, NET_MSG_BLOCK), ==, 43 * SIMTIME_MS);
+	net_free(net);
+	config_clear(&sc);
 }
 
 static void test_link_latency_override(void)
@@ -342,14 +407,14 @@ static void test_link_latency_override(void)
 	struct latency_cfg slow = { .law = LAT_CONSTANT, .value = 300 * SIMTIME_MS };
 	net_set_latency(net, &slow, 0, 2);
 	simtime_t t = 0;
-	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 2), 1, t), ==, 300 * SIMTIME_MS);
-	g_assert_cmpint(net_send(net, 2, net_peer_index(net, 2, 0), 1, t), ==, 300 * SIMTIME_MS);
-	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 1), 1, t), ==, 10 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 2), 1, t, NET_MSG_BLOCK), ==, 300 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 2, net_peer_index(net, 2, 0), 1, t, NET_MSG_BLOCK), ==, 300 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 1), 1, t, NET_MSG_BLOCK), ==, 10 * SIMTIME_MS);
 	struct latency_cfg all = { .law = LAT_CONSTANT, .value = 70 * SIMTIME_MS };
 	t = 10 * SIMTIME_S;
 	net_set_latency(net, &all, NET_NO_PEER, NET_NO_PEER);
-	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 2), 1, t), ==, 70 * SIMTIME_MS);
-	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 2), 1, t), ==, 70 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 2), 1, t, NET_MSG_BLOCK), ==, 70 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 2), 1, t, NET_MSG_BLOCK), ==, 70 * SIMTIME_MS);
 	net_free(net);
 	config_clear(&sc);
 }
@@ -363,9 +428,9 @@ static void test_latency_stream_seeded(void)
 	bool differ = false;
 	for (int i = 0; i < 200; i++) {
 		simtime_t now = (simtime_t)i * SIMTIME_S;
-		simtime_t da = net_send(a, (uint32_t)i % 4, (uint32_t)i % 3, 500, now);
-		simtime_t db = net_send(b, (uint32_t)i % 4, (uint32_t)i % 3, 500, now);
-		simtime_t dc = net_send(c, (uint32_t)i % 4, (uint32_t)i % 3, 500, now);
+		simtime_t da = net_send(a, (uint32_t)i % 4, (uint32_t)i % 3, 500, now, NET_MSG_BLOCK);
+		simtime_t db = net_send(b, (uint32_t)i % 4, (uint32_t)i % 3, 500, now, NET_MSG_BLOCK);
+		simtime_t dc = net_send(c, (uint32_t)i % 4, (uint32_t)i % 3, 500, now, NET_MSG_BLOCK);
 		g_assert_cmpint(da, ==, db);
 		differ |= da != dc;
 	}
@@ -431,6 +496,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/net/delay/fifo-under-jitter", test_fifo_under_jitter);
 	g_test_add_func("/net/delay/constant-and-processing", test_constant_and_processing);
 	g_test_add_func("/net/delay/bandwidth", test_bandwidth);
+	g_test_add_func("/net/delay/downlink-shared", test_downlink_shared);
+	g_test_add_func("/net/delay/downlink-gap", test_downlink_gap);
+	g_test_add_func("/net/delay/control-processing", test_control_processing);
 	g_test_add_func("/net/delay/link-override", test_link_latency_override);
 	g_test_add_func("/net/delay/seeded", test_latency_stream_seeded);
 	g_test_add_func("/net/reach/partition-offline", test_partition_and_offline);

@@ -137,6 +137,7 @@ struct network_cfg {
 	GPtrArray *edges;           /* edges: node names, pairs in order */
 	struct latency_cfg latency;
 	simtime_t processing;       /* per message received */
+	simtime_t control_processing; /* per non-block message; -1: PROCESSING */
 	enum relay relay;
 	simtime_t validate_block;   /* per block validated */
 	simtime_t validate_tx;      /* per transaction in a validated block */

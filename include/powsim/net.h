@@ -7,8 +7,15 @@
  * B*8/rate, where rate is the network's bandwidth or, with regions,
  * min(A's region upload, P's region download) capped between regions;
  * then it travels for a latency drawn from the link's law (with regions:
- * Pareto jitter around the region pair's mean) and is processed for the
- * configured per-message time. Deliveries on one link keep their order
+ * Pareto jitter around the region pair's mean). The receiver's downlink
+ * is shared too: each message books B*8/downlink of it (the network's
+ * bandwidth, or P's region download), at the earliest free gap after its
+ * first bit arrives (sending start + latency); it is received when both
+ * its upload and latency and its downlink share are done. Uncontended,
+ * the downlink adds nothing (its share ends before the upload does);
+ * transfers overlapping at a receiver queue there. Messages are then
+ * processed for the configured per-message time (block messages:
+ * "processing", others: "control_processing"). Deliveries on one link keep their order
  * (links behave like TCP connections). Latencies are drawn from the
  * network's own random stream, so the same sends give the same delays.
  *
@@ -63,10 +70,17 @@ uint32_t net_peer_index(const net_t *net, uint32_t from, uint32_t to);
 /* True if a message from FROM can reach TO now: both online, same side. */
 bool net_reachable(const net_t *net, uint32_t from, uint32_t to);
 
-/* The delay, from NOW, until a message of BYTES sent by FROM to its
- * peer number PEER_INDEX is delivered and processed. Books the link. */
+/* What a message is, for its processing time. */
+enum net_msg {
+	NET_MSG_BLOCK,   /* carries blocks: a block, a chain */
+	NET_MSG_CONTROL, /* anything else: announcements, requests, txs */
+};
+
+/* The delay, from NOW, until a message of BYTES and KIND sent by FROM to
+ * its peer number PEER_INDEX is delivered and processed. Books the
+ * sender's uplink and the receiver's downlink. */
 simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
-		   simtime_t now);
+		   simtime_t now, enum net_msg kind);
 
 void net_set_online(net_t *net, uint32_t node, bool online);
 bool net_online(const net_t *net, uint32_t node);
