@@ -125,6 +125,14 @@ void config_clear(struct scenario *s)
 	if (s->network.edges != NULL)
 		g_ptr_array_unref(s->network.edges);
 	config_network_clear_regions(&s->network);
+	for (uint32_t r = 0; r < s->network.hist_n; r++) {
+		if (s->network.hist_up[r])
+			g_array_unref(s->network.hist_up[r]);
+		if (s->network.hist_down[r])
+			g_array_unref(s->network.hist_down[r]);
+	}
+	g_free(s->network.hist_up);
+	g_free(s->network.hist_down);
 	if (s->network.degree_cdf != NULL)
 		g_array_unref(s->network.degree_cdf);
 	if (s->groups != NULL)

@@ -36,9 +36,11 @@ struct net {
 	uint8_t *online;
 	uint32_t *side;
 	simtime_t *upload_free;  /* per node: when its uplink is idle */
-	GArray **down;           /* per node: its downlink's booked spans
+	GArray **spans;          /* per node: its downlink's booked spans
 				  * (struct span, by start; NULL: none yet) */
 	uint8_t *region;         /* per node, when the network has regions */
+	double *up, *down;       /* per node, bit/s (0 = unlimited), when
+				  * any node's bandwidth is its own */
 	const struct network_cfg *cfg;
 	struct latency_cfg law;  /* the network's law */
 	bool law_overridden;     /* a latency action replaced the regions' law */
@@ -240,6 +242,86 @@ static void assign_regions(struct net *net)
 	}
 }
 
+/* A rate drawn from histogram H with R (a bin by weight, then uniform
+ * inside it). O(log bins). */
+static double draw_hist(struct rng *r, const GArray *h)
+{
+	const struct bw_bin *b = (const struct bw_bin *)(const void *)h->data;
+	double u = rng_unit(r) * b[h->len - 1].cum;
+	guint lo = 0, hi = h->len - 1;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		if (u < b[mid].cum)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return rng_uniform(r, b[lo].lo, b[lo].hi);
+}
+
+/* NODE's rate in one direction under B; HIST is its region's histogram
+ * (NULL: none), DFLT what the network gives it otherwise. */
+static double draw_bw(struct rng *r, const struct bw_cfg *b, const GArray *hist, double dflt)
+{
+	switch (b->kind) {
+	case BW_NETWORK:
+		return hist ? draw_hist(r, hist) : dflt;
+	case BW_CONSTANT:
+		return b->value;
+	case BW_LOGNORMAL:
+		return rng_lognormal(r, b->value, b->shape);
+	case BW_UNIFORM:
+		return rng_uniform(r, b->value, b->max);
+	case BW_HISTOGRAM:
+		return draw_hist(r, hist);
+	}
+	return dflt;
+}
+
+/* Per-node bandwidths, when a group sets its own or the network has
+ * histograms: node i draws its upload, then its download, from its own
+ * stream (RNG_STREAM_BANDWIDTH + i), so adding a node or a group
+ * changes no other node's draw. Returns false with ERR if a group asks
+ * for a histogram the network lacks. */
+static bool assign_bandwidths(struct net *net, const struct scenario *sc, uint64_t seed,
+			      GError **err)
+{
+	const struct network_cfg *c = &sc->network;
+	bool any = c->hist_n > 0;
+	for (guint g = 0; g < sc->groups->len; g++) {
+		const struct group_cfg *gc = &g_array_index(sc->groups, struct group_cfg, g);
+		bool wants = gc->upload.kind == BW_HISTOGRAM || gc->download.kind == BW_HISTOGRAM;
+		if (wants && c->hist_n == 0) {
+			g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+				    "%s: nodes[%u]: {\"law\": \"histogram\"} needs "
+				    "network.bandwidth_histograms (and regions); the network has none",
+				    sc->file, g);
+			return false;
+		}
+		any = any || gc->upload.kind != BW_NETWORK || gc->download.kind != BW_NETWORK;
+	}
+	if (!any)
+		return true;
+	net->up = g_new(double, net->n);
+	net->down = g_new(double, net->n);
+	uint32_t id = 0;
+	for (guint g = 0; g < sc->groups->len; g++) {
+		const struct group_cfg *gc = &g_array_index(sc->groups, struct group_cfg, g);
+		for (uint32_t k = 0; k < gc->count && id < net->n; k++, id++) {
+			struct rng r;
+			rng_seed(&r, seed, RNG_STREAM_BANDWIDTH + id);
+			int reg = net->region ? net->region[id] : -1;
+			const GArray *hu = reg >= 0 && c->hist_n ? c->hist_up[reg] : NULL;
+			const GArray *hd = reg >= 0 && c->hist_n ? c->hist_down[reg] : NULL;
+			double du = reg >= 0 ? c->region_up[reg] : c->bandwidth;
+			double dd = reg >= 0 ? c->region_down[reg] : c->bandwidth;
+			net->up[id] = draw_bw(&r, &gc->upload, hu, du);
+			net->down[id] = draw_bw(&r, &gc->download, hd, dd);
+		}
+	}
+	return true;
+}
+
 net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **err)
 {
 	net_t *net = g_new0(net_t, 1);
@@ -249,7 +331,7 @@ net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **er
 	memset(net->online, 1, n);
 	net->side = g_new0(uint32_t, n);
 	net->upload_free = g_new0(simtime_t, n);
-	net->down = g_new0(GArray *, n);
+	net->spans = g_new0(GArray *, n);
 	net->cfg = &sc->network;
 	net->law = sc->network.latency;
 	net->laws = g_array_new(FALSE, FALSE, sizeof(struct latency_cfg));
@@ -260,6 +342,10 @@ net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **er
 	rng_seed(&net->rng, seed, RNG_STREAM_TOPOLOGY);
 	if (sc->network.n_regions > 0)
 		assign_regions(net);
+	if (!assign_bandwidths(net, sc, seed, err)) {
+		net_free(net);
+		return NULL;
+	}
 	switch (sc->network.topology) {
 	case TOPO_FULL:
 		build_full(net);
@@ -295,10 +381,12 @@ void net_free(net_t *net)
 	g_free(net->side);
 	g_free(net->upload_free);
 	for (uint32_t i = 0; i < net->n; i++)
-		if (net->down[i])
-			g_array_free(net->down[i], TRUE);
-	g_free(net->down);
+		if (net->spans[i])
+			g_array_free(net->spans[i], TRUE);
+	g_free(net->spans);
 	g_free(net->region);
+	g_free(net->up);
+	g_free(net->down);
 	g_array_free(net->laws, TRUE);
 	g_free(net);
 }
@@ -311,6 +399,15 @@ uint32_t net_node_count(const net_t *net)
 uint64_t net_link_count(const net_t *net)
 {
 	return net->links;
+}
+
+bool net_node_rates(const net_t *net, uint32_t node, double *up, double *down)
+{
+	if (!net->up)
+		return false;
+	*up = net->up[node];
+	*down = net->down[node];
+	return true;
 }
 
 uint32_t net_degree(const net_t *net, uint32_t node)
@@ -371,6 +468,14 @@ static simtime_t sample_latency(struct net *net, const struct latency_cfg *l)
 /* Bits per second from FROM to TO, 0 for unlimited. */
 static double rate(const struct net *net, uint32_t from, uint32_t to)
 {
+	if (net->up) {
+		double u = net->up[from], d = net->down[to];
+		double r = u == 0 ? d : d == 0 ? u : MIN(u, d);
+		double inter = net->cfg->inter_bandwidth;
+		if (net->region && net->region[from] != net->region[to] && inter > 0)
+			r = r == 0 ? inter : MIN(r, inter);
+		return r;
+	}
 	if (!net->region)
 		return net->bandwidth;
 	const struct network_cfg *c = net->cfg;
@@ -384,6 +489,8 @@ static double rate(const struct net *net, uint32_t from, uint32_t to)
 /* Bits per second of TO's downlink, 0 for unlimited. */
 static double down_rate(const struct net *net, uint32_t to)
 {
+	if (net->down)
+		return net->down[to];
 	if (!net->region)
 		return net->bandwidth;
 	return net->cfg->region_down[net->region[to]];
@@ -397,9 +504,9 @@ static double down_rate(const struct net *net, uint32_t to)
 static simtime_t book_down(struct net *net, uint32_t node, simtime_t earliest, simtime_t dur,
 			   simtime_t now)
 {
-	if (!net->down[node])
-		net->down[node] = g_array_new(FALSE, FALSE, sizeof(struct span));
-	GArray *d = net->down[node];
+	if (!net->spans[node])
+		net->spans[node] = g_array_new(FALSE, FALSE, sizeof(struct span));
+	GArray *d = net->spans[node];
 	guint drop = 0;
 	while (drop < d->len && g_array_index(d, struct span, drop).end <= now)
 		drop++;

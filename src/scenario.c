@@ -756,6 +756,47 @@ static bool h_latency(struct ctx *c, const cJSON *v, const struct jpath *p, void
 	return true;
 }
 
+/* A group's "upload"/"download": a bandwidth string, or a law drawn per
+ * node: {"law": "lognormal", "median": "8Mbit/s", "sigma": 1},
+ * {"law": "uniform", "min": ..., "max": ...}, or {"law": "histogram"}
+ * (the region's, from the network's "bandwidth_histograms"). */
+static const char *const bw_laws[] = { "lognormal", "uniform", "histogram", NULL };
+#define BWF(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct bw_cfg, m), __VA_ARGS__ }
+static const struct field bw_lognormal[] = {
+	{ .key = "law" }, BWF("median", h_bandwidth, value), BWF("sigma", h_double, shape),
+};
+static const struct field bw_uniform[] = {
+	{ .key = "law" }, BWF("min", h_bandwidth, value), BWF("max", h_bandwidth, max),
+};
+static const struct field bw_histogram[] = { { .key = "law" } };
+static const struct law bw_tables[] = {
+	{ TABLE(bw_lognormal), "{\"law\": \"lognormal\", \"median\": \"8Mbit/s\", \"sigma\": 1}" },
+	{ TABLE(bw_uniform), "{\"law\": \"uniform\", \"min\": \"1Mbit/s\", \"max\": \"10Mbit/s\"}" },
+	{ TABLE(bw_histogram), "{\"law\": \"histogram\"}" },
+};
+
+static bool h_node_bw(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	struct bw_cfg *b = dst;
+	memset(b, 0, sizeof *b);
+	if (cJSON_IsString(v)) {
+		b->kind = BW_CONSTANT;
+		return h_bandwidth(c, v, p, &b->value, f);
+	}
+	if (!cJSON_IsObject(v))
+		return fail_found(c, p, v, "a bandwidth like \"100Mbit/s\" or a law like "
+		                  "{\"law\": \"histogram\"}");
+	int law = parse_law(c, v, p, bw_laws, bw_tables, b);
+	if (law < 0)
+		return false;
+	b->kind = (enum bw_kind)(BW_LOGNORMAL + law);
+	if (b->kind == BW_UNIFORM && b->max < b->value)
+		return fail(c, p, "\"min\" must not be above \"max\"");
+	if (b->kind != BW_HISTOGRAM && b->value <= 0)
+		return fail(c, p, "a law's bandwidths must be finite (not \"unlimited\")");
+	return true;
+}
+
 static bool h_interval(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
 {
 	static const char what[] = "an interval: a duration like \"4.5s\" or an object like "
@@ -1142,6 +1183,91 @@ static bool h_degree_cdf(struct ctx *c, const cJSON *v, const struct jpath *p, v
 	return ok || fail(c, p, "cumulative probabilities P(degree <= k), rising, ending at 1 (at most 1000)");
 }
 
+/* One region's histogram: [[lo_mbps, hi_mbps, weight], ...], lo < hi,
+ * weight >= 0, some weight > 0. */
+static bool read_histogram(struct ctx *c, const cJSON *v, const struct jpath *p, GArray **out)
+{
+	if (!expect_array(c, v, p, 0, "bins [lo Mbit/s, hi Mbit/s, weight]"))
+		return false;
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(struct bw_bin));
+	double cum = 0;
+	long i = 0;
+	for (const cJSON *it = v->child; it; it = it->next, i++) {
+		struct jpath ip = { p, NULL, i };
+		const cJSON *lo = cJSON_GetArrayItem(it, 0), *hi = cJSON_GetArrayItem(it, 1),
+			    *w = cJSON_GetArrayItem(it, 2);
+		if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 3 || !cJSON_IsNumber(lo) ||
+		    !cJSON_IsNumber(hi) || !cJSON_IsNumber(w) || !isfinite(lo->valuedouble) ||
+		    !isfinite(hi->valuedouble) || !isfinite(w->valuedouble) || lo->valuedouble <= 0 ||
+		    hi->valuedouble < lo->valuedouble || w->valuedouble < 0) {
+			g_array_unref(a);
+			return fail_found(c, &ip, it, "a bin [lo Mbit/s > 0, hi Mbit/s >= lo, weight >= 0]");
+		}
+		cum += w->valuedouble;
+		struct bw_bin b = { lo->valuedouble * 1e6, hi->valuedouble * 1e6, cum };
+		g_array_append_val(a, b);
+	}
+	if (cum <= 0) {
+		g_array_unref(a);
+		return fail(c, p, "the bins' weights must not all be zero");
+	}
+	*out = a;
+	return true;
+}
+
+/* "bandwidth_histograms": {"upload": [REGION BINS...], "download": [...]},
+ * one list of bins per region in the regions' order (checked against
+ * "regions" once the network object is read). */
+static bool h_histograms(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	struct network_cfg *net = dst;
+	static const char *const dirs[] = { "upload", "download" };
+	(void)f;
+	if (!cJSON_IsObject(v))
+		return fail_found(c, p, v, "an object {\"upload\": [...], \"download\": [...]}");
+	for (const cJSON *it = v->child; it; it = it->next)
+		if (strcmp(it->string, dirs[0]) != 0 && strcmp(it->string, dirs[1]) != 0) {
+			struct jpath kp = { p, it->string, 0 };
+			return fail(c, &kp, "unknown key; expected \"upload\" or \"download\"");
+		}
+	const cJSON *up = cJSON_GetObjectItemCaseSensitive(v, dirs[0]);
+	const cJSON *down = cJSON_GetObjectItemCaseSensitive(v, dirs[1]);
+	if (!up || !down)
+		return fail(c, p, "needs both \"upload\" and \"download\"");
+	int n = cJSON_IsArray(up) ? cJSON_GetArraySize(up) : -1;
+	struct jpath upp = { p, dirs[0], 0 }, dp = { p, dirs[1], 0 };
+	if (!expect_array(c, up, &upp, 0, "one list of bins per region") ||
+	    !expect_array(c, down, &dp, n, "one list of bins per region, as many as \"upload\""))
+		return false;
+	for (uint32_t r = 0; r < net->hist_n; r++) {
+		g_array_unref(net->hist_up[r]);
+		g_array_unref(net->hist_down[r]);
+	}
+	g_free(net->hist_up);
+	g_free(net->hist_down);
+	net->hist_n = (uint32_t)n;
+	net->hist_up = g_new0(GArray *, n);
+	net->hist_down = g_new0(GArray *, n);
+	for (int r = 0; r < n; r++) {
+		struct jpath ur = { &upp, NULL, r }, dr = { &dp, NULL, r };
+		if (!read_histogram(c, cJSON_GetArrayItem(up, r), &ur, &net->hist_up[r]) ||
+		    !read_histogram(c, cJSON_GetArrayItem(down, r), &dr, &net->hist_down[r])) {
+			for (int k = 0; k <= r; k++) {
+				if (net->hist_up[k])
+					g_array_unref(net->hist_up[k]);
+				if (net->hist_down[k])
+					g_array_unref(net->hist_down[k]);
+			}
+			g_free(net->hist_up);
+			g_free(net->hist_down);
+			net->hist_up = net->hist_down = NULL;
+			net->hist_n = 0;
+			return false;
+		}
+	}
+	return true;
+}
+
 static const struct field network_fields[] = {
 	NET("topology", h_enum, topology, .names = topology_names),
 	NET("degree", h_u32, degree, .lo = 1),
@@ -1158,6 +1284,7 @@ static const struct field network_fields[] = {
 	NET("degree_distribution", h_degree_cdf, degree_cdf),
 	NET("block_size", h_size, block_size),
 	NET("compact", h_bool, compact),
+	{ .key = "bandwidth_histograms", .fn = h_histograms, .off = 0 },
 };
 
 static bool h_network(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
@@ -1173,6 +1300,10 @@ static bool h_network(struct ctx *c, const cJSON *v, const struct jpath *p, void
 		return fail(c, &dp, "\"degree\" applies only to \"topology\": \"random\"");
 	if (has_key(TABLE(network_fields), seen, "edges") && n->topology != TOPO_EDGES)
 		return fail(c, &ep, "\"edges\" applies only to \"topology\": \"edges\"");
+	struct jpath hp = { p, "bandwidth_histograms", 0 };
+	if (n->hist_n > 0 && n->hist_n != n->n_regions)
+		return fail(c, &hp, "one histogram per region: %u regions, %u histograms",
+			    n->n_regions, n->hist_n);
 	if (n->topology == TOPO_EDGES && n->edges->len == 0)
 		return fail(c, p, "\"topology\": \"edges\" needs a non-empty \"edges\" list, "
 		            "e.g. [[\"miner1\", \"miner2\"]]");
@@ -1320,6 +1451,8 @@ static const struct field group_fields[] = {
 	GROUP("strategy", h_strategy, strategy.name),
 	GROUP("stubborn", h_stubborn, strategy),
 	GROUP("double_spend", h_double_spend, strategy),
+	GROUP("upload", h_node_bw, upload),
+	GROUP("download", h_node_bw, download),
 };
 
 /* A group's strategy and its parameter object agree. */

@@ -4,6 +4,7 @@
  * random jitter, the bandwidth term bytes*8/bw and the link queue behind
  * it, the processing delay, partitions and offline nodes, per-link latency
  * overrides, and the topology as a function of the seed. */
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -399,6 +400,117 @@ static void test_control_processing(void)
 	config_clear(&sc);
 }
 
+/* A scenario whose network is NETWORK and whose groups are GROUPS (JSON
+ * text of the "nodes" array). */
+static void load_groups(struct scenario *sc, const char *network, const char *groups)
+{
+	GError *err = NULL;
+	char *text = g_strdup_printf("{\"stop\": {\"blocks\": 1}, \"network\": %s, \"nodes\": %s}",
+				     network, groups);
+	if (!scenario_load_string(text, "net-test.json", NULL, sc, &err))
+		g_error("scenario: %s\n%s", err->message, text);
+	g_free(text);
+}
+
+#define ONE_REGION "\"regions\": {\"names\": [\"A\"], \"share\": [1], \"latency\": [[\"10ms\"]], " \
+	"\"upload\": [\"1Mbit/s\"], \"download\": [\"2Mbit/s\"]}"
+
+/* Per-node rates from the region's histogram: bins [1, 2) Mbit/s of
+ * weight 1 and [10, 20) of weight 3, so a node lands in the upper bin
+ * with p = 3/4; over 4000 nodes the share's standard error is 0.0068,
+ * and the bound is 5 of them. Every rate lies inside a bin. A group's
+ * constant overrides the histogram, and a node's draw does not depend
+ * on the groups after it (its own stream). */
+static void test_bandwidth_histogram(void)
+{
+	static const char net_json[] = "{\"topology\": \"random\", \"degree\": 2, " ONE_REGION ", "
+		"\"bandwidth_histograms\": {\"upload\": [[[1, 2, 1], [10, 20, 3]]], "
+		"\"download\": [[[1, 2, 1], [10, 20, 3]]]}}";
+	struct scenario sc;
+	load_groups(&sc, net_json, "[{\"name\": \"m\", \"count\": 2, \"hashrate\": \"1kH/s\", "
+		    "\"upload\": \"100Mbit/s\", \"download\": \"unlimited\"}, "
+		    "{\"name\": \"r\", \"count\": 4000, \"role\": \"relay\"}]");
+	net_t *net = build(&sc, 7);
+	double up, down;
+	g_assert_true(net_node_rates(net, 0, &up, &down));
+	g_assert_cmpfloat(up, ==, 100e6);
+	g_assert_cmpfloat(down, ==, 0);
+	uint32_t high_up = 0, high_down = 0, n = 4000;
+	double first_up = 0, first_down = 0;
+	for (uint32_t i = 2; i < 2 + n; i++) {
+		g_assert_true(net_node_rates(net, i, &up, &down));
+		g_assert_true((up >= 1e6 && up < 2e6) || (up >= 10e6 && up < 20e6));
+		g_assert_true((down >= 1e6 && down < 2e6) || (down >= 10e6 && down < 20e6));
+		high_up += up >= 10e6;
+		high_down += down >= 10e6;
+		if (i == 2) {
+			first_up = up;
+			first_down = down;
+		}
+	}
+	g_assert_cmpfloat(fabs((double)high_up / n - 0.75), <, 5 * 0.0068);
+	g_assert_cmpfloat(fabs((double)high_down / n - 0.75), <, 5 * 0.0068);
+	/* upload and download are drawn separately (not the same number) */
+	g_assert_cmpfloat(first_up, !=, first_down);
+	/* a transfer from a miner (100 Mbit/s up) runs at the receiver's own download */
+	uint32_t p = net_peer(net, 0, 0);
+	g_assert_true(net_node_rates(net, p, &up, &down));
+	simtime_t d = net_send(net, 0, 0, 125000, 0, NET_MSG_BLOCK);
+	g_assert_cmpint(d, >=, simtime_from_s(1e6 / down));
+	net_free(net);
+	config_clear(&sc);
+
+	/* fewer relays after node 2: node 2 draws the same rates */
+	load_groups(&sc, net_json, "[{\"name\": \"m\", \"count\": 2, \"hashrate\": \"1kH/s\"}, "
+		    "{\"name\": \"r\", \"count\": 10, \"role\": \"relay\"}]");
+	net = build(&sc, 7);
+	g_assert_true(net_node_rates(net, 2, &up, &down));
+	g_assert_cmpfloat(up, ==, first_up);
+	g_assert_cmpfloat(down, ==, first_down);
+	net_free(net);
+	config_clear(&sc);
+}
+
+/* Without histograms or group rates nodes have none of their own; a
+ * group's law draws per node; a histogram law without histograms is an
+ * error naming the group. */
+static void test_group_bandwidth(void)
+{
+	struct scenario sc;
+	load_groups(&sc, "{\"topology\": \"full\", " ONE_REGION "}",
+		    "[{\"name\": \"m\", \"count\": 3, \"hashrate\": \"1kH/s\"}]");
+	net_t *net = build(&sc, 1);
+	double up, down;
+	g_assert_false(net_node_rates(net, 0, &up, &down));
+	net_free(net);
+	config_clear(&sc);
+
+	load_groups(&sc, "{\"topology\": \"full\", " ONE_REGION "}",
+		    "[{\"name\": \"m\", \"count\": 3, \"hashrate\": \"1kH/s\", "
+		    "\"upload\": {\"law\": \"uniform\", \"min\": \"3Mbit/s\", \"max\": \"4Mbit/s\"}}]");
+	net = build(&sc, 1);
+	for (uint32_t i = 0; i < 3; i++) {
+		g_assert_true(net_node_rates(net, i, &up, &down));
+		g_assert_cmpfloat(up, >=, 3e6);
+		g_assert_cmpfloat(up, <, 4e6);
+		g_assert_cmpfloat(down, ==, 2e6); /* unset: the region's */
+	}
+	net_free(net);
+	config_clear(&sc);
+
+	load_groups(&sc, "{\"topology\": \"full\", " ONE_REGION "}",
+		    "[{\"name\": \"m\", \"count\": 3, \"hashrate\": \"1kH/s\", "
+		    "\"download\": {\"law\": \"histogram\"}}]");
+	GError *err = NULL;
+	net = net_new(&sc, 3, 1, &err);
+	g_assert_null(net);
+	g_assert_nonnull(err);
+	g_assert_nonnull(strstr(err->message, "nodes[0]"));
+	g_assert_nonnull(strstr(err->message, "bandwidth_histograms"));
+	g_error_free(err);
+	config_clear(&sc);
+}
+
 static void test_link_latency_override(void)
 {
 	struct scenario sc;
@@ -499,6 +611,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/net/delay/downlink-shared", test_downlink_shared);
 	g_test_add_func("/net/delay/downlink-gap", test_downlink_gap);
 	g_test_add_func("/net/delay/control-processing", test_control_processing);
+	g_test_add_func("/net/bandwidth/histogram", test_bandwidth_histogram);
+	g_test_add_func("/net/bandwidth/group", test_group_bandwidth);
 	g_test_add_func("/net/delay/link-override", test_link_latency_override);
 	g_test_add_func("/net/delay/seeded", test_latency_stream_seeded);
 	g_test_add_func("/net/reach/partition-offline", test_partition_and_offline);

@@ -66,6 +66,30 @@ struct strategy_cfg {
 	uint64_t amount;        /* double-spend: the payment */
 };
 
+/* A node's bandwidth in one direction, set per group: a constant, a law
+ * drawn per node, or a draw from its region's histogram (network
+ * "bandwidth_histograms"). */
+enum bw_kind {
+	BW_NETWORK,   /* unset: the histogram if the network has one, else
+		       * the region's (or the network's) bandwidth */
+	BW_CONSTANT,  /* VALUE bit/s; 0 = unlimited */
+	BW_LOGNORMAL, /* median VALUE bit/s, sigma SHAPE */
+	BW_UNIFORM,   /* VALUE to MAX bit/s */
+	BW_HISTOGRAM, /* the region's histogram (the network must have one) */
+};
+
+struct bw_cfg {
+	enum bw_kind kind;
+	double value, max, shape;
+};
+
+/* One bin of a bandwidth histogram: a node drawn into it gets a rate
+ * uniform in [LO, HI) bit/s; bins are drawn by weight (CUM: cumulative
+ * weight up to and including this bin). */
+struct bw_bin {
+	double lo, hi, cum;
+};
+
 struct group_cfg {
 	char *name;
 	uint32_t count;
@@ -76,6 +100,7 @@ struct group_cfg {
 	GArray *shares;    /* double, COUNT of them: miner k gets HASHRATE (then
 			    * the group's total) * shares[k] / sum(shares) */
 	struct strategy_cfg strategy; /* miners only */
+	struct bw_cfg upload, download; /* per node of the group */
 };
 
 enum tl_action {
@@ -162,6 +187,12 @@ struct network_cfg {
 	GArray *degree_cdf;         /* double: P(outbound degree <= k+1); NULL = fixed */
 	bool compact;               /* compact relay: blocks cross as short ids */
 	simtime_t validate_mb;      /* validation time per megabyte of block */
+	/* Per-node bandwidth histograms per region (bit/s), HIST_N of each
+	 * (n_regions when set, 0 = none): index [region], a GArray of
+	 * struct bw_bin. A node whose group leaves its bandwidth unset
+	 * draws it from its region's histogram. */
+	uint32_t hist_n;
+	GArray **hist_up, **hist_down;
 };
 
 struct mempool_cfg {

@@ -5,7 +5,10 @@
  * message of B bytes sent from A to a peer P starts when A's uplink is
  * free (a node's uploads queue behind each other), occupies it for
  * B*8/rate, where rate is the network's bandwidth or, with regions,
- * min(A's region upload, P's region download) capped between regions;
+ * min(A's region upload, P's region download) capped between regions,
+ * or min(A's own upload, P's own download) when nodes have their own
+ * rates (a group's "upload"/"download", or the network's per-region
+ * bandwidth histograms, drawn per node from its own stream);
  * then it travels for a latency drawn from the link's law (with regions:
  * Pareto jitter around the region pair's mean). The receiver's downlink
  * is shared too: each message books B*8/downlink of it (the network's
@@ -105,6 +108,12 @@ void net_set_latency(net_t *net, const struct latency_cfg *lat, uint32_t from, u
  * their numbers; the new peer comes last. Returns false if A == B or the
  * link exists already. O(degree). */
 bool net_add_link(net_t *net, uint32_t a, uint32_t b);
+
+/* NODE's own upload and download rates (bit/s, 0 = unlimited), drawn
+ * at construction from its group's "upload"/"download" or its region's
+ * histogram; false if the network has no per-node rates (the region's
+ * or the network's rate applies). */
+bool net_node_rates(const net_t *net, uint32_t node, double *up, double *down);
 
 /* Total number of links (undirected). */
 uint64_t net_link_count(const net_t *net);

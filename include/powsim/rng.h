@@ -26,6 +26,9 @@ enum {
 	RNG_STREAM_NODE = 1000,
 };
 
+/* Per-node bandwidth streams: RNG_STREAM_BANDWIDTH + id. */
+#define RNG_STREAM_BANDWIDTH (UINT64_C(1) << 40)
+
 /* Seed R as stream STREAM of master seed SEED. Distinct (seed, stream)
  * pairs give independent-looking streams. */
 void rng_seed(struct rng *r, uint64_t seed, uint64_t stream);
