@@ -132,6 +132,8 @@ void config_clear(struct scenario *s)
 			g_array_unref(s->network.hist_down[r]);
 	}
 	g_free(s->network.hist_up);
+	if (s->network.backbone.nodes != NULL)
+		g_ptr_array_unref(s->network.backbone.nodes);
 	g_free(s->network.hist_down);
 	if (s->network.degree_cdf != NULL)
 		g_array_unref(s->network.degree_cdf);

@@ -12,6 +12,7 @@ struct link {
 	uint32_t peer;
 	uint32_t rev;            /* our index in the peer's adjacency */
 	int32_t law;             /* index into net->laws; -1 = network law */
+	bool backbone;           /* a backbone link (its own rate and law) */
 	simtime_t last_delivery; /* deliveries keep their order */
 };
 
@@ -41,6 +42,8 @@ struct net {
 	uint8_t *region;         /* per node, when the network has regions */
 	double *up, *down;       /* per node, bit/s (0 = unlimited), when
 				  * any node's bandwidth is its own */
+	simtime_t *bb_up_free;   /* per node, with a backbone: its backbone */
+	GArray **bb_spans;       /* uplink and downlink, as above */
 	const struct network_cfg *cfg;
 	struct latency_cfg law;  /* the network's law */
 	bool law_overridden;     /* a latency action replaced the regions' law */
@@ -322,6 +325,71 @@ static bool assign_bandwidths(struct net *net, const struct scenario *sc, uint64
 	return true;
 }
 
+/* Mark the link a-b (both halves) as a backbone link. O(degree). */
+static void mark_backbone(struct net *net, uint32_t a, uint32_t b)
+{
+	for (int side = 0; side < 2; side++) {
+		struct adj *x = &net->adj[side ? b : a];
+		uint32_t other = side ? a : b;
+		for (uint32_t i = 0; i < x->len; i++)
+			if (x->links[i].peer == other)
+				x->links[i].backbone = true;
+	}
+}
+
+/* The backbone: every pair of its nodes linked by a backbone link, then
+ * each opens ordinary links to random nodes outside it until it has
+ * CONNECTIONS of them (draws from the topology stream, bounded as in
+ * build_random). Returns false with ERR if a name names no node.
+ * O(members^2 * degree + connections * degree). */
+static bool build_backbone(struct net *net, const struct scenario *sc, GError **err)
+{
+	const struct backbone_cfg *bb = &sc->network.backbone;
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+	for (guint i = 0; i < bb->nodes->len; i++) {
+		const char *name = g_ptr_array_index(bb->nodes, i);
+		if (!config_resolve(sc, name, ids)) {
+			g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+				    "%s: network.backbone.nodes[%u]: no node or group named \"%s\"",
+				    sc->file, i, name);
+			g_array_free(ids, TRUE);
+			return false;
+		}
+	}
+	uint8_t *member = g_new0(uint8_t, net->n);
+	for (guint i = 0; i < ids->len; i++)
+		member[g_array_index(ids, guint32, i)] = 1;
+	for (uint32_t a = 0; a < net->n; a++)
+		for (uint32_t b = a + 1; member[a] && b < net->n; b++)
+			if (member[b]) {
+				add_link(net, a, b);
+				mark_backbone(net, a, b);
+			}
+	uint32_t outside = 0;
+	for (uint32_t a = 0; a < net->n; a++)
+		outside += !member[a];
+	for (uint32_t a = 0; a < net->n && bb->connections > 0; a++) {
+		if (!member[a])
+			continue;
+		uint32_t have = 0;
+		for (uint32_t i = 0; i < net->adj[a].len; i++)
+			have += !member[net->adj[a].links[i].peer];
+		uint32_t want = MIN(bb->connections, outside);
+		for (uint32_t tries = 0; have < want && tries < 50 * want + 100; tries++) {
+			uint32_t b = (uint32_t)rng_below(&net->rng, net->n);
+			if (member[b] || has_link(net, a, b))
+				continue;
+			add_new_link(net, a, b);
+			have++;
+		}
+	}
+	g_free(member);
+	g_array_free(ids, TRUE);
+	net->bb_up_free = g_new0(simtime_t, net->n);
+	net->bb_spans = g_new0(GArray *, net->n);
+	return true;
+}
+
 net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **err)
 {
 	net_t *net = g_new0(net_t, 1);
@@ -363,6 +431,10 @@ net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **er
 		}
 		break;
 	}
+	if (sc->network.backbone.enabled && !build_backbone(net, sc, err)) {
+		net_free(net);
+		return NULL;
+	}
 	for (uint32_t a = 0; a < n; a++)
 		if (net->adj[a].len > 0)
 			net->adj[a].start = (uint32_t)rng_below(&net->rng, net->adj[a].len);
@@ -384,6 +456,11 @@ void net_free(net_t *net)
 		if (net->spans[i])
 			g_array_free(net->spans[i], TRUE);
 	g_free(net->spans);
+	for (uint32_t i = 0; net->bb_spans && i < net->n; i++)
+		if (net->bb_spans[i])
+			g_array_free(net->bb_spans[i], TRUE);
+	g_free(net->bb_spans);
+	g_free(net->bb_up_free);
 	g_free(net->region);
 	g_free(net->up);
 	g_free(net->down);
@@ -496,17 +573,16 @@ static double down_rate(const struct net *net, uint32_t to)
 	return net->cfg->region_down[net->region[to]];
 }
 
-/* Book DUR of NODE's downlink at the earliest START >= EARLIEST where it
+/* Book DUR of a downlink (its spans in *SLOT) at the earliest START >= EARLIEST where it
  * is free (the first gap that fits: a message booked later whose first
  * bit arrives sooner goes first, so a far sender does not hold up a near
  * one). Spans ending by NOW are dropped first: no booking starts before
  * NOW. Adjacent spans merge. Returns the span's end. O(spans booked). */
-static simtime_t book_down(struct net *net, uint32_t node, simtime_t earliest, simtime_t dur,
-			   simtime_t now)
+static simtime_t book_down(GArray **slot, simtime_t earliest, simtime_t dur, simtime_t now)
 {
-	if (!net->spans[node])
-		net->spans[node] = g_array_new(FALSE, FALSE, sizeof(struct span));
-	GArray *d = net->spans[node];
+	if (!*slot)
+		*slot = g_array_new(FALSE, FALSE, sizeof(struct span));
+	GArray *d = *slot;
 	guint drop = 0;
 	while (drop < d->len && g_array_index(d, struct span, drop).end <= now)
 		drop++;
@@ -542,6 +618,8 @@ static simtime_t link_latency(struct net *net, const struct link *k, uint32_t fr
 {
 	if (k->law >= 0)
 		return sample_latency(net, &g_array_index(net->laws, struct latency_cfg, k->law));
+	if (k->backbone)
+		return sample_latency(net, &net->cfg->backbone.latency);
 	if (!net->region || net->law_overridden)
 		return sample_latency(net, &net->law);
 	const struct network_cfg *c = net->cfg;
@@ -558,19 +636,22 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
 	struct adj *x = &net->adj[from];
 	assert(peer_index < x->len);
 	struct link *k = &x->links[phys(x, peer_index)];
+	/* A backbone link has its own uplink and downlink at its own rate. */
+	simtime_t *up_free = k->backbone ? &net->bb_up_free[from] : &net->upload_free[from];
+	GArray **spans = k->backbone ? &net->bb_spans[k->peer] : &net->spans[k->peer];
+	double bps = k->backbone ? net->cfg->backbone.bandwidth : rate(net, from, k->peer);
+	double dbps = k->backbone ? bps : down_rate(net, k->peer);
 	/* The sender's uploads queue behind each other on its uplink. */
-	simtime_t start = net->upload_free[from] > now ? net->upload_free[from] : now;
-	double bps = rate(net, from, k->peer);
+	simtime_t start = *up_free > now ? *up_free : now;
 	simtime_t tx = bps > 0 ? simtime_from_s((double)bytes * 8.0 / bps) : 0;
-	net->upload_free[from] = simtime_add_sat(start, tx);
+	*up_free = simtime_add_sat(start, tx);
 	simtime_t lat = link_latency(net, k, from, k->peer);
-	simtime_t done = simtime_add_sat(net->upload_free[from], lat);
+	simtime_t done = simtime_add_sat(*up_free, lat);
 	/* The receiver's downloads share its downlink: the message's bits
 	 * take bytes*8/downlink of it, from its first bit's arrival on. */
-	double dbps = down_rate(net, k->peer);
 	if (dbps > 0 && bytes > 0) {
 		simtime_t dtx = simtime_from_s((double)bytes * 8.0 / dbps);
-		simtime_t end = book_down(net, k->peer, simtime_add_sat(start, lat), dtx, now);
+		simtime_t end = book_down(spans, simtime_add_sat(start, lat), dtx, now);
 		if (end > done)
 			done = end;
 	}

@@ -1268,6 +1268,53 @@ static bool h_histograms(struct ctx *c, const cJSON *v, const struct jpath *p, v
 	return true;
 }
 
+/* "nodes": a non-empty array of node or group names (resolved when the
+ * network is built). */
+static bool h_names(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	GPtrArray **out = dst;
+	long i = 0;
+	(void)f;
+	if (!cJSON_IsArray(v) || v->child == NULL)
+		return fail_found(c, p, v, "a non-empty array of node or group names");
+	if (*out)
+		g_ptr_array_unref(*out);
+	*out = g_ptr_array_new_with_free_func(g_free);
+	for (const cJSON *it = v->child; it; it = it->next, i++) {
+		struct jpath ip = { p, NULL, i };
+		if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
+			return fail_found(c, &ip, it, "a node or group name");
+		g_ptr_array_add(*out, g_strdup(it->valuestring));
+	}
+	return true;
+}
+
+#define BB(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct backbone_cfg, m), __VA_ARGS__ }
+static const struct field backbone_fields[] = {
+	BB("enabled", h_bool, enabled),
+	BB("nodes", h_names, nodes),
+	BB("latency", h_latency, latency),
+	BB("bandwidth", h_bandwidth, bandwidth),
+	BB("connections", h_u32, connections),
+};
+
+/* "backbone": {"nodes": [...], "latency": ..., "bandwidth": ...,
+ * "connections": N, "enabled": true}. */
+static bool h_backbone(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	struct backbone_cfg *b = dst;
+	uint32_t seen;
+	(void)f;
+	b->enabled = true;
+	b->latency.law = LAT_CONSTANT;
+	b->latency.value = 10 * SIMTIME_MS;
+	if (!parse_object(c, v, p, TABLE(backbone_fields), b, &seen))
+		return false;
+	if (!b->nodes && b->enabled)
+		return fail(c, p, "a backbone needs \"nodes\": [names of its nodes or groups]");
+	return true;
+}
+
 static const struct field network_fields[] = {
 	NET("topology", h_enum, topology, .names = topology_names),
 	NET("degree", h_u32, degree, .lo = 1),
@@ -1285,6 +1332,7 @@ static const struct field network_fields[] = {
 	NET("block_size", h_size, block_size),
 	NET("compact", h_bool, compact),
 	{ .key = "bandwidth_histograms", .fn = h_histograms, .off = 0 },
+	NET("backbone", h_backbone, backbone),
 };
 
 static bool h_network(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)

@@ -511,6 +511,60 @@ static void test_group_bandwidth(void)
 	config_clear(&sc);
 }
 
+/* A backbone links its nodes pairwise with links of its own latency and
+ * rate, on an uplink and downlink of their own: a pool whose ordinary
+ * uplink is busy for 10 s still reaches another pool at once. Each pool
+ * has at least "connections" peers outside the backbone. "enabled":
+ * false leaves the topology as without it. */
+static void test_backbone(void)
+{
+	static const char groups[] = "[{\"name\": \"pool\", \"count\": 4, \"hashrate\": \"1kH/s\"}, "
+		"{\"name\": \"r\", \"count\": 200, \"role\": \"relay\"}]";
+	struct scenario sc;
+	load_groups(&sc, "{\"topology\": \"random\", \"degree\": 2, \"latency\": \"100ms\", "
+		    "\"processing\": \"0s\", \"bandwidth\": \"1Mbit/s\", "
+		    "\"backbone\": {\"nodes\": [\"pool\"], \"latency\": \"2ms\", "
+		    "\"bandwidth\": \"1Gbit/s\", \"connections\": 30}}", groups);
+	net_t *net = build(&sc, 3);
+	check_integrity(net);
+	for (uint32_t a = 0; a < 4; a++) {
+		uint32_t outside = 0;
+		for (uint32_t i = 0; i < net_degree(net, a); i++)
+			outside += net_peer(net, a, i) >= 4;
+		g_assert_cmpuint(outside, >=, 30);
+		for (uint32_t b = 0; b < 4; b++)
+			g_assert_cmpuint(net_peer_index(net, a, b) == NET_NO_PEER, ==, a == b);
+	}
+	/* 1.25 MB on pool 0's ordinary uplink: 10 s */
+	uint32_t relay = 0;
+	while (net_peer(net, 0, relay) < 4)
+		relay++;
+	g_assert_cmpint(net_send(net, 0, relay, 1250000, 0, NET_MSG_BLOCK), ==, 10 * SIMTIME_S + 100 * SIMTIME_MS);
+	/* 125 000 bytes over the backbone at 1 Gbit/s: 1 ms + 2 ms */
+	simtime_t d = net_send(net, 0, net_peer_index(net, 0, 1), 125000, 0, NET_MSG_BLOCK);
+	g_assert_cmpint(d, ==, 3 * SIMTIME_MS);
+	net_free(net);
+	config_clear(&sc);
+
+	/* turned off: the same graph as with no backbone at all */
+	load_groups(&sc, "{\"topology\": \"random\", \"degree\": 2, "
+		    "\"backbone\": {\"nodes\": [\"pool\"], \"enabled\": false}}", groups);
+	net = build(&sc, 3);
+	struct scenario plain;
+	load_groups(&plain, "{\"topology\": \"random\", \"degree\": 2}", groups);
+	net_t *ref = build(&plain, 3);
+	g_assert_cmpuint(net_link_count(net), ==, net_link_count(ref));
+	for (uint32_t a = 0; a < net_node_count(net); a++) {
+		g_assert_cmpuint(net_degree(net, a), ==, net_degree(ref, a));
+		for (uint32_t i = 0; i < net_degree(net, a); i++)
+			g_assert_cmpuint(net_peer(net, a, i), ==, net_peer(ref, a, i));
+	}
+	net_free(ref);
+	net_free(net);
+	config_clear(&plain);
+	config_clear(&sc);
+}
+
 static void test_link_latency_override(void)
 {
 	struct scenario sc;
@@ -613,6 +667,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/net/delay/control-processing", test_control_processing);
 	g_test_add_func("/net/bandwidth/histogram", test_bandwidth_histogram);
 	g_test_add_func("/net/bandwidth/group", test_group_bandwidth);
+	g_test_add_func("/net/topology/backbone", test_backbone);
 	g_test_add_func("/net/delay/link-override", test_link_latency_override);
 	g_test_add_func("/net/delay/seeded", test_latency_stream_seeded);
 	g_test_add_func("/net/reach/partition-offline", test_partition_and_offline);

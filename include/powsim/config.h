@@ -156,6 +156,22 @@ struct consensus_cfg {
 	double retarget_clamp;      /* max factor per retarget, >= 1 */
 };
 
+/* A backbone (the 2015 Relay Network, FIBRE, Gervais et al.'s miners): its
+ * NODES (node or group names) are all linked with each other over links
+ * of their own LATENCY and BANDWIDTH that use neither end's ordinary
+ * uplink or downlink (a separate network: each backbone node has a
+ * backbone uplink and downlink of BANDWIDTH); each backbone node also
+ * opens ordinary links to random others until it has CONNECTIONS peers
+ * outside the backbone (0: only what the topology gave it). Off unless
+ * ENABLED (set by the "backbone" object; "enabled": false turns it off). */
+struct backbone_cfg {
+	bool enabled;
+	GPtrArray *nodes;           /* char *, names */
+	struct latency_cfg latency;
+	double bandwidth;           /* bit/s, 0 = unlimited */
+	uint32_t connections;
+};
+
 struct network_cfg {
 	enum topology topology;
 	uint32_t degree;            /* random: outbound links per node */
@@ -193,6 +209,7 @@ struct network_cfg {
 	 * draws it from its region's histogram. */
 	uint32_t hist_n;
 	GArray **hist_up, **hist_down;
+	struct backbone_cfg backbone;
 };
 
 struct mempool_cfg {
