@@ -13,6 +13,7 @@ struct link {
 	uint32_t rev;            /* our index in the peer's adjacency */
 	int32_t law;             /* index into net->laws; -1 = network law */
 	bool backbone;           /* a backbone link (its own rate and law) */
+	simtime_t busy_until;    /* sharing "link": when this link is idle */
 	simtime_t last_delivery; /* deliveries keep their order */
 };
 
@@ -618,7 +619,7 @@ static simtime_t link_latency(struct net *net, const struct link *k, uint32_t fr
 {
 	if (k->law >= 0)
 		return sample_latency(net, &g_array_index(net->laws, struct latency_cfg, k->law));
-	if (k->backbone)
+	if (k->backbone && net->cfg->backbone.own_latency)
 		return sample_latency(net, &net->cfg->backbone.latency);
 	if (!net->region || net->law_overridden)
 		return sample_latency(net, &net->law);
@@ -641,7 +642,13 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
 	GArray **spans = k->backbone ? &net->bb_spans[k->peer] : &net->spans[k->peer];
 	double bps = k->backbone ? net->cfg->backbone.bandwidth : rate(net, from, k->peer);
 	double dbps = k->backbone ? bps : down_rate(net, k->peer);
-	/* The sender's uploads queue behind each other on its uplink. */
+	/* The sender's uploads queue behind each other on its uplink (with
+	 * sharing "link", only on this link, and no downlink is shared). */
+	bool per_link = net->cfg->sharing == NET_SHARE_LINK;
+	if (per_link) {
+		up_free = &k->busy_until;
+		spans = NULL;
+	}
 	simtime_t start = *up_free > now ? *up_free : now;
 	simtime_t tx = bps > 0 ? simtime_from_s((double)bytes * 8.0 / bps) : 0;
 	*up_free = simtime_add_sat(start, tx);
@@ -649,7 +656,7 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
 	simtime_t done = simtime_add_sat(*up_free, lat);
 	/* The receiver's downloads share its downlink: the message's bits
 	 * take bytes*8/downlink of it, from its first bit's arrival on. */
-	if (dbps > 0 && bytes > 0) {
+	if (spans && dbps > 0 && bytes > 0) {
 		simtime_t dtx = simtime_from_s((double)bytes * 8.0 / dbps);
 		simtime_t end = book_down(spans, simtime_add_sat(start, lat), dtx, now);
 		if (end > done)

@@ -1306,17 +1306,19 @@ static bool h_backbone(struct ctx *c, const cJSON *v, const struct jpath *p, voi
 	uint32_t seen;
 	(void)f;
 	b->enabled = true;
-	b->latency.law = LAT_CONSTANT;
-	b->latency.value = 10 * SIMTIME_MS;
 	if (!parse_object(c, v, p, TABLE(backbone_fields), b, &seen))
 		return false;
+	b->own_latency = has_key(TABLE(backbone_fields), seen, "latency");
 	if (!b->nodes && b->enabled)
 		return fail(c, p, "a backbone needs \"nodes\": [names of its nodes or groups]");
 	return true;
 }
 
+static const char *const sharing_names[] = { "node", "link", NULL };
+
 static const struct field network_fields[] = {
 	NET("topology", h_enum, topology, .names = topology_names),
+	NET("sharing", h_enum, sharing, .names = sharing_names),
 	NET("degree", h_u32, degree, .lo = 1),
 	NET("edges", h_edges, edges),
 	NET("latency", h_latency, latency),

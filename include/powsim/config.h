@@ -163,17 +163,26 @@ struct consensus_cfg {
  * backbone uplink and downlink of BANDWIDTH); each backbone node also
  * opens ordinary links to random others until it has CONNECTIONS peers
  * outside the backbone (0: only what the topology gave it). Off unless
- * ENABLED (set by the "backbone" object; "enabled": false turns it off). */
+ * ENABLED (set by the "backbone" object; "enabled": false turns it off).
+ * Without OWN_LATENCY its links keep the network's latency (the regions'). */
 struct backbone_cfg {
 	bool enabled;
 	GPtrArray *nodes;           /* char *, names */
+	bool own_latency;
 	struct latency_cfg latency;
 	double bandwidth;           /* bit/s, 0 = unlimited */
 	uint32_t connections;
 };
 
+/* What a transfer shares: NODE, both ends' links (the sender's uplink,
+ * FIFO, and the receiver's downlink); LINK, nothing but its own
+ * connection (each link a channel of its own at min(up, down), as in
+ * simulators that give every connection its own point-to-point link). */
+enum net_sharing { NET_SHARE_NODE, NET_SHARE_LINK };
+
 struct network_cfg {
 	enum topology topology;
+	enum net_sharing sharing;
 	uint32_t degree;            /* random: outbound links per node */
 	GPtrArray *edges;           /* edges: node names, pairs in order */
 	struct latency_cfg latency;
