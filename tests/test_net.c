@@ -360,6 +360,26 @@ static void test_downlink_shared(void)
 	config_clear(&sc);
 }
 
+/* With "sharing": "link" each connection is a channel of its own: two
+ * sends out of node 0 at once and two into node 0 at once each take 1 s,
+ * while one link still queues its own messages. */
+static void test_sharing_link(void)
+{
+	struct scenario sc;
+	load(&sc, 3, "{\"latency\": \"50ms\", \"processing\": \"0s\", \"bandwidth\": \"1Mbit/s\", "
+	     "\"sharing\": \"link\"}");
+	net_t *net = build(&sc, 1);
+	simtime_t one = 50 * SIMTIME_MS + SIMTIME_S;
+	g_assert_cmpint(net_send(net, 0, 0, 125000, 0, NET_MSG_BLOCK), ==, one);
+	g_assert_cmpint(net_send(net, 0, 1, 125000, 0, NET_MSG_BLOCK), ==, one);
+	g_assert_cmpint(net_send(net, 0, 0, 125000, 0, NET_MSG_BLOCK), ==, one + SIMTIME_S);
+	simtime_t t = 10 * SIMTIME_S;
+	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 0), 125000, t, NET_MSG_BLOCK), ==, one);
+	g_assert_cmpint(net_send(net, 2, net_peer_index(net, 2, 0), 125000, t, NET_MSG_BLOCK), ==, one);
+	net_free(net);
+	config_clear(&sc);
+}
+
 /* A message booked later whose first bit arrives sooner takes the gap
  * before one booked earlier: node 1 (1 s away) books node 0's downlink
  * from 1 s to 2 s; node 2 (10 ms away) sends 0.5 s of bits at once and
@@ -664,6 +684,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/net/delay/bandwidth", test_bandwidth);
 	g_test_add_func("/net/delay/downlink-shared", test_downlink_shared);
 	g_test_add_func("/net/delay/downlink-gap", test_downlink_gap);
+	g_test_add_func("/net/delay/sharing-link", test_sharing_link);
 	g_test_add_func("/net/delay/control-processing", test_control_processing);
 	g_test_add_func("/net/bandwidth/histogram", test_bandwidth_histogram);
 	g_test_add_func("/net/bandwidth/group", test_group_bandwidth);

@@ -18,7 +18,10 @@
  * the downlink adds nothing (its share ends before the upload does);
  * transfers overlapping at a receiver queue there. Messages are then
  * processed for the configured per-message time (block messages:
- * "processing", others: "control_processing"). Deliveries on one link keep their order
+ * "processing", others: "control_processing"). With network "sharing":
+ * "link" neither end is shared: each link queues only its own messages.
+ * Backbone links (network "backbone") use a backbone uplink and downlink
+ * of their own at the backbone's rate and latency. Deliveries on one link keep their order
  * (links behave like TCP connections). Latencies are drawn from the
  * network's own random stream, so the same sends give the same delays.
  *
