@@ -278,8 +278,9 @@ static int write_outputs(const struct report *rep, const struct run_opts *o, out
 		g_autofree char *into = g_build_filename(staging, PLOT_SUBDIR, NULL);
 		ok = plot_render(staging, name, into, &err);
 	}
-	/* A signal while the network drained: the run is neither whole
-	 * nor marked interrupted, so it is dropped. */
+	/* A signal after the simulation had ended (world_run marks one
+	 * that came while the network drained), while the outputs were being
+	 * written: they are dropped, and the earlier directory stays. */
 	if (interrupted && !cut) {
 		fprintf(stderr, "powsim run: interrupted after the simulation; %s was not replaced\n",
 			outdir_target(od));

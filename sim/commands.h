@@ -28,5 +28,6 @@ int cmd_check(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

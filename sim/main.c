@@ -6,10 +6,8 @@
 #include <glib.h>
 
 #include "commands.h"
-
-#ifndef POWSIM_VERSION
-#define POWSIM_VERSION "0.1.0"
-#endif
+#include "powsim/pow.h"
+#include "powsim/version.h"
 
 static const struct {
 	const char *name;
@@ -21,6 +19,7 @@ static const struct {
 	{ "plot", cmd_plot, "render the figures of finished runs" },
 	{ "bench", cmd_bench, "measure hashing, signatures and event throughput" },
 	{ "serve", cmd_serve, "run a scenario live, every node answering HTTP" },
+	{ "sweep", cmd_sweep, "run a grid of settings x seeds and aggregate it" },
 };
 
 static void usage(FILE *f)
@@ -89,6 +88,15 @@ int main(int argc, char **argv)
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
 		return EXIT_OK;
+	}
+	/* A bad POWSIM_POW_KERNEL is bad input: refused before a command
+	 * claims an output directory or builds a world. */
+	GError *err = NULL;
+	enum pow_kernel forced;
+	if (!pow_kernel_from_env(&forced, &err) && err) {
+		fprintf(stderr, "powsim: %s\n", err->message);
+		g_error_free(err);
+		return EXIT_INPUT;
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)

@@ -122,6 +122,7 @@ void config_clear(struct scenario *s)
 		return;
 	g_free(s->file);
 	g_free(s->name);
+	g_free(s->digest);
 	if (s->network.edges != NULL)
 		g_ptr_array_unref(s->network.edges);
 	config_network_clear_regions(&s->network);

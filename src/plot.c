@@ -409,3 +409,44 @@ bool plot_compare(const char *const *dirs, const char *const *labels, unsigned n
 	return render(scripts, compare_figures, G_N_ELEMENTS(compare_figures), vars->str, outdir, err);
 }
 
+
+bool plot_script(const char *script, const char *const *names, const char *const *values, unsigned n,
+		 const char *outdir, GError **err)
+{
+	g_return_val_if_fail(script != NULL && outdir != NULL, false);
+	g_autofree char *scripts = find_scripts(err);
+	if (!scripts)
+		return false;
+	if (g_mkdir_with_parents(outdir, 0777) != 0) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: cannot create: %s", outdir, g_strerror(errno));
+		return false;
+	}
+	g_autofree char *abs = g_canonicalize_filename(outdir, NULL);
+	g_autofree char *parent = g_path_get_dirname(abs);
+	g_autofree char *tmp = g_build_filename(parent, ".plots-XXXXXX", NULL);
+	if (!g_mkdtemp(tmp)) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: cannot create a temporary directory: %s",
+			    parent, g_strerror(errno));
+		return false;
+	}
+	g_autoptr(GString) vars = g_string_new(NULL);
+	g_autofree char *prefix = g_strconcat(tmp, G_DIR_SEPARATOR_S, NULL);
+	bool ok = gp_assign(vars, "out", prefix, err);
+	for (unsigned i = 0; ok && i < n; i++)
+		ok = gp_assign(vars, names[i], values[i], err);
+	ok = ok && run_gnuplot(scripts, script, vars->str, err);
+	GDir *d = ok ? g_dir_open(tmp, 0, NULL) : NULL;
+	for (const char *e; d && ok && (e = g_dir_read_name(d));) {
+		g_autofree char *from = g_build_filename(tmp, e, NULL);
+		g_autofree char *to = g_build_filename(outdir, e, NULL);
+		if (g_rename(from, to) != 0) {
+			g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "cannot move %s to %s: %s", from, to,
+				    g_strerror(errno));
+			ok = false;
+		}
+	}
+	if (d)
+		g_dir_close(d);
+	outdir_remove_tree(tmp, NULL);
+	return ok;
+}

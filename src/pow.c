@@ -318,23 +318,38 @@ bool pow_kernel_available(enum pow_kernel k)
 /* The preference order when nothing is forced: on the AMD Zen 4 machines
  * this project is measured on, SHA-NI 4-way beats AVX-512 16-lane (see
  * `powsim bench`); a CPU without SHA-NI but with AVX-512 takes the latter. */
-static enum pow_kernel kernel_pick(void)
+bool pow_kernel_from_env(enum pow_kernel *k, GError **err)
 {
 	const char *env = getenv("POWSIM_POW_KERNEL");
+	if (env == NULL || *env == '\0')
+		return false;
+	if (!pow_kernel_parse(env, k)) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "environment POWSIM_POW_KERNEL: expected one of openssl, sha-ni, "
+			    "sha-ni-2, sha-ni-4, avx512, found \"%s\"", env);
+		return false;
+	}
+	if (!pow_kernel_available(*k)) {
+		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			    "environment POWSIM_POW_KERNEL: expected a kernel this CPU can run, "
+			    "found \"%s\" (not supported here)", env);
+		return false;
+	}
+	return true;
+}
+
+static enum pow_kernel kernel_pick(void)
+{
+	GError *err = NULL;
 	enum pow_kernel k;
 
-	if (env != NULL && *env != '\0') {
-		if (!pow_kernel_parse(env, &k)) {
-			fprintf(stderr, "powsim: environment POWSIM_POW_KERNEL: expected one of "
-				"openssl, sha-ni, sha-ni-2, sha-ni-4, avx512, found \"%s\"\n", env);
-			exit(2);
-		}
-		if (!pow_kernel_available(k)) {
-			fprintf(stderr, "powsim: environment POWSIM_POW_KERNEL: expected a kernel this "
-				"CPU can run, found \"%s\" (not supported here)\n", env);
-			exit(2);
-		}
+	if (pow_kernel_from_env(&k, &err))
 		return k;
+	if (err) {
+		/* The command line checks this first (main.c); a library user
+		 * that did not gets the same message here. */
+		fprintf(stderr, "powsim: %s\n", err->message);
+		exit(2);
 	}
 	if (pow_kernel_available(POW_KERNEL_SHA_NI_4))
 		return POW_KERNEL_SHA_NI_4;

@@ -2813,6 +2813,12 @@ static bool load_text(const char *text, size_t len, const char *name, char **ove
 		ok = expand_presets(&c, root, NULL, 0);
 	if (ok && c.nul_marked)
 		ok = find_nul(&c, root, NULL);
+	if (ok) {
+		char *flat = cJSON_PrintUnformatted(root);
+		ok = flat != NULL || fail(&c, NULL, "out of memory");
+		out->digest = flat ? g_compute_checksum_for_string(G_CHECKSUM_SHA256, flat, -1) : NULL;
+		cJSON_free(flat);
+	}
 	if (ok)
 		ok = parse_root(&c, root);
 	cJSON_Delete(root);

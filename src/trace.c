@@ -1,5 +1,6 @@
 /* trace: CSV and JSON outputs of a finished run. See trace.h. */
 #include "powsim/trace.h"
+#include "powsim/version.h"
 
 #include <errno.h>
 #include <math.h>
@@ -402,6 +403,27 @@ static const char *mode_name(enum mining_mode m)
 	return m == MINING_REAL ? "real" : m == MINING_FAST ? "fast" : "model";
 }
 
+/* The share of main-chain heights 1..LEN at which more than one block was
+ * mined (injected blocks not counted): the fork rate that the closed form
+ * 1 - exp(-(N-1)d/(NT)) predicts. O(blocks). */
+static double fork_share(const world_t *w, uint32_t len)
+{
+	const chain_store_t *s = world_store(w);
+	if (len == 0)
+		return 0;
+	uint8_t *seen = g_new0(uint8_t, (gsize)len + 1);
+	uint32_t forked = 0;
+	for (uint32_t id = 1; id < chain_store_count(s); id++) {
+		uint32_t h = chain_store_get(s, id)->h.height;
+		if (h > len || world_block_stat(w, id)->injected || seen[h] == 2)
+			continue;
+		forked += seen[h] == 1;
+		seen[h]++;
+	}
+	g_free(seen);
+	return (double)forked / len;
+}
+
 static char *summary_text(const struct report *r)
 {
 	const world_t *w = r->world;
@@ -437,6 +459,11 @@ static char *summary_text(const struct report *r)
 	cJSON_AddItemToObject(o, "attack", attack_json(r));
 	cJSON_AddNumberToObject(o, "hashes", (double)c->hashes);
 	cJSON_AddNumberToObject(o, "events", (double)c->events);
+	cJSON_AddNumberToObject(o, "fork_share", fork_share(w, len));
+	/* What wrote this summary: a sweep counts a run as done only when
+	 * these match the run it wants (sweep.h). */
+	cJSON_AddStringToObject(o, "version", POWSIM_VERSION);
+	cJSON_AddStringToObject(o, "scenario_sha256", sc->digest ? sc->digest : "");
 	cJSON_AddNumberToObject(o, "wall_s", c->wall_us / 1e6);
 	char *text = cJSON_Print(o);
 	cJSON_Delete(o);

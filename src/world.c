@@ -1272,9 +1272,12 @@ static void drain(world_t *w, volatile sig_atomic_t *interrupt)
 		miner_stop(w, w->miner_ids[k]);
 	simtime_t t;
 	while (!(interrupt && *interrupt) && evq_peek_time(w->q, &t) &&
-	       t <= w->stop_time + WORLD_DRAIN_MAX && evq_pop(w->q, &ev))
+	       t <= w->stop_time + WORLD_DRAIN_MAX && evq_pop(w->q, &ev)) {
 		if (ev.kind < NODE_EV_KINDS)
 			node_handle(&w->env, &w->nodes[ev.dst], &ev);
+		if (w->step_fn)
+			w->step_fn(w->step_ctx, w);
+	}
 }
 
 /* Nothing can ever be mined again: no miner has a template and no
@@ -1299,8 +1302,12 @@ static void finish(world_t *w, volatile sig_atomic_t *interrupt, gint64 t0)
 	w->stop_time = evq_now(w->q);
 	for (uint32_t i = 0; i < w->n; i++)
 		account_rate(w, i);
-	if (!w->counts.interrupted)
+	if (!w->counts.interrupted) {
 		drain(w, interrupt);
+		/* A signal during the drain cuts it short: the records stand
+		 * as of the last delivery, marked interrupted like any other. */
+		w->counts.interrupted = interrupt && *interrupt;
+	}
 	take_sample(w);
 	w->counts.events = evq_processed(w->q);
 	w->counts.wall_us = (uint64_t)(g_get_monotonic_time() - t0);

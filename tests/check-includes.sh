@@ -4,7 +4,7 @@
 # Unknown modules are an error, so a new module must be ranked here.
 rank() {
 	case "$1" in
-	simtime) echo 0 ;;
+	simtime|version|stats) echo 0 ;;
 	rng|hash|units|sha256x|outdir) echo 1 ;; # outdir: output directories replaced as one unit
 	evq|pow|wallet|config) echo 2 ;;
 	tx|net) echo 3 ;;
@@ -18,6 +18,7 @@ rank() {
 	scenario|plot|invariants|report) echo 8 ;;
 	trace|expect) echo 9 ;; # read report's facts of a finished run
 	api|record) echo 10 ;; # live mode's JSON: the node API, the recording
+	sweep) echo 10 ;; # validates each run with scenario, reads summaries
 	*) echo "" ;;
 	esac
 }
@@ -36,8 +37,8 @@ for f in src/*.c include/powsim/*.h; do
 		fi
 	done
 	if grep -q -E '#include <(openssl|cjson)/' "$f"; then
-		case "$mod" in hash|pow|wallet|tx|scenario|trace|bench|api|record) ;; *)
-			echo "check-includes: $f includes OpenSSL or cJSON; only hash, pow, wallet, tx, scenario, trace, bench, api, record may"; status=1 ;;
+		case "$mod" in hash|pow|wallet|tx|scenario|trace|bench|api|record|sweep) ;; *)
+			echo "check-includes: $f includes OpenSSL or cJSON; only hash, pow, wallet, tx, scenario, trace, bench, api, record, sweep may"; status=1 ;;
 		esac
 	fi
 done

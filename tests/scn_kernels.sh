@@ -37,6 +37,11 @@ for k in sha-ni sha-ni-2 sha-ni-4 avx512 sha-ni-4:2; do
 		bad "kernel $name, $threads thread(s): summary.json differs from openssl's"
 done
 echo "kernels compared with openssl: $ran runs"
+# A CPU with SHA extensions runs at least the SHA-NI kernels: comparing
+# none there would be a test that cannot fail.
+if grep -q -w sha_ni /proc/cpuinfo 2>/dev/null && [ "$ran" -lt 4 ]; then
+	bad "this CPU has sha_ni but only $ran kernel runs were compared"
+fi
 [ "$(wc -l <"$tmp/ref/blocks.csv")" -gt 10 ] || bad "blocks.csv has too few rows"
 
 POWSIM_POW_KERNEL=sha-ni-8 "$POWSIM" run "$SCN" --out "$tmp/x" --quiet 2>"$tmp/err"
@@ -45,6 +50,9 @@ rc=$?
 grep -q 'POWSIM_POW_KERNEL.*expected one of.*found "sha-ni-8"' "$tmp/err" ||
 	bad "POWSIM_POW_KERNEL=sha-ni-8: message was: $(cat "$tmp/err")"
 [ "$(wc -l <"$tmp/err")" -eq 1 ] || bad "POWSIM_POW_KERNEL=sha-ni-8: not a one-line message"
+# Refused before the output directory is claimed: nothing left beside it.
+[ -z "$(ls -A "$tmp" | grep -e staging -e '^x$' -e '^\.x\.')" ] ||
+	bad "POWSIM_POW_KERNEL=sha-ni-8 left files: $(ls -A "$tmp" | grep -e staging -e x)"
 "$POWSIM" bench --kernel sha-ni-8 --seconds 0.01 >/dev/null 2>"$tmp/err"
 rc=$?
 [ $rc -eq 2 ] || bad "bench --kernel sha-ni-8: exit $rc, expected 2"

@@ -588,6 +588,55 @@ static void test_interrupt_mid_run(void)
 	rm_dir(dir);
 }
 
+/* A signal while the network drains after the stop: the run ends there,
+ * marked interrupted like one cut during mining, and its records are
+ * consistent (before, it was left unmarked and its outputs dropped). */
+struct drain_stop {
+	volatile sig_atomic_t *flag;
+	uint64_t stop_blocks;
+	unsigned steps_after;
+	simtime_t raised_at;
+};
+
+static void drain_step(void *ctx, const world_t *w)
+{
+	struct drain_stop *d = ctx;
+	if (world_counts(w)->blocks_mined < d->stop_blocks || *d->flag)
+		return;
+	if (++d->steps_after == 3) {
+		*d->flag = 1;
+		d->raised_at = world_now(w);
+	}
+}
+
+static void test_interrupt_drain(void)
+{
+	char *text = busy_scenario("fast", "push", 2.5, 12);
+	struct scenario sc;
+	load(&sc, text, NULL);
+	volatile sig_atomic_t stop = 0;
+	struct drain_stop d = { &stop, 12, 0, -1 };
+	GError *err = NULL;
+	world_t *w = world_new(&sc, &err);
+	g_assert_no_error(err);
+	world_on_step(w, drain_step, &d);
+	world_run(w, &stop);
+	g_assert_cmpint(d.raised_at, >=, world_stop_time(w)); /* raised in the drain */
+	g_assert_true(world_counts(w)->interrupted);
+	g_assert_cmpuint(world_counts(w)->blocks_mined, ==, 12);
+	g_assert_cmpint(world_now(w), ==, d.raised_at);       /* nothing after the flag */
+	world_check_invariants(w);
+	char *dir = tmpdir();
+	write_traces(w, dir);
+	cJSON *sum = parse_file(dir, "summary.json");
+	g_assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sum, "interrupted")));
+	cJSON_Delete(sum);
+	rm_dir(dir);
+	world_free(w);
+	config_clear(&sc);
+	g_free(text);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -603,5 +652,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/world/stat/fork-rate-model", test_stat_fork_rate_model);
 	g_test_add_func("/world/interrupt/before-start", test_interrupt_before_start);
 	g_test_add_func("/world/interrupt/mid-run", test_interrupt_mid_run);
+	g_test_add_func("/world/interrupt/drain", test_interrupt_drain);
 	return g_test_run();
 }

@@ -237,6 +237,9 @@ struct stop_cfg {
 struct scenario {
 	char *file;            /* where it was read from, for messages */
 	char *name;
+	char *digest;          /* SHA-256 (hex) of the tree as read, overrides
+				* and presets applied, before defaults: the same
+				* digest means the same run settings */
 	uint64_t seed;
 	struct stop_cfg stop;
 	struct consensus_cfg consensus;

@@ -75,4 +75,13 @@ bool plot_available(GError **err);
 bool plot_compare(const char *const *dirs, const char *const *labels, unsigned n,
 		  const char *outdir, GError **err);
 
+/* Run the script plots/SCRIPT.gp with the N variables NAMES[i]=VALUES[i]
+ * (strings) and out= a temporary directory (ending in '/') into which the
+ * script writes whatever figures it draws (out."stale_rate.png", ...);
+ * once gnuplot succeeded, every file there is renamed into OUTDIR
+ * (created if needed). For figures whose number depends on the data, as
+ * a sweep's one per metric. Returns false with ERR. */
+bool plot_script(const char *script, const char *const *names, const char *const *values, unsigned n,
+		 const char *outdir, GError **err);
+
 #endif

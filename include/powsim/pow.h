@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #define POW_HEADER_SIZE 96
 #define POW_NONCE_OFFSET 88 /* the nonce: bytes 88..95, little-endian */
 #define POW_MAX_MILLIZEROS 60000 /* 60 hex zeros */
@@ -117,6 +119,12 @@ bool pow_kernel_available(enum pow_kernel k);
  * process that never scans (a model-mode run) never reads the variable.
  * A POWSIM_POW_KERNEL that names no kernel, or one this CPU lacks, is bad
  * input: a one-line message on stderr and exit status 2. Thread-safe. */
+/* The kernel POWSIM_POW_KERNEL forces into *K: true if it names one this
+ * CPU can run; false with ERR set if it is set but names no kernel or one
+ * the CPU lacks; false with ERR unset if it is not set. The command line
+ * calls it before anything else, so bad input never starts a run. */
+bool pow_kernel_from_env(enum pow_kernel *k, GError **err);
+
 enum pow_kernel pow_kernel_default(void);
 
 /* The kernel scanner S uses (pow_kernel_default() when it was made). */

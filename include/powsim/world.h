@@ -125,7 +125,8 @@ void world_on_mined(world_t *w, world_mined_fn fn, void *ctx);
 void world_on_progress(world_t *w, void (*fn)(void *ctx, const world_t *w), void *ctx,
 		       uint64_t period);
 
-/* Called after every event (for --check-invariants; slow by design). */
+/* Called after every event, the drain's included (for --check-invariants;
+ * slow by design). */
 void world_on_step(world_t *w, void (*fn)(void *ctx, const world_t *w), void *ctx);
 
 /* How long after the stop messages in flight are still delivered. */
