@@ -376,6 +376,16 @@ static bool h_hashrate(struct ctx *c, const cJSON *v, const struct jpath *p, voi
 	return true;
 }
 
+/* A probability: a number in [0, 1]. */
+static bool h_fraction(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	(void)f;
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 || v->valuedouble > 1)
+		return fail_found(c, p, v, "a probability from 0 to 1");
+	*(double *)dst = v->valuedouble;
+	return true;
+}
+
 static bool h_bandwidth(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
 {
 	const char *why = "a bandwidth like \"100Mbit/s\" or \"unlimited\"";
@@ -1333,6 +1343,9 @@ static const struct field network_fields[] = {
 	NET("degree_distribution", h_degree_cdf, degree_cdf),
 	NET("block_size", h_size, block_size),
 	NET("compact", h_bool, compact),
+	NET("compact_share", h_fraction, compact_share),
+	NET("compact_fail", h_fraction, compact_fail),
+	NET("compact_hb", h_u32, compact_hb, .hi = 1000),
 	{ .key = "bandwidth_histograms", .fn = h_histograms, .off = 0 },
 	NET("backbone", h_backbone, backbone),
 };
@@ -1501,6 +1514,7 @@ static const struct field group_fields[] = {
 	GROUP("strategy", h_strategy, strategy.name),
 	GROUP("stubborn", h_stubborn, strategy),
 	GROUP("double_spend", h_double_spend, strategy),
+	GROUP("compact_fail", h_fraction, compact_fail),
 	GROUP("upload", h_node_bw, upload),
 	GROUP("download", h_node_bw, download),
 };
@@ -1621,6 +1635,7 @@ static bool read_group(struct ctx *c, const cJSON *v, const struct jpath *ep, ui
 	g.strategy.confirmations = 6;
 	g.strategy.give_up = 10;
 	g.strategy.amount = 1;
+	g.compact_fail = -1;
 	ok = parse_object(c, v, ep, TABLE(group_fields), &g, &seen);
 	g_array_append_val(c->s->groups, g); /* the array owns its strings now */
 	if (!ok || !check_group(c, &g, ep, seen))

@@ -101,6 +101,7 @@ struct group_cfg {
 			    * the group's total) * shares[k] / sum(shares) */
 	struct strategy_cfg strategy; /* miners only */
 	struct bw_cfg upload, download; /* per node of the group */
+	double compact_fail;   /* P(rebuild fails) at its nodes; < 0: the network's */
 };
 
 enum tl_action {
@@ -211,6 +212,11 @@ struct network_cfg {
 				     * transactions; 0 = header + txs */
 	GArray *degree_cdf;         /* double: P(outbound degree <= k+1); NULL = fixed */
 	bool compact;               /* compact relay: blocks cross as short ids */
+	double compact_share;       /* of nodes using it (drawn per node); 1 = all */
+	double compact_fail;        /* P(a compact block fails to rebuild) */
+	uint32_t compact_hb;        /* BIP 152 high-bandwidth peers: a compact
+				     * node pushes new blocks unsolicited to its
+				     * first this many compact peers (inv relay) */
 	simtime_t validate_mb;      /* validation time per megabyte of block */
 	/* Per-node bandwidth histograms per region (bit/s), HIST_N of each
 	 * (n_regions when set, 0 = none): index [region], a GArray of

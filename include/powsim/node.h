@@ -54,6 +54,8 @@ enum node_msg {
 	MSG_GETCHAIN,    /* "send me your chain" */
 	MSG_CHAIN,       /* a whole chain, by its tip */
 	MSG_TX,          /* a transaction */
+	MSG_GETBLOCKTXN, /* compact block did not rebuild: "send what I lack" */
+	MSG_BLOCKTXN,    /* the missing transactions of a block */
 };
 
 /* A miner's current template: what it hashes, or draws a time for. */
