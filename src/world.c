@@ -411,27 +411,14 @@ static void measure_races(world_t *w)
 }
 
 static void live_mined(world_t *w, struct node *n);
+static void add_stat(world_t *w, bool injected);
 
-static void on_mined(void *ctx, const struct evq_event *ev)
+/* N's template with NONCE becomes N's block, alike whether its miner
+ * found it (on_mined) or a client submitted it (live_submit). */
+static struct block *mine_block(world_t *w, struct node *n, uint64_t nonce)
 {
-	world_t *w = ctx;
-	struct node *n = &w->nodes[ev->dst];
-	struct miner *m = &w->miners[ev->dst];
-	assert(n->has_template && ev->p.a == n->tpl.gen);
-	m->found_ev = 0;
 	struct block_header h = n->tpl.h;
-	switch (w->sc->consensus.mode) {
-	case MINING_REAL:
-		h.nonce = m->nonce;
-		break;
-	case MINING_FAST:
-		if (!find_nonce(w, m, &h.nonce))
-			return; /* interrupted: the run stops with this block unmined */
-		break;
-	case MINING_MODEL:
-		h.nonce = 0;
-		break;
-	}
+	h.nonce = nonce;
 	uint64_t size = block_size(w, n->tpl.txs->len);
 	/* The template's coinbase is the node's, rewritten by its next
 	 * templates: the block gets its own copy, which the arena keeps. */
@@ -444,8 +431,7 @@ static void on_mined(void *ctx, const struct evq_event *ev)
 	n->tpl.txs->pdata[0] = own;
 	assert(b->parent == n->tpl.parent);
 	chain_store_add(w->store, b);
-	struct world_block_stat st = { .t50 = -1, .t90 = -1, .t100 = -1 };
-	g_array_append_val(w->stats, st);
+	add_stat(w, false);
 	w->counts.blocks_mined++;
 	measure_races(w);
 	if (w->mined_fn)
@@ -453,6 +439,24 @@ static void on_mined(void *ctx, const struct evq_event *ev)
 	node_mined(&w->env, n, b);
 	live_mined(w, n);
 	check_stop(w);
+	return b;
+}
+
+static void on_mined(void *ctx, const struct evq_event *ev)
+{
+	world_t *w = ctx;
+	struct node *n = &w->nodes[ev->dst];
+	struct miner *m = &w->miners[ev->dst];
+	assert(n->has_template && ev->p.a == n->tpl.gen);
+	m->found_ev = 0;
+	uint64_t nonce = 0; /* model mode: the PoW is modelled */
+	if (w->sc->consensus.mode == MINING_REAL)
+		nonce = m->nonce;
+	else if (w->sc->consensus.mode == MINING_FAST && !find_nonce(w, m, &nonce)) {
+		w->counts.interrupted = true; /* the run stops with this block unmined */
+		return;
+	}
+	mine_block(w, n, nonce);
 }
 
 /* ---- node hooks ---- */
@@ -746,9 +750,9 @@ static void inject_tx(world_t *w, struct node *n, const char *kind)
 	node_inject_tx(&w->env, n, t);
 }
 
-static void add_stat(world_t *w)
+static void add_stat(world_t *w, bool injected)
 {
-	struct world_block_stat st = { .t50 = -1, .t90 = -1, .t100 = -1, .injected = true };
+	struct world_block_stat st = { .t50 = -1, .t90 = -1, .t100 = -1, .injected = injected };
 	g_array_append_val(w->stats, st);
 }
 
@@ -828,7 +832,7 @@ static const struct block *craft_block(world_t *w, struct node *n, const char *k
 				    now, size);
 	g_ptr_array_free(txs, TRUE);
 	chain_store_add(w->store, b);
-	add_stat(w);
+	add_stat(w, true);
 	w->counts.blocks_injected++;
 	return b;
 }
@@ -1347,6 +1351,8 @@ simtime_t world_stop_time(const world_t *w) { return w->stop_time; }
 uint32_t world_node_count(const world_t *w) { return w->n; }
 const struct node *world_node(const world_t *w, uint32_t id) { return &w->nodes[id]; }
 const chain_store_t *world_store(const world_t *w) { return w->store; }
+const net_t *world_net(const world_t *w) { return w->net; }
+bool world_quiet(const world_t *w) { return evq_pending(w->q) == 0; }
 tx_keys_t *world_keys(const world_t *w) { return w->keys; }
 const GArray *world_reorgs(const world_t *w) { return w->reorgs; }
 const GArray *world_samples(const world_t *w) { return w->samples; }
@@ -1509,18 +1515,7 @@ static void live_submit(world_t *w, struct node *n, uint64_t nonce, struct world
 		return;
 	}
 	miner_stop(w, n->id);
-	uint64_t size = block_size(w, n->tpl.txs->len);
-	struct block *b = block_new(&h, n->view.tip, (const struct tx *const *)n->tpl.txs->pdata,
-				    n->tpl.txs->len, evq_now(w->q), size);
-	chain_store_add(w->store, b);
-	struct world_block_stat st = { .t50 = -1, .t90 = -1, .t100 = -1 };
-	g_array_append_val(w->stats, st);
-	w->counts.blocks_mined++;
-	if (w->mined_fn)
-		w->mined_fn(w->mined_ctx, w, b);
-	node_mined(&w->env, n, b);
-	live_mined(w, n);
-	check_stop(w);
+	struct block *b = mine_block(w, n, nonce);
 	r->ok = true;
 	r->block = b;
 }
@@ -1571,17 +1566,25 @@ bool world_advance(world_t *w, simtime_t t)
 	bool real = w->sc->consensus.mode == MINING_REAL;
 	if (!w->live.t0)
 		w->live.t0 = g_get_monotonic_time();
-	while (!w->stopped) {
+	while (!w->stopped && !w->counts.interrupted) {
 		simtime_t next;
 		if (!evq_peek_time(w->q, &next) || next > t)
 			break;
-		if (real && mine_until(w, next))
+		if (real && mine_until(w, next)) {
+			if (interrupted(w))
+				w->counts.interrupted = true; /* hashing cut short */
 			continue; /* a find came first: look again */
+		}
 		evq_step(w->q);
 		if (w->step_fn)
 			w->step_fn(w->step_ctx, w);
 	}
-	return !w->stopped;
+	return !w->stopped && !w->counts.interrupted;
+}
+
+void world_set_interrupt(world_t *w, volatile sig_atomic_t *flag)
+{
+	w->interrupt = flag;
 }
 
 simtime_t world_live_slot(world_t *w, simtime_t t)
@@ -1589,9 +1592,9 @@ simtime_t world_live_slot(world_t *w, simtime_t t)
 	for (;;) {
 		if (t <= evq_now(w->q))
 			t = evq_now(w->q) + 1;
-		world_advance(w, t - 1);
+		bool running = world_advance(w, t - 1);
 		simtime_t next;
-		if (w->stopped || !evq_peek_time(w->q, &next) || next > t)
+		if (!running || !evq_peek_time(w->q, &next) || next > t)
 			return t;
 		t++;
 	}

@@ -15,7 +15,8 @@ rank() {
 	node) echo 6 ;;
 	world) echo 7 ;;
 	attack) echo 7.5 ;; # what strategies achieved, for the traces
-	scenario|plot|invariants|report) echo 8 ;;
+	scenario|plot|report) echo 8 ;;
+	invariants) echo 8.5 ;; # judges honest nodes as report does
 	trace|expect) echo 9 ;; # read report's facts of a finished run
 	api|record) echo 10 ;; # live mode's JSON: the node API, the recording
 	sweep) echo 10 ;; # validates each run with scenario, reads summaries

@@ -281,6 +281,7 @@ enum expect_kind {
 	EXPECT_INTERVAL,      /* mean interval (s) of the last LAST main-chain blocks */
 	EXPECT_BLOCKS,        /* blocks matching NODE, INJECTED, MAIN */
 	EXPECT_TXS,           /* transactions matching NODE, INJECTED, MAIN */
+	EXPECT_CONVERGED,     /* 1 if converged (invariants_converged), else 0 */
 };
 
 /* A range; a side is unset, a number, or (REF >= 0) the measured value of

@@ -150,6 +150,10 @@ simtime_t world_stop_time(const world_t *w);
 uint32_t world_node_count(const world_t *w);
 const struct node *world_node(const world_t *w, uint32_t id);
 const chain_store_t *world_store(const world_t *w);
+const net_t *world_net(const world_t *w);    /* its topology and reachability */
+/* Whether nothing is left to happen: no event pending (after a run: the
+ * drain ended with the network quiet, not at WORLD_DRAIN_MAX). */
+bool world_quiet(const world_t *w);
 tx_keys_t *world_keys(const world_t *w);
 
 /* Node name of ID into BUF. */
@@ -196,8 +200,14 @@ struct world_live_result {
 
 /* Process every event up to simulated time T included, hashing lazily in
  * real mode exactly as world_run does. Returns false once the run has
- * stopped (then world_finish). */
+ * stopped, or has been interrupted (then world_finish). */
 bool world_advance(world_t *w, simtime_t t);
+
+/* The interrupt flag of world_advance's hashing (NULL: none), read between
+ * chunks of hashing as world_run reads its own. Hashing that finds it
+ * non-zero is cut short: the run is interrupted there (world_counts()'s
+ * "interrupted", no drain), and world_advance returns false. */
+void world_set_interrupt(world_t *w, volatile sig_atomic_t *flag);
 
 /* The earliest slot at or after T (and after the last event processed)
  * at which no event is queued: events before it are processed first. */
