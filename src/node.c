@@ -4,6 +4,8 @@
 #include <assert.h>
 #include <string.h>
 
+#include "powsim/rng.h"
+
 #define HOOK(env, name, ...) \
 	do { \
 		if ((env)->hooks && (env)->hooks->name) \
@@ -43,7 +45,9 @@ static simtime_t send_to(const struct node_env *env, struct node *n, uint32_t pe
 	if (!net_reachable(env->net, n->id, peer))
 		return -1;
 	simtime_t now = evq_now(env->q);
-	simtime_t delay = net_send(env->net, n->id, peer_index, bytes, now);
+	enum net_msg kind = type == MSG_BLOCK || type == MSG_CHAIN || type == MSG_BLOCKTXN ?
+		NET_MSG_BLOCK : NET_MSG_CONTROL;
+	simtime_t delay = net_send(env->net, n->id, peer_index, bytes, now, kind);
 	struct evq_payload p = {
 		.a = type, .b = net_reverse_index(env->net, n->id, peer_index), .c = n->id,
 		.ptr = (void *)ptr,
@@ -188,6 +192,7 @@ static void fetch_lost(const struct node_env *env, struct node *n, const struct 
 	switch ((enum node_msg)ev->p.a) {
 	case MSG_GETDATA:
 	case MSG_GETCHAIN:
+	case MSG_GETBLOCKTXN:
 		r = &env->nodes[from];
 		i = ev->p.ptr && r->n_fetches ? fetch_find(r, ev->p.ptr) : -1;
 		peer = i >= 0 ? net_peer_index(env->net, from, n->id) : NET_NO_PEER;
@@ -195,6 +200,7 @@ static void fetch_lost(const struct node_env *env, struct node *n, const struct 
 			fetch_arm(env, r, fetch_at(r, (guint)i));
 		break;
 	case MSG_BLOCK:
+	case MSG_BLOCKTXN:
 	case MSG_CHAIN:
 	case MSG_NOTFOUND:
 		for (guint k = 0; k < n->n_fetches; k++)
@@ -243,17 +249,32 @@ static bool brings_missing(const struct node_env *env, struct node *n, const str
 }
 
 
+static bool uses_compact(const struct node_env *env, uint32_t id);
+static uint64_t block_wire_size(const struct node_env *env, const struct block *b, uint32_t from,
+				const struct node *peer);
+
 /* Announce B to every peer but EXCEPT that does not know of it yet: the
  * known-inventory filter of Bitcoin nodes, idealised (a peer that holds,
- * awaits or was offered B is skipped). */
+ * awaits or was offered B is skipped). A compact node's first
+ * compact_hb compact peers (in its peer order) are its BIP 152
+ * high-bandwidth peers: they get the compact block unsolicited instead
+ * of the announcement. */
 static void announce(const struct node_env *env, struct node *n, uint32_t except,
 		     const struct block *b, uint64_t bytes)
 {
 	uint32_t d = net_degree(env->net, n->id);
+	uint32_t hb = uses_compact(env, n->id) ? env->sc->network.compact_hb : 0;
 	for (uint32_t i = 0; i < d; i++) {
 		uint32_t peer = net_peer(env->net, n->id, i);
-		if (peer != except &&
-		    chain_view_status(&env->nodes[peer].view, b) == VIEW_UNKNOWN)
+		bool high = hb > 0 && uses_compact(env, peer);
+		if (high)
+			hb--;
+		if (peer == except ||
+		    chain_view_status(&env->nodes[peer].view, b) != VIEW_UNKNOWN)
+			continue;
+		if (high)
+			send_to(env, n, i, MSG_BLOCK, b, block_wire_size(env, b, n->id, &env->nodes[peer]));
+		else
 			send_to(env, n, i, MSG_INV, b, bytes);
 	}
 }
@@ -284,15 +305,37 @@ static uint64_t chain_bytes(const struct node_env *env, const struct block *tip,
 	return bytes;
 }
 
-/* Bytes of B on the wire to PEER. Compact relay sends the header and a
- * short id (8 bytes) per transaction, plus in full the simulated ones
- * PEER's mempool lacks; the block's unsimulated bulk (network.block_size)
- * is taken to be in every mempool, as compact relay assumes. */
-static uint64_t block_wire_size(const struct node_env *env, const struct block *b,
-				const struct node *peer)
+/* Whether node ID uses compact relay: all nodes, or each with
+ * probability compact_share, drawn from its own stream (so no other draw
+ * moves). */
+static bool uses_compact(const struct node_env *env, uint32_t id)
 {
 	const struct network_cfg *c = &env->sc->network;
 	if (!c->compact)
+		return false;
+	if (c->compact_share >= 1)
+		return true;
+	struct rng r;
+	rng_seed(&r, env->sc->seed, RNG_STREAM_COMPACT + id);
+	return rng_unit(&r) < c->compact_share;
+}
+
+/* Whether B crosses from node FROM to PEER as a compact block. */
+static bool compact_link(const struct node_env *env, uint32_t from, uint32_t peer)
+{
+	return uses_compact(env, from) && uses_compact(env, peer);
+}
+
+/* Bytes of B on the wire from node FROM to PEER. Compact relay (when
+ * both use it) sends the header and a short id (8 bytes) per
+ * transaction, plus in full the simulated ones PEER's mempool lacks; the
+ * block's unsimulated bulk (network.block_size) is taken to be in every
+ * mempool, as compact relay assumes. */
+static uint64_t block_wire_size(const struct node_env *env, const struct block *b, uint32_t from,
+				const struct node *peer)
+{
+	const struct network_cfg *c = &env->sc->network;
+	if (!compact_link(env, from, peer->id))
 		return b->size;
 	uint64_t body = b->size > c->header_bytes ? b->size - c->header_bytes : 0;
 	uint64_t bytes = c->header_bytes + 8 * (c->tx_bytes ? body / c->tx_bytes : 0);
@@ -300,6 +343,33 @@ static uint64_t block_wire_size(const struct node_env *env, const struct block *
 		if (!mempool_get(peer->mempool, b->txs[i]->id))
 			bytes += c->tx_bytes;
 	return bytes;
+}
+
+/* Whether compact block B fails to rebuild at N (its group's
+ * compact_fail, else the network's): drawn once per (block, node) from
+ * its own stream, so a second copy fails alike. */
+static bool rebuild_fails(const struct node_env *env, const struct node *n, const struct block *b)
+{
+	const struct scenario *sc = env->sc;
+	const struct group_cfg *g = &g_array_index(sc->groups, struct group_cfg,
+						   config_node_group(sc, n->id));
+	double p = g->compact_fail >= 0 ? g->compact_fail : sc->network.compact_fail;
+	if (p <= 0)
+		return false;
+	struct rng r;
+	rng_seed(&r, sc->seed, RNG_STREAM_REBUILD + (uint64_t)b->id * env->n + n->id);
+	return rng_unit(&r) < p;
+}
+
+/* What a failed rebuild fetches (blocktxn): the block's transactions
+ * beyond the compact block's short ids, i.e. its full size less what
+ * already crossed (at least the header). */
+static uint64_t blocktxn_bytes(const struct node_env *env, const struct block *b, uint32_t from,
+			       const struct node *peer)
+{
+	uint64_t sent = block_wire_size(env, b, from, peer);
+	uint64_t h = env->sc->network.header_bytes;
+	return b->size > sent ? b->size - sent + h : h;
 }
 
 /* Push B to every peer but EXCEPT. */
@@ -310,7 +380,7 @@ static void push_block(const struct node_env *env, struct node *n, uint32_t exce
 	for (uint32_t i = 0; i < d; i++) {
 		uint32_t peer = net_peer(env->net, n->id, i);
 		if (peer != except)
-			send_to(env, n, i, MSG_BLOCK, b, block_wire_size(env, b, &env->nodes[peer]));
+			send_to(env, n, i, MSG_BLOCK, b, block_wire_size(env, b, n->id, &env->nodes[peer]));
 	}
 }
 
@@ -745,9 +815,20 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 	const struct block *b = ev->p.ptr;
 	uint64_t small = env->sc->network.header_bytes;
 	switch ((enum node_msg)ev->p.a) {
-	case MSG_BLOCK:
+	case MSG_BLOCK: {
+		enum view_status st = chain_view_status(&n->view, b);
+		/* A compact block that does not rebuild costs a round trip
+		 * (getblocktxn, blocktxn) and the missing transactions. */
+		if ((st == VIEW_UNKNOWN || st == VIEW_REQUESTED) && compact_link(env, from, n->id) &&
+		    rebuild_fails(env, n, b)) {
+			chain_view_set_status(&n->view, b, VIEW_REQUESTED);
+			if (send_to(env, n, back, MSG_GETBLOCKTXN, b, small) < 0)
+				fetch_lost(env, n, ev);
+			break;
+		}
 		on_block(env, n, b, from, back);
 		break;
+	}
 	case MSG_INV: {
 		/* Asked of the first announcer; if it fails to deliver, the
 		 * fetch turns to the other peers. A fetch that gave up starts
@@ -762,9 +843,19 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 	}
 	case MSG_GETDATA:
 		if (chain_view_status(&n->view, b) == VIEW_HAVE ?
-		    send_to(env, n, back, MSG_BLOCK, b, block_wire_size(env, b, &env->nodes[from])) < 0 :
+		    send_to(env, n, back, MSG_BLOCK, b,
+			    block_wire_size(env, b, n->id, &env->nodes[from])) < 0 :
 		    send_to(env, n, back, MSG_NOTFOUND, b, small) < 0)
 			fetch_lost(env, n, ev);
+		break;
+	case MSG_GETBLOCKTXN:
+		if (chain_view_status(&n->view, b) == VIEW_HAVE &&
+		    send_to(env, n, back, MSG_BLOCKTXN, b,
+			    blocktxn_bytes(env, b, n->id, &env->nodes[from])) < 0)
+			fetch_lost(env, n, ev);
+		break;
+	case MSG_BLOCKTXN:
+		on_block(env, n, b, from, back);
 		break;
 	case MSG_NOTFOUND: {
 		int i = fetch_find(n, b);

@@ -376,6 +376,16 @@ static bool h_hashrate(struct ctx *c, const cJSON *v, const struct jpath *p, voi
 	return true;
 }
 
+/* A probability: a number in [0, 1]. */
+static bool h_fraction(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	(void)f;
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 || v->valuedouble > 1)
+		return fail_found(c, p, v, "a probability from 0 to 1");
+	*(double *)dst = v->valuedouble;
+	return true;
+}
+
 static bool h_bandwidth(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
 {
 	const char *why = "a bandwidth like \"100Mbit/s\" or \"unlimited\"";
@@ -758,6 +768,47 @@ static bool h_latency(struct ctx *c, const cJSON *v, const struct jpath *p, void
 	l->law = (enum latency_law)law;
 	if (l->law == LAT_UNIFORM && l->max < l->value)
 		return fail(c, p, "\"min\" must not be above \"max\"");
+	return true;
+}
+
+/* A group's "upload"/"download": a bandwidth string, or a law drawn per
+ * node: {"law": "lognormal", "median": "8Mbit/s", "sigma": 1},
+ * {"law": "uniform", "min": ..., "max": ...}, or {"law": "histogram"}
+ * (the region's, from the network's "bandwidth_histograms"). */
+static const char *const bw_laws[] = { "lognormal", "uniform", "histogram", NULL };
+#define BWF(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct bw_cfg, m), __VA_ARGS__ }
+static const struct field bw_lognormal[] = {
+	{ .key = "law" }, BWF("median", h_bandwidth, value), BWF("sigma", h_double, shape),
+};
+static const struct field bw_uniform[] = {
+	{ .key = "law" }, BWF("min", h_bandwidth, value), BWF("max", h_bandwidth, max),
+};
+static const struct field bw_histogram[] = { { .key = "law" } };
+static const struct law bw_tables[] = {
+	{ TABLE(bw_lognormal), "{\"law\": \"lognormal\", \"median\": \"8Mbit/s\", \"sigma\": 1}" },
+	{ TABLE(bw_uniform), "{\"law\": \"uniform\", \"min\": \"1Mbit/s\", \"max\": \"10Mbit/s\"}" },
+	{ TABLE(bw_histogram), "{\"law\": \"histogram\"}" },
+};
+
+static bool h_node_bw(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	struct bw_cfg *b = dst;
+	memset(b, 0, sizeof *b);
+	if (cJSON_IsString(v)) {
+		b->kind = BW_CONSTANT;
+		return h_bandwidth(c, v, p, &b->value, f);
+	}
+	if (!cJSON_IsObject(v))
+		return fail_found(c, p, v, "a bandwidth like \"100Mbit/s\" or a law like "
+		                  "{\"law\": \"histogram\"}");
+	int law = parse_law(c, v, p, bw_laws, bw_tables, b);
+	if (law < 0)
+		return false;
+	b->kind = (enum bw_kind)(BW_LOGNORMAL + law);
+	if (b->kind == BW_UNIFORM && b->max < b->value)
+		return fail(c, p, "\"min\" must not be above \"max\"");
+	if (b->kind != BW_HISTOGRAM && b->value <= 0)
+		return fail(c, p, "a law's bandwidths must be finite (not \"unlimited\")");
 	return true;
 }
 
@@ -1147,12 +1198,147 @@ static bool h_degree_cdf(struct ctx *c, const cJSON *v, const struct jpath *p, v
 	return ok || fail(c, p, "cumulative probabilities P(degree <= k), rising, ending at 1 (at most 1000)");
 }
 
+/* One region's histogram: [[lo_mbps, hi_mbps, weight], ...], lo < hi,
+ * weight >= 0, some weight > 0. */
+static bool read_histogram(struct ctx *c, const cJSON *v, const struct jpath *p, GArray **out)
+{
+	if (!expect_array(c, v, p, 0, "bins [lo Mbit/s, hi Mbit/s, weight]"))
+		return false;
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(struct bw_bin));
+	double cum = 0;
+	long i = 0;
+	for (const cJSON *it = v->child; it; it = it->next, i++) {
+		struct jpath ip = { p, NULL, i };
+		const cJSON *lo = cJSON_GetArrayItem(it, 0), *hi = cJSON_GetArrayItem(it, 1),
+			    *w = cJSON_GetArrayItem(it, 2);
+		if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 3 || !cJSON_IsNumber(lo) ||
+		    !cJSON_IsNumber(hi) || !cJSON_IsNumber(w) || !isfinite(lo->valuedouble) ||
+		    !isfinite(hi->valuedouble) || !isfinite(w->valuedouble) || lo->valuedouble <= 0 ||
+		    hi->valuedouble < lo->valuedouble || w->valuedouble < 0) {
+			g_array_unref(a);
+			return fail_found(c, &ip, it, "a bin [lo Mbit/s > 0, hi Mbit/s >= lo, weight >= 0]");
+		}
+		cum += w->valuedouble;
+		struct bw_bin b = { lo->valuedouble * 1e6, hi->valuedouble * 1e6, cum };
+		g_array_append_val(a, b);
+	}
+	if (cum <= 0) {
+		g_array_unref(a);
+		return fail(c, p, "the bins' weights must not all be zero");
+	}
+	*out = a;
+	return true;
+}
+
+/* "bandwidth_histograms": {"upload": [REGION BINS...], "download": [...]},
+ * one list of bins per region in the regions' order (checked against
+ * "regions" once the network object is read). */
+static bool h_histograms(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	struct network_cfg *net = dst;
+	static const char *const dirs[] = { "upload", "download" };
+	(void)f;
+	if (!cJSON_IsObject(v))
+		return fail_found(c, p, v, "an object {\"upload\": [...], \"download\": [...]}");
+	for (const cJSON *it = v->child; it; it = it->next)
+		if (strcmp(it->string, dirs[0]) != 0 && strcmp(it->string, dirs[1]) != 0) {
+			struct jpath kp = { p, it->string, 0 };
+			return fail(c, &kp, "unknown key; expected \"upload\" or \"download\"");
+		}
+	const cJSON *up = cJSON_GetObjectItemCaseSensitive(v, dirs[0]);
+	const cJSON *down = cJSON_GetObjectItemCaseSensitive(v, dirs[1]);
+	if (!up || !down)
+		return fail(c, p, "needs both \"upload\" and \"download\"");
+	int n = cJSON_IsArray(up) ? cJSON_GetArraySize(up) : -1;
+	struct jpath upp = { p, dirs[0], 0 }, dp = { p, dirs[1], 0 };
+	if (!expect_array(c, up, &upp, 0, "one list of bins per region") ||
+	    !expect_array(c, down, &dp, n, "one list of bins per region, as many as \"upload\""))
+		return false;
+	for (uint32_t r = 0; r < net->hist_n; r++) {
+		g_array_unref(net->hist_up[r]);
+		g_array_unref(net->hist_down[r]);
+	}
+	g_free(net->hist_up);
+	g_free(net->hist_down);
+	net->hist_n = (uint32_t)n;
+	net->hist_up = g_new0(GArray *, n);
+	net->hist_down = g_new0(GArray *, n);
+	for (int r = 0; r < n; r++) {
+		struct jpath ur = { &upp, NULL, r }, dr = { &dp, NULL, r };
+		if (!read_histogram(c, cJSON_GetArrayItem(up, r), &ur, &net->hist_up[r]) ||
+		    !read_histogram(c, cJSON_GetArrayItem(down, r), &dr, &net->hist_down[r])) {
+			for (int k = 0; k <= r; k++) {
+				if (net->hist_up[k])
+					g_array_unref(net->hist_up[k]);
+				if (net->hist_down[k])
+					g_array_unref(net->hist_down[k]);
+			}
+			g_free(net->hist_up);
+			g_free(net->hist_down);
+			net->hist_up = net->hist_down = NULL;
+			net->hist_n = 0;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* "nodes": a non-empty array of node or group names (resolved when the
+ * network is built). */
+static bool h_names(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	GPtrArray **out = dst;
+	long i = 0;
+	(void)f;
+	if (!cJSON_IsArray(v) || v->child == NULL)
+		return fail_found(c, p, v, "a non-empty array of node or group names");
+	if (*out)
+		g_ptr_array_unref(*out);
+	*out = g_ptr_array_new_with_free_func(g_free);
+	for (const cJSON *it = v->child; it; it = it->next, i++) {
+		struct jpath ip = { p, NULL, i };
+		if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
+			return fail_found(c, &ip, it, "a node or group name");
+		g_ptr_array_add(*out, g_strdup(it->valuestring));
+	}
+	return true;
+}
+
+#define BB(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct backbone_cfg, m), __VA_ARGS__ }
+static const struct field backbone_fields[] = {
+	BB("enabled", h_bool, enabled),
+	BB("nodes", h_names, nodes),
+	BB("latency", h_latency, latency),
+	BB("bandwidth", h_bandwidth, bandwidth),
+	BB("connections", h_u32, connections),
+};
+
+/* "backbone": {"nodes": [...], "latency": ..., "bandwidth": ...,
+ * "connections": N, "enabled": true}. */
+static bool h_backbone(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	struct backbone_cfg *b = dst;
+	uint32_t seen;
+	(void)f;
+	b->enabled = true;
+	if (!parse_object(c, v, p, TABLE(backbone_fields), b, &seen))
+		return false;
+	b->own_latency = has_key(TABLE(backbone_fields), seen, "latency");
+	if (!b->nodes && b->enabled)
+		return fail(c, p, "a backbone needs \"nodes\": [names of its nodes or groups]");
+	return true;
+}
+
+static const char *const sharing_names[] = { "node", "link", NULL };
+
 static const struct field network_fields[] = {
 	NET("topology", h_enum, topology, .names = topology_names),
+	NET("sharing", h_enum, sharing, .names = sharing_names),
 	NET("degree", h_u32, degree, .lo = 1),
 	NET("edges", h_edges, edges),
 	NET("latency", h_latency, latency),
 	NET("processing", h_duration, processing),
+	NET("control_processing", h_duration, control_processing),
 	NET("relay", h_enum, relay, .names = relay_names),
 	{ .key = "validation", .fn = h_validation, .off = 0 },
 	NET("bandwidth", h_bandwidth, bandwidth),
@@ -1162,6 +1348,11 @@ static const struct field network_fields[] = {
 	NET("degree_distribution", h_degree_cdf, degree_cdf),
 	NET("block_size", h_size, block_size),
 	NET("compact", h_bool, compact),
+	NET("compact_share", h_fraction, compact_share),
+	NET("compact_fail", h_fraction, compact_fail),
+	NET("compact_hb", h_u32, compact_hb, .hi = 1000),
+	{ .key = "bandwidth_histograms", .fn = h_histograms, .off = 0 },
+	NET("backbone", h_backbone, backbone),
 };
 
 static bool h_network(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
@@ -1177,6 +1368,10 @@ static bool h_network(struct ctx *c, const cJSON *v, const struct jpath *p, void
 		return fail(c, &dp, "\"degree\" applies only to \"topology\": \"random\"");
 	if (has_key(TABLE(network_fields), seen, "edges") && n->topology != TOPO_EDGES)
 		return fail(c, &ep, "\"edges\" applies only to \"topology\": \"edges\"");
+	struct jpath hp = { p, "bandwidth_histograms", 0 };
+	if (n->hist_n > 0 && n->hist_n != n->n_regions)
+		return fail(c, &hp, "one histogram per region: %u regions, %u histograms",
+			    n->n_regions, n->hist_n);
 	if (n->topology == TOPO_EDGES && n->edges->len == 0)
 		return fail(c, p, "\"topology\": \"edges\" needs a non-empty \"edges\" list, "
 		            "e.g. [[\"miner1\", \"miner2\"]]");
@@ -1324,6 +1519,9 @@ static const struct field group_fields[] = {
 	GROUP("strategy", h_strategy, strategy.name),
 	GROUP("stubborn", h_stubborn, strategy),
 	GROUP("double_spend", h_double_spend, strategy),
+	GROUP("compact_fail", h_fraction, compact_fail),
+	GROUP("upload", h_node_bw, upload),
+	GROUP("download", h_node_bw, download),
 };
 
 /* A group's strategy and its parameter object agree. */
@@ -1442,6 +1640,7 @@ static bool read_group(struct ctx *c, const cJSON *v, const struct jpath *ep, ui
 	g.strategy.confirmations = 6;
 	g.strategy.give_up = 10;
 	g.strategy.amount = 1;
+	g.compact_fail = -1;
 	ok = parse_object(c, v, ep, TABLE(group_fields), &g, &seen);
 	g_array_append_val(c->s->groups, g); /* the array owns its strings now */
 	if (!ok || !check_group(c, &g, ep, seen))

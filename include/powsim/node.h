@@ -72,6 +72,8 @@ enum node_msg {
 			  * holding this block (your tip's, else the block's) */
 	MSG_CHAIN,       /* a whole chain, by its tip */
 	MSG_TX,          /* a transaction */
+	MSG_GETBLOCKTXN, /* compact block did not rebuild: "send what I lack" */
+	MSG_BLOCKTXN,    /* the missing transactions of a block */
 	MSG_NOTFOUND,    /* "I do not have this block" (answers a GETCHAIN) */
 };
 

@@ -36,10 +36,14 @@
 typedef struct world world_t;
 
 /* Propagation of one block: how many nodes hold it, and when 50 %, 90 %
- * and 100 % of all nodes first did (-1: not reached). */
+ * and 100 % of all nodes first did (-1: not reached). HW_DELAY sums, over
+ * the mining nodes other than its miner that came to hold it, hash rate
+ * (H/s, at that moment) x delay (s); HW_HELD sums their hash rates. */
 struct world_block_stat {
 	uint32_t held;
 	simtime_t t50, t90, t100;
+	double hw_delay;
+	uint64_t hw_held;
 	bool injected;  /* crafted by an inject-block action, not mined */
 };
 
