@@ -70,37 +70,6 @@ struct run_opts {
 	gboolean check_invariants;
 };
 
-/* ---- the lecture's console feed (--log lecture) ---- */
-
-static void print_tx(const world_t *w, const struct tx *t)
-{
-	char from[WALLET_ADDR_HEX_SIZE] = "0", to[WALLET_ADDR_HEX_SIZE];
-	tx_keys_t *k = world_keys(w);
-	if (!tx_is_coinbase(t))
-		wallet_address_hex(tx_keys_wallet(k, t->sender), from);
-	wallet_address_hex(tx_keys_wallet(k, t->recipient), to);
-	printf("  { 'Sender': '%s', 'Recipient': '%s', 'Amount': %" G_GUINT64_FORMAT " }\n",
-	       from, to, t->amount);
-}
-
-static void lecture_mined(void *ctx, const world_t *w, const struct block *b)
-{
-	(void)ctx;
-	char name[64], prev[HASH_HEX_SIZE], hash[HASH_HEX_SIZE], when[32];
-	world_node_name(w, b->h.miner, name, sizeof name);
-	hash_hex(b->h.prev, 32, prev);
-	hash_hex(b->hash, 32, hash);
-	units_format_duration(b->mined_at, when, sizeof when);
-	printf("[%s] %s has mined!\n\n-----\n", when, name);
-	printf("Index      : %u\nTransactions:\n", b->h.height);
-	for (uint32_t i = 0; i < b->n_tx; i++)
-		print_tx(w, b->txs[i]);
-	printf("Proof      : %" G_GUINT64_FORMAT "\n", b->h.nonce);
-	printf("Num_zeros  : %g\n", block_zeros(b));
-	printf("Previous_hash : %s\nPresent_hash  : %s\n-----\n\n", prev, hash);
-	fflush(stdout);
-}
-
 /* ---- progress and summary ---- */
 
 static void progress(void *ctx, const world_t *w)
@@ -181,12 +150,10 @@ static bool parse_args(int *argc, char ***argv, struct run_opts *o, GError **err
 		{ "plot", 0, 0, G_OPTION_ARG_NONE, &o->plot, "Render the figures into DIR/plots at the end", NULL },
 		{ "log", 0, 0, G_OPTION_ARG_STRING, &o->log, "Console feed: \"lecture\" prints every mined block", "STYLE" },
 		{ "check-invariants", 0, 0, G_OPTION_ARG_NONE, &o->check_invariants,
-		  "Check every node's invariants after every event (slow; aborts on a breach)", NULL },
+		  "Check every node's invariants after every event, and liveness at the end (slow; aborts on a breach)", NULL },
 		{ NULL },
 	};
-	GOptionContext *ctx = g_option_context_new("SCENARIO - run a scenario");
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	g_option_context_set_summary(ctx,
+	if (!cmd_parse_one(argc, argv, entries, "SCENARIO - run a scenario",
 		"Runs the scenario file and writes blocks.csv, reorgs.csv, txs.csv,\n"
 		"timeline.csv, events.csv, phases.csv, miners.csv, summary.json and\n"
 		"chain.json into the output directory.\n\n"
@@ -201,16 +168,8 @@ static bool parse_args(int *argc, char ***argv, struct run_opts *o, GError **err
 		"Exit status: 0 success, 1 an expectation failed, 2 bad input (also: the\n"
 		"output directory is in use or holds other files), 3 internal or I/O failure\n"
 		"(outputs or figures could not be written), 130 interrupted by SIGINT,\n"
-		"143 by SIGTERM.");
-	bool ok = g_option_context_parse(ctx, argc, argv, err);
-	g_option_context_free(ctx);
-	if (!ok)
+		"143 by SIGTERM.", "scenario file", err))
 		return false;
-	if (*argc != 2) {
-		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			    *argc < 2 ? "no scenario file given" : "one scenario file at a time");
-		return false;
-	}
 	if (o->log && strcmp(o->log, "lecture") != 0) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
 			    "--log: expected \"lecture\", found \"%s\"", o->log);
@@ -320,7 +279,7 @@ static int run_world(const struct scenario *sc, const struct run_opts *o, outdir
 		return EXIT_INPUT;
 	}
 	if (o->log)
-		world_on_mined(w, lecture_mined, NULL);
+		world_on_mined(w, cmd_lecture_mined, NULL);
 	/* Hashing threads never take SIGINT or SIGTERM (they inherit this
 	 * mask), so the main thread alone handles them and the swap of the
 	 * output directory, done with them blocked, cannot be cut. */
@@ -337,6 +296,8 @@ static int run_world(const struct scenario *sc, const struct run_opts *o, outdir
 	if (tty)
 		world_on_progress(w, progress, NULL, 200000);
 	world_run(w, &interrupted);
+	if (o->check_invariants)
+		invariants_check_end(w);
 	if (tty)
 		fputs("\r\033[K", stderr);
 	struct report *rep = report_new(w);
@@ -378,15 +339,11 @@ static bool seed_given(const struct run_opts *o)
 	return false;
 }
 
-/* The output directory: --out, else out/NAME, or out/NAME-seed-N when the
- * seed came from the command line, so that runs of several seeds never
- * replace each other's outputs. A sibling, never a subdirectory: a run
- * directory is replaced whole. */
-static char *output_dir(const struct scenario *sc, const struct run_opts *o)
+char *cmd_output_dir(const struct scenario *sc, const char *out, bool seed_given)
 {
-	if (o->out)
-		return g_strdup(o->out);
-	if (!seed_given(o))
+	if (out)
+		return g_strdup(out);
+	if (!seed_given)
 		return g_build_filename("out", sc->name, NULL);
 	g_autofree char *base = g_strdup_printf("%s-seed-%" G_GUINT64_FORMAT, sc->name, sc->seed);
 	return g_build_filename("out", base, NULL);
@@ -434,7 +391,7 @@ int cmd_run(int argc, char **argv)
 		free_opts(&o);
 		return EXIT_INPUT;
 	}
-	char *dir = output_dir(&sc, &o);
+	char *dir = cmd_output_dir(&sc, o.out, seed_given(&o));
 	catch_signals(dir);
 	int rc = EXIT_INPUT;
 	outdir_lock_t *lock = NULL;

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include <glib-unix.h>
 #include <glib.h>
 #include <libsoup/soup.h>
 
@@ -369,12 +369,51 @@ static void push_sse(struct serve *s, bool close)
 	g_free(chunk);
 }
 
+/* Signals. The first SIGINT or SIGTERM ends the run at the next tick as a
+ * recorded stop action, so the outputs are the replay's. The world's
+ * hashing runs on the loop's thread and can hold it (a fast-mode block's
+ * nonce search, up to the budget's 2^36 hashes): if the run has not ended
+ * SERVE_GRACE_S after the signal, or at a second signal, the hashing is
+ * cut (world_set_interrupt) and the run ends interrupted there. Only
+ * async-signal-safe work in the handlers. */
+#define SERVE_GRACE_S 3
+static volatile sig_atomic_t serve_signal; /* the first signal (0: none) */
+static volatile sig_atomic_t serve_cut;    /* the world's interrupt flag */
+
+static void on_signal(int sig)
+{
+	if (serve_signal) {
+		serve_cut = 1;
+		return;
+	}
+	serve_signal = sig;
+	alarm(SERVE_GRACE_S);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	serve_cut = 1;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+}
+
 static gboolean tick(gpointer data)
 {
 	struct serve *s = data;
 	if (s->ended)
 		return G_SOURCE_REMOVE;
 	simtime_t target = wall_target(s);
+	if (!s->signal)
+		s->signal = serve_signal;
 	if (s->queued->len > 0 || s->signal) {
 		simtime_t slot = world_live_slot(s->w, target);
 		if (world_advance(s->w, slot - 1)) {
@@ -407,13 +446,6 @@ static gboolean tick(gpointer data)
 		s->last_sse = g_get_monotonic_time();
 		push_sse(s, false);
 	}
-	return G_SOURCE_CONTINUE;
-}
-
-static gboolean on_signal(gpointer data)
-{
-	struct serve *s = *(struct serve **)data;
-	s->signal = GPOINTER_TO_INT(((gpointer *)data)[1]);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -566,7 +598,8 @@ static void route_difficulty(struct serve *s, SoupServerMessage *msg, const char
 {
 	uint32_t mz;
 	char *why = NULL;
-	if (!api_parse_difficulty(body, len, &mz, &why)) {
+	bool hashed = world_scenario(s->w)->consensus.mode != MINING_MODEL;
+	if (!api_parse_difficulty(body, len, hashed, &mz, &why)) {
 		reply_msg(s, msg, 400, why, "bad-request");
 		g_free(why);
 		return;
@@ -718,28 +751,8 @@ static void mined(void *ctx, const world_t *w, const struct block *b)
 	struct serve *s = ctx;
 	s->mined[b->h.miner]++;
 	s->last_mined[b->h.miner] = b;
-	if (!s->lecture)
-		return;
-	char name[64], prev[HASH_HEX_SIZE], hash[HASH_HEX_SIZE], when[32];
-	world_node_name(w, b->h.miner, name, sizeof name);
-	hash_hex(b->h.prev, 32, prev);
-	hash_hex(b->hash, 32, hash);
-	units_format_duration(b->mined_at, when, sizeof when);
-	printf("[%s] %s has mined!\n\n-----\nIndex      : %u\nTransactions:\n", when, name,
-	       b->h.height);
-	tx_keys_t *k = world_keys(w);
-	for (uint32_t i = 0; i < b->n_tx; i++) {
-		const struct tx *t = b->txs[i];
-		char from[WALLET_ADDR_HEX_SIZE] = "0", to[WALLET_ADDR_HEX_SIZE];
-		if (!tx_is_coinbase(t))
-			wallet_address_hex(tx_keys_wallet(k, t->sender), from);
-		wallet_address_hex(tx_keys_wallet(k, t->recipient), to);
-		printf("  { 'Sender': '%s', 'Recipient': '%s', 'Amount': %" G_GUINT64_FORMAT " }\n",
-		       from, to, t->amount);
-	}
-	printf("Proof      : %" G_GUINT64_FORMAT "\nNum_zeros  : %g\n", b->h.nonce, block_zeros(b));
-	printf("Previous_hash : %s\nPresent_hash  : %s\n-----\n\n", prev, hash);
-	fflush(stdout);
+	if (s->lecture)
+		cmd_lecture_mined(NULL, w, b);
 }
 
 struct serve_opts {
@@ -759,31 +772,21 @@ static bool parse_args(int *argc, char ***argv, struct serve_opts *o, GError **e
 		{ "speed", 0, 0, G_OPTION_ARG_DOUBLE, &o->speed, "Simulated seconds per wall second (default 1)", "X" },
 		{ "port", 'p', 0, G_OPTION_ARG_INT, &o->port, "Port of the first node; node k on P+k-1 (default 5000)", "P" },
 		{ "record", 'r', 0, G_OPTION_ARG_FILENAME, &o->record, "Write the run as a scenario that replays it", "FILE" },
-		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "Output directory (default out/NAME)", "DIR" },
+		{ "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out, "Output directory (default out/NAME, or out/NAME-seed-N with --seed)", "DIR" },
 		{ "seed", 0, 0, G_OPTION_ARG_STRING, &o->seed, "Master seed (overrides the scenario's)", "N" },
 		{ "log", 0, 0, G_OPTION_ARG_STRING, &o->log, "Console feed: \"lecture\" prints blocks and requests", "STYLE" },
 		{ "until-stopped", 0, 0, G_OPTION_ARG_NONE, &o->until_stopped, "Ignore the scenario's stop: run until SIGINT or SIGTERM", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No start and end lines", NULL },
 		{ NULL },
 	};
-	GOptionContext *ctx = g_option_context_new("SCENARIO - run a scenario live, every node on HTTP");
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	g_option_context_set_summary(ctx,
+	if (!cmd_parse_one(argc, argv, entries, "SCENARIO - run a scenario live, every node on HTTP",
 		"Runs the scenario paced to the wall clock. Node k answers the source\n"
 		"documents' API on 127.0.0.1:P+k-1: GET /chain, /nodes, /nodes/resolve,\n"
 		"/transactions, /balance, /mine, /mining/template, /state, /events and the\n"
 		"dashboard at /; POST /transactions/new, /nodes/register, /mining/submit,\n"
 		"/difficulty. Ends at the scenario's stop, or on SIGINT/SIGTERM (exit 130/143),\n"
-		"and writes the usual output directory.");
-	bool ok = g_option_context_parse(ctx, argc, argv, err);
-	g_option_context_free(ctx);
-	if (!ok)
+		"and writes the usual output directory.", "scenario file", err))
 		return false;
-	if (*argc != 2) {
-		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			    *argc < 2 ? "no scenario file given" : "one scenario file at a time");
-		return false;
-	}
 	if (!(o->speed > 0 && o->speed <= 1e6)) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
 			    "--speed: expected a factor above 0 and at most 1e6, found %g", o->speed);
@@ -850,11 +853,34 @@ static bool listen_all(struct serve *s, GError **err)
 	return true;
 }
 
-/* The end: the usual output directory and the recording. */
+/* The recording's digest as `powsim run` computes it when it replays the
+ * recording: the summary carries it, so the live run's equals the
+ * replay's. Loading the text also proves it replayable. */
+static bool take_digest(struct serve *s, const char *text, GError **err)
+{
+	struct scenario rec;
+	if (!scenario_load_string(text, s->sc.file, NULL, &rec, err))
+		return false;
+	g_free(s->sc.digest);
+	s->sc.digest = rec.digest;
+	rec.digest = NULL;
+	config_clear(&rec);
+	return true;
+}
+
+/* The end: the recording's text, the usual output directory, the
+ * recording. */
 static int write_outputs(struct serve *s, outdir_t *od, const char *record)
 {
 	GError *err = NULL;
 	int rc = EXIT_OK;
+	simtime_t end = s->no_stop ? world_stop_time(s->w) : 0;
+	char *text = record_text(&s->sc, s->first_live, end, &err);
+	if (!text || !take_digest(s, text, &err)) {
+		fprintf(stderr, "powsim serve: the recording: %s\n", err->message);
+		g_clear_error(&err);
+		rc = EXIT_INTERNAL;
+	}
 	struct report *rep = report_new(s->w);
 	if (!trace_write(rep, outdir_staging(od), &err) || !outdir_commit(od, &err)) {
 		fprintf(stderr, "powsim serve: %s\n(nothing was replaced: %s holds the earlier outputs, if any)\n",
@@ -863,11 +889,12 @@ static int write_outputs(struct serve *s, outdir_t *od, const char *record)
 		rc = EXIT_INTERNAL;
 	}
 	report_free(rep);
-	if (record && !record_write(&s->sc, s->first_live, s->no_stop, record, &err)) {
+	if (record && text && !record_write(text, record, &err)) {
 		fprintf(stderr, "powsim serve: %s\n", err->message);
 		g_clear_error(&err);
 		rc = EXIT_INTERNAL;
 	}
+	g_free(text);
 	return rc;
 }
 
@@ -940,14 +967,18 @@ static int serve_run(struct serve *s, const struct serve_opts *o, outdir_t *od)
 		}
 		fflush(stdout);
 	}
-	gpointer sigint[2] = { s, GINT_TO_POINTER(SIGINT) }, sigterm[2] = { s, GINT_TO_POINTER(SIGTERM) };
-	guint h1 = g_unix_signal_add(SIGINT, on_signal, sigint);
-	guint h2 = g_unix_signal_add(SIGTERM, on_signal, sigterm);
+	world_set_interrupt(s->w, &serve_cut);
+	catch_signals();
 	s->wall0 = g_get_monotonic_time();
 	g_timeout_add(TICK_MS, tick, s);
 	g_main_loop_run(s->loop);
-	g_source_remove(h1);
-	g_source_remove(h2);
+	alarm(0);
+	world_set_interrupt(s->w, NULL);
+	if (!s->signal)
+		s->signal = serve_signal;
+	if (world_counts(s->w)->interrupted)
+		fprintf(stderr, "powsim serve: signal: the hashing was cut short; the outputs are marked "
+			"\"interrupted\" and the recording replays past this point\n");
 	/* Send the last answers (503 to those the end overtook). Bounded. */
 	for (int i = 0; i < 200 && g_main_context_iteration(NULL, FALSE); i++)
 		;
@@ -955,7 +986,8 @@ static int serve_run(struct serve *s, const struct serve_opts *o, outdir_t *od)
 	int rc = write_outputs(s, od, o->record);
 	if (!o->quiet)
 		printf("powsim serve: %s at %.3f s simulated, %" G_GUINT64_FORMAT " blocks mined; "
-		       "outputs in %s/\n", s->signal ? "stopped" : "finished",
+		       "outputs in %s/\n", world_counts(s->w)->interrupted ? "interrupted"
+		       : s->signal ? "stopped" : "finished",
 		       world_stop_time(s->w) / 1e9, world_counts(s->w)->blocks_mined, outdir_target(od));
 	if (rc == EXIT_OK && s->signal)
 		rc = 128 + s->signal;
@@ -985,7 +1017,7 @@ int cmd_serve(int argc, char **argv)
 			memset(&s.sc.stop, 0, sizeof s.sc.stop);
 		s.no_stop = o.until_stopped;
 		s.first_live = s.sc.events->len;
-		char *dir = o.out ? g_strdup(o.out) : g_build_filename("out", s.sc.name, NULL);
+		char *dir = cmd_output_dir(&s.sc, o.out, o.seed != NULL);
 		outdir_lock_t *lock = NULL;
 		outdir_t *od = cmd_claim_outdir("serve", dir, &lock);
 		rc = od ? serve_run(&s, &o, od) : EXIT_INPUT;

@@ -486,24 +486,14 @@ static bool parse_args(int *argc, char ***argv, struct sweep_opts *o, GError **e
 		{ "no-plot", 0, 0, G_OPTION_ARG_NONE, &o->no_plot, "Write the tables but draw no figures", NULL },
 		{ NULL },
 	};
-	GOptionContext *ctx = g_option_context_new("SPEC - run a sweep: settings x seeds, aggregated");
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	g_option_context_set_summary(ctx,
+	if (!cmd_parse_one(argc, argv, entries, "SPEC - run a sweep: settings x seeds, aggregated",
 		"Runs every run of the sweep spec that is not done yet (each an ordinary\n"
 		"powsim run into DIR/runs/NAME), then writes DIR/runs.csv, DIR/points.csv\n"
 		"(mean, sd and Student's t 95 % interval per point), DIR/sweep.json and\n"
 		"DIR/plots/. The spec format is in README.md, \"Sweeps\".\n\n"
 		"Exit status: 0 every run done and good, 1 a run failed or is missing,\n"
-		"2 bad input, 3 internal or I/O failure, 130/143 interrupted.");
-	bool ok = g_option_context_parse(ctx, argc, argv, err);
-	g_option_context_free(ctx);
-	if (!ok)
+		"2 bad input, 3 internal or I/O failure, 130/143 interrupted.", "sweep spec", err))
 		return false;
-	if (*argc != 2) {
-		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-			    *argc < 2 ? "no sweep spec given" : "one sweep spec at a time");
-		return false;
-	}
 	if (o->jobs < 0 || o->jobs > 4096) {
 		g_set_error(err, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
 			    "--jobs: expected a count from 1 to 4096, found %d", o->jobs);

@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "powsim/budget.h"
 #include "powsim/hash.h"
 #include "powsim/report.h"
 #include "powsim/trace.h"
@@ -428,7 +429,8 @@ bool api_parse_submit(const char *body, size_t len, uint64_t *nonce, char **why)
 	return ok;
 }
 
-bool api_parse_difficulty(const char *body, size_t len, uint32_t *millizeros, char **why)
+bool api_parse_difficulty(const char *body, size_t len, bool hashed, uint32_t *millizeros,
+			  char **why)
 {
 	cJSON *o = parse_object(body, len, why);
 	if (!o)
@@ -447,11 +449,21 @@ bool api_parse_difficulty(const char *body, size_t len, uint32_t *millizeros, ch
 			z = -1;
 	}
 	bool ok = isfinite(z) && z >= 0 && z <= POW_MAX_MILLIZEROS / 1000.0;
-	if (ok)
-		*millizeros = (uint32_t)llround(z * 1000);
-	else
+	if (!ok) {
 		*why = g_strdup(v ? "\"num_zeros\": expected leading hex zeros from 0 to 60"
 				  : "Missing value: num_zeros");
+	} else {
+		*millizeros = (uint32_t)llround(z * 1000);
+		/* As budget.h refuses it in a scenario: a block of the hashing
+		 * modes costs 16^z hashes, on the thread that serves the API. */
+		double work = pow(16.0, *millizeros / 1000.0);
+		ok = !hashed || work <= BUDGET_MAX_BLOCK_HASHES;
+		if (!ok)
+			*why = g_strdup_printf("\"num_zeros\": %g makes a block take about %.3g hashes "
+					       "(16^num_zeros), over the limit of %.3g (2^36, num_zeros 9, "
+					       "about 15 minutes of one core) of a run that hashes its blocks",
+					       *millizeros / 1000.0, work, BUDGET_MAX_BLOCK_HASHES);
+	}
 	cJSON_Delete(o);
 	return ok;
 }

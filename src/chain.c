@@ -199,10 +199,10 @@ static uint32_t known_find(const struct chain_view *v, uint32_t id, bool *found)
 	return lo;
 }
 
-static void known_put(struct chain_view *v, uint32_t id, enum view_status st)
+/* Put block ID with ST at index I of the known list (FOUND: it is there). */
+static void known_put_at(struct chain_view *v, uint32_t i, bool found, uint32_t id,
+			 enum view_status st)
 {
-	bool found;
-	uint32_t i = known_find(v, id, &found);
 	uint64_t key = known_key(id, st);
 	if (found) {
 		v->known[i] = key;
@@ -217,14 +217,26 @@ static void known_put(struct chain_view *v, uint32_t id, enum view_status st)
 	v->n_known++;
 }
 
-static void known_drop(struct chain_view *v, uint32_t id)
+static void known_put(struct chain_view *v, uint32_t id, enum view_status st)
 {
 	bool found;
 	uint32_t i = known_find(v, id, &found);
+	known_put_at(v, i, found, id, st);
+}
+
+static void known_drop_at(struct chain_view *v, uint32_t i, bool found)
+{
 	if (!found)
 		return;
 	memmove(v->known + i, v->known + i + 1, (v->n_known - i - 1) * sizeof *v->known);
 	v->n_known--;
+}
+
+static void known_drop(struct chain_view *v, uint32_t id)
+{
+	bool found;
+	uint32_t i = known_find(v, id, &found);
+	known_drop_at(v, i, found);
 }
 
 void chain_view_init(struct chain_view *v, const struct block *genesis)
@@ -254,12 +266,36 @@ enum view_status chain_view_status(const struct chain_view *v, const struct bloc
 	return chain_is_ancestor(b, v->tip) ? VIEW_HAVE : VIEW_UNKNOWN;
 }
 
+/* The table of chain.h, by [from][to]. */
+static const bool can_move[6][6] = {
+	/*                UNKNOWN HAVE   INVALID ORPHAN PENDING REQUESTED */
+	[VIEW_UNKNOWN]   = { true,  true,  true,  true,  true,  true },
+	[VIEW_HAVE]      = { false, true,  false, false, false, false },
+	[VIEW_INVALID]   = { false, false, true,  false, false, false },
+	[VIEW_ORPHAN]    = { false, true,  true,  true,  true,  false },
+	[VIEW_PENDING]   = { false, true,  true,  false, true,  false },
+	[VIEW_REQUESTED] = { true,  true,  true,  true,  true,  true },
+};
+
+bool chain_view_can_move(enum view_status from, enum view_status to)
+{
+	assert((unsigned)from < 6 && (unsigned)to < 6);
+	return can_move[from][to];
+}
+
 void chain_view_set_status(struct chain_view *v, const struct block *b, enum view_status st)
 {
-	if (st == VIEW_UNKNOWN || (st == VIEW_HAVE && chain_is_ancestor(b, v->tip)))
-		known_drop(v, b->id);
+	/* One search serves the check of the move and the update. */
+	bool found;
+	uint32_t i = known_find(v, b->id, &found);
+	bool implied = !found && chain_is_ancestor(b, v->tip);
+	enum view_status cur = found ? (enum view_status)(v->known[i] & 0xff)
+				     : implied ? VIEW_HAVE : VIEW_UNKNOWN;
+	assert(chain_view_can_move(cur, st));
+	if (st == VIEW_UNKNOWN || (st == VIEW_HAVE && (implied || chain_is_ancestor(b, v->tip))))
+		known_drop_at(v, i, found);
 	else
-		known_put(v, b->id, st);
+		known_put_at(v, i, found, b->id, st);
 }
 
 uint32_t chain_view_known(const struct chain_view *v)
@@ -306,4 +342,27 @@ const struct block *chain_view_take_orphan(struct chain_view *v, const struct bl
 		}
 	}
 	return NULL;
+}
+
+uint32_t chain_view_orphan_count(const struct chain_view *v)
+{
+	return v->orphans ? v->orphans->len : 0;
+}
+
+const struct block *chain_view_orphan(const struct chain_view *v, uint32_t i)
+{
+	assert(i < chain_view_orphan_count(v));
+	return g_array_index(v->orphans, const struct block *, i);
+}
+
+const struct block *chain_view_missing(const struct chain_view *v, const struct block *b)
+{
+	const struct block *p = b->parent;
+	enum view_status st = VIEW_UNKNOWN;
+
+	while (p != NULL && (st = chain_view_status(v, p)) == VIEW_ORPHAN)
+		p = p->parent;
+	if (p == NULL)
+		return NULL;
+	return st == VIEW_UNKNOWN || st == VIEW_REQUESTED ? p : NULL;
 }

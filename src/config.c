@@ -101,6 +101,8 @@ void config_init(struct scenario *s)
 	s->network.latency.law = LAT_CONSTANT;
 	s->network.latency.value = 50 * SIMTIME_MS;
 	s->network.processing = 1 * SIMTIME_MS;
+	s->network.control_processing = -1;
+	s->network.compact_share = 1;
 	s->network.relay = RELAY_PUSH;
 	s->network.validate_block = 1 * SIMTIME_MS;
 	s->network.validate_tx = 10 * SIMTIME_US;
@@ -148,6 +150,16 @@ void config_clear(struct scenario *s)
 	if (s->network.edges != NULL)
 		g_ptr_array_unref(s->network.edges);
 	config_network_clear_regions(&s->network);
+	for (uint32_t r = 0; r < s->network.hist_n; r++) {
+		if (s->network.hist_up[r])
+			g_array_unref(s->network.hist_up[r]);
+		if (s->network.hist_down[r])
+			g_array_unref(s->network.hist_down[r]);
+	}
+	g_free(s->network.hist_up);
+	if (s->network.backbone.nodes != NULL)
+		g_ptr_array_unref(s->network.backbone.nodes);
+	g_free(s->network.hist_down);
 	if (s->network.degree_cdf != NULL)
 		g_array_unref(s->network.degree_cdf);
 	if (s->groups != NULL)

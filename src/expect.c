@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "powsim/chain.h"
+#include "powsim/invariants.h"
 #include "powsim/report.h"
 
 /* ---- the figures ---- */
@@ -60,6 +61,14 @@ static uint32_t count_blocks(const struct report *r, int injected, int main,
 		n += ok;
 	}
 	return n;
+}
+
+/* 1 if W converged (invariants_converged), else 0. */
+static double converged(const world_t *w)
+{
+	struct invariants_convergence c;
+
+	return invariants_converged(w, &c) ? 1 : 0;
 }
 
 /* The value of metric M (enum expect_metric) on the finished world W. */
@@ -231,6 +240,9 @@ static bool measure(const struct report *rep, const struct expect_cfg *e, struct
 		r->measured = count_txs(rep, e->injected, e->main, ids);
 		if (ids)
 			g_array_unref(ids);
+		return false;
+	case EXPECT_CONVERGED:
+		r->measured = converged(w);
 		return false;
 	}
 	g_error("expect: no kind %d", (int)e->kind);

@@ -8,6 +8,8 @@
 #include "powsim/chain.h"
 #include "powsim/ledger.h"
 #include "powsim/mempool.h"
+#include "powsim/net.h"
+#include "powsim/report.h"
 #include "powsim/units.h"
 
 /* Report a breach at node ID (UINT32_MAX: the store) and abort. */
@@ -151,4 +153,122 @@ void invariants_check(void *ctx, const world_t *w)
 		check_mempool(w, n, st);
 		check_money(w, n, st, genesis);
 	}
+}
+
+/* ---- convergence and liveness at the end of a run ---- */
+
+/* Whether each node is online and honest: a new array of world_node_count. */
+static bool *honest_online(const world_t *w)
+{
+	uint32_t n = world_node_count(w);
+	bool *ok = report_honest_nodes(w);
+
+	for (uint32_t i = 0; i < n; i++)
+		ok[i] = ok[i] && world_node(w, i)->online;
+	return ok;
+}
+
+static uint32_t orphans_kept(const struct chain_view *v)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < chain_view_orphan_count(v); i++)
+		k += chain_view_status(v, chain_view_orphan(v, i)) == VIEW_ORPHAN;
+	return k;
+}
+
+bool invariants_converged(const world_t *w, struct invariants_convergence *c)
+{
+	const struct scenario *sc = world_scenario(w);
+	bool *ok = honest_online(w);
+	const struct block *best = NULL;
+	GHashTable *tips = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+	*c = (struct invariants_convergence){ 0, 0, 0, UINT32_MAX, UINT32_MAX };
+	for (uint32_t i = 0; i < world_node_count(w); i++) {
+		const struct node *n = world_node(w, i);
+		uint32_t k;
+		if (!ok[i])
+			continue;
+		c->nodes++;
+		g_hash_table_add(tips, (gpointer)n->view.tip);
+		if (best == NULL || chain_best((const struct block *[]){ best, n->view.tip }, 2,
+					       sc->consensus.fork_choice) != best)
+			best = n->view.tip;
+		if ((k = orphans_kept(&n->view)) > 0 && c->with_orphan == UINT32_MAX)
+			c->with_orphan = i;
+		c->orphans += k;
+	}
+	for (uint32_t i = 0; i < world_node_count(w) && c->off_best == UINT32_MAX; i++)
+		if (ok[i] && world_node(w, i)->view.tip != best)
+			c->off_best = i;
+	c->tips = g_hash_table_size(tips);
+	g_hash_table_unref(tips);
+	g_free(ok);
+	return c->tips <= 1 && c->orphans == 0;
+}
+
+/* The block orphan O of view V waits for: its first ancestor V does not
+ * keep as an orphan. */
+static const struct block *waits_for(const struct chain_view *v, const struct block *o)
+{
+	const struct block *p = o->parent;
+
+	while (p != NULL && chain_view_status(v, p) == VIEW_ORPHAN)
+		p = p->parent;
+	return p;
+}
+
+static void check_orphans(const world_t *w, const struct node *n, const struct node *peer)
+{
+	for (uint32_t i = 0; i < chain_view_orphan_count(&n->view); i++) {
+		const struct block *o = chain_view_orphan(&n->view, i), *m;
+		enum view_status st;
+		if (chain_view_status(&n->view, o) != VIEW_ORPHAN)
+			continue;
+		m = waits_for(&n->view, o);
+		st = m ? chain_view_status(&n->view, m) : VIEW_UNKNOWN;
+		if (st == VIEW_HAVE || st == VIEW_INVALID || st == VIEW_PENDING)
+			broken(w, n->id, "after the run, orphan block %u (height %u) still waits for block %u, "
+			       "whose status here is %s", o->id, o->h.height, m->id,
+			       st == VIEW_HAVE ? "held" : st == VIEW_INVALID ? "invalid" : "pending");
+		if (m && chain_view_status(&peer->view, m) == VIEW_HAVE) {
+			char name[64];
+			world_node_name(w, peer->id, name, sizeof name);
+			broken(w, n->id, "after the run, orphan block %u (height %u) waits for block %u "
+			       "(height %u), which its reachable peer %s holds", o->id, o->h.height, m->id,
+			       m->h.height, name);
+		}
+	}
+}
+
+void invariants_check_end(const world_t *w)
+{
+	const struct scenario *sc = world_scenario(w);
+	const net_t *net = world_net(w);
+	bool *ok;
+
+	if (world_counts(w)->interrupted || !world_quiet(w))
+		return;
+	ok = honest_online(w);
+	for (uint32_t i = 0; i < world_node_count(w); i++) {
+		const struct node *n = world_node(w, i);
+		if (!ok[i])
+			continue;
+		for (uint32_t k = 0; k < net_degree(net, i); k++) {
+			uint32_t j = net_peer(net, i, k);
+			const struct node *p = world_node(w, j);
+			char name[64];
+			if (!ok[j] || !net_reachable(net, i, j))
+				continue;
+			check_orphans(w, n, p);
+			if (chain_compare(p->view.tip, n->view.tip, sc->consensus.fork_choice) > 0) {
+				world_node_name(w, j, name, sizeof name);
+				broken(w, i, "after the run, its tip %u (height %u) is worse than the tip %u "
+				       "(height %u) of its reachable peer %s", n->view.tip->id,
+				       n->view.tip->h.height, p->view.tip->id, p->view.tip->h.height, name);
+			}
+		}
+	}
+	g_free(ok);
 }

@@ -12,6 +12,8 @@ struct link {
 	uint32_t peer;
 	uint32_t rev;            /* our index in the peer's adjacency */
 	int32_t law;             /* index into net->laws; -1 = network law */
+	bool backbone;           /* a backbone link (its own rate and law) */
+	simtime_t busy_until;    /* sharing "link": when this link is idle */
 	simtime_t last_delivery; /* deliveries keep their order */
 };
 
@@ -25,18 +27,30 @@ struct adj {
 	uint32_t start;
 };
 
+/* A span [start, end) during which a node's downlink is booked. */
+struct span {
+	simtime_t start, end;
+};
+
 struct net {
 	uint32_t n;
 	struct adj *adj;
 	uint8_t *online;
 	uint32_t *side;
 	simtime_t *upload_free;  /* per node: when its uplink is idle */
+	GArray **spans;          /* per node: its downlink's booked spans
+				  * (struct span, by start; NULL: none yet) */
 	uint8_t *region;         /* per node, when the network has regions */
+	double *up, *down;       /* per node, bit/s (0 = unlimited), when
+				  * any node's bandwidth is its own */
+	simtime_t *bb_up_free;   /* per node, with a backbone: its backbone */
+	GArray **bb_spans;       /* uplink and downlink, as above */
 	const struct network_cfg *cfg;
 	struct latency_cfg law;  /* the network's law */
 	bool law_overridden;     /* a latency action replaced the regions' law */
 	GArray *laws;            /* per-link overrides */
 	simtime_t processing;
+	simtime_t control_processing; /* non-block messages */
 	double bandwidth;        /* bit/s, 0 = unlimited */
 	struct rng rng;
 	uint64_t links;
@@ -232,6 +246,151 @@ static void assign_regions(struct net *net)
 	}
 }
 
+/* A rate drawn from histogram H with R (a bin by weight, then uniform
+ * inside it). O(log bins). */
+static double draw_hist(struct rng *r, const GArray *h)
+{
+	const struct bw_bin *b = (const struct bw_bin *)(const void *)h->data;
+	double u = rng_unit(r) * b[h->len - 1].cum;
+	guint lo = 0, hi = h->len - 1;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		if (u < b[mid].cum)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return rng_uniform(r, b[lo].lo, b[lo].hi);
+}
+
+/* NODE's rate in one direction under B; HIST is its region's histogram
+ * (NULL: none), DFLT what the network gives it otherwise. */
+static double draw_bw(struct rng *r, const struct bw_cfg *b, const GArray *hist, double dflt)
+{
+	switch (b->kind) {
+	case BW_NETWORK:
+		return hist ? draw_hist(r, hist) : dflt;
+	case BW_CONSTANT:
+		return b->value;
+	case BW_LOGNORMAL:
+		return rng_lognormal(r, b->value, b->shape);
+	case BW_UNIFORM:
+		return rng_uniform(r, b->value, b->max);
+	case BW_HISTOGRAM:
+		return draw_hist(r, hist);
+	}
+	return dflt;
+}
+
+/* Per-node bandwidths, when a group sets its own or the network has
+ * histograms: node i draws its upload, then its download, from its own
+ * stream (RNG_STREAM_BANDWIDTH + i), so adding a node or a group
+ * changes no other node's draw. Returns false with ERR if a group asks
+ * for a histogram the network lacks. */
+static bool assign_bandwidths(struct net *net, const struct scenario *sc, uint64_t seed,
+			      GError **err)
+{
+	const struct network_cfg *c = &sc->network;
+	bool any = c->hist_n > 0;
+	for (guint g = 0; g < sc->groups->len; g++) {
+		const struct group_cfg *gc = &g_array_index(sc->groups, struct group_cfg, g);
+		bool wants = gc->upload.kind == BW_HISTOGRAM || gc->download.kind == BW_HISTOGRAM;
+		if (wants && c->hist_n == 0) {
+			g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+				    "%s: nodes[%u]: {\"law\": \"histogram\"} needs "
+				    "network.bandwidth_histograms (and regions); the network has none",
+				    sc->file, g);
+			return false;
+		}
+		any = any || gc->upload.kind != BW_NETWORK || gc->download.kind != BW_NETWORK;
+	}
+	if (!any)
+		return true;
+	net->up = g_new(double, net->n);
+	net->down = g_new(double, net->n);
+	uint32_t id = 0;
+	for (guint g = 0; g < sc->groups->len; g++) {
+		const struct group_cfg *gc = &g_array_index(sc->groups, struct group_cfg, g);
+		for (uint32_t k = 0; k < gc->count && id < net->n; k++, id++) {
+			struct rng r;
+			rng_seed(&r, seed, RNG_STREAM_BANDWIDTH + id);
+			int reg = net->region ? net->region[id] : -1;
+			const GArray *hu = reg >= 0 && c->hist_n ? c->hist_up[reg] : NULL;
+			const GArray *hd = reg >= 0 && c->hist_n ? c->hist_down[reg] : NULL;
+			double du = reg >= 0 ? c->region_up[reg] : c->bandwidth;
+			double dd = reg >= 0 ? c->region_down[reg] : c->bandwidth;
+			net->up[id] = draw_bw(&r, &gc->upload, hu, du);
+			net->down[id] = draw_bw(&r, &gc->download, hd, dd);
+		}
+	}
+	return true;
+}
+
+/* Mark the link a-b (both halves) as a backbone link. O(degree). */
+static void mark_backbone(struct net *net, uint32_t a, uint32_t b)
+{
+	for (int side = 0; side < 2; side++) {
+		struct adj *x = &net->adj[side ? b : a];
+		uint32_t other = side ? a : b;
+		for (uint32_t i = 0; i < x->len; i++)
+			if (x->links[i].peer == other)
+				x->links[i].backbone = true;
+	}
+}
+
+/* The backbone: every pair of its nodes linked by a backbone link, then
+ * each opens ordinary links to random nodes outside it until it has
+ * CONNECTIONS of them (draws from the topology stream, bounded as in
+ * build_random). Returns false with ERR if a name names no node.
+ * O(members^2 * degree + connections * degree). */
+static bool build_backbone(struct net *net, const struct scenario *sc, GError **err)
+{
+	const struct backbone_cfg *bb = &sc->network.backbone;
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+	for (guint i = 0; i < bb->nodes->len; i++) {
+		const char *name = g_ptr_array_index(bb->nodes, i);
+		if (!config_resolve(sc, name, ids)) {
+			g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+				    "%s: network.backbone.nodes[%u]: no node or group named \"%s\"",
+				    sc->file, i, name);
+			g_array_free(ids, TRUE);
+			return false;
+		}
+	}
+	uint8_t *member = g_new0(uint8_t, net->n);
+	for (guint i = 0; i < ids->len; i++)
+		member[g_array_index(ids, guint32, i)] = 1;
+	for (uint32_t a = 0; a < net->n; a++)
+		for (uint32_t b = a + 1; member[a] && b < net->n; b++)
+			if (member[b]) {
+				add_link(net, a, b);
+				mark_backbone(net, a, b);
+			}
+	uint32_t outside = 0;
+	for (uint32_t a = 0; a < net->n; a++)
+		outside += !member[a];
+	for (uint32_t a = 0; a < net->n && bb->connections > 0; a++) {
+		if (!member[a])
+			continue;
+		uint32_t have = 0;
+		for (uint32_t i = 0; i < net->adj[a].len; i++)
+			have += !member[net->adj[a].links[i].peer];
+		uint32_t want = MIN(bb->connections, outside);
+		for (uint32_t tries = 0; have < want && tries < 50 * want + 100; tries++) {
+			uint32_t b = (uint32_t)rng_below(&net->rng, net->n);
+			if (member[b] || has_link(net, a, b))
+				continue;
+			add_new_link(net, a, b);
+			have++;
+		}
+	}
+	g_free(member);
+	g_array_free(ids, TRUE);
+	net->bb_up_free = g_new0(simtime_t, net->n);
+	net->bb_spans = g_new0(GArray *, net->n);
+	return true;
+}
+
 net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **err)
 {
 	net_t *net = g_new0(net_t, 1);
@@ -241,14 +400,21 @@ net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **er
 	memset(net->online, 1, n);
 	net->side = g_new0(uint32_t, n);
 	net->upload_free = g_new0(simtime_t, n);
+	net->spans = g_new0(GArray *, n);
 	net->cfg = &sc->network;
 	net->law = sc->network.latency;
 	net->laws = g_array_new(FALSE, FALSE, sizeof(struct latency_cfg));
 	net->processing = sc->network.processing;
+	net->control_processing = sc->network.control_processing >= 0 ?
+		sc->network.control_processing : sc->network.processing;
 	net->bandwidth = sc->network.bandwidth;
 	rng_seed(&net->rng, seed, RNG_STREAM_TOPOLOGY);
 	if (sc->network.n_regions > 0)
 		assign_regions(net);
+	if (!assign_bandwidths(net, sc, seed, err)) {
+		net_free(net);
+		return NULL;
+	}
 	switch (sc->network.topology) {
 	case TOPO_FULL:
 		build_full(net);
@@ -265,6 +431,10 @@ net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **er
 			return NULL;
 		}
 		break;
+	}
+	if (sc->network.backbone.enabled && !build_backbone(net, sc, err)) {
+		net_free(net);
+		return NULL;
 	}
 	for (uint32_t a = 0; a < n; a++)
 		if (net->adj[a].len > 0)
@@ -283,7 +453,18 @@ void net_free(net_t *net)
 	g_free(net->online);
 	g_free(net->side);
 	g_free(net->upload_free);
+	for (uint32_t i = 0; i < net->n; i++)
+		if (net->spans[i])
+			g_array_free(net->spans[i], TRUE);
+	g_free(net->spans);
+	for (uint32_t i = 0; net->bb_spans && i < net->n; i++)
+		if (net->bb_spans[i])
+			g_array_free(net->bb_spans[i], TRUE);
+	g_free(net->bb_spans);
+	g_free(net->bb_up_free);
 	g_free(net->region);
+	g_free(net->up);
+	g_free(net->down);
 	g_array_free(net->laws, TRUE);
 	g_free(net);
 }
@@ -296,6 +477,15 @@ uint32_t net_node_count(const net_t *net)
 uint64_t net_link_count(const net_t *net)
 {
 	return net->links;
+}
+
+bool net_node_rates(const net_t *net, uint32_t node, double *up, double *down)
+{
+	if (!net->up)
+		return false;
+	*up = net->up[node];
+	*down = net->down[node];
+	return true;
 }
 
 uint32_t net_degree(const net_t *net, uint32_t node)
@@ -356,6 +546,14 @@ static simtime_t sample_latency(struct net *net, const struct latency_cfg *l)
 /* Bits per second from FROM to TO, 0 for unlimited. */
 static double rate(const struct net *net, uint32_t from, uint32_t to)
 {
+	if (net->up) {
+		double u = net->up[from], d = net->down[to];
+		double r = u == 0 ? d : d == 0 ? u : MIN(u, d);
+		double inter = net->cfg->inter_bandwidth;
+		if (net->region && net->region[from] != net->region[to] && inter > 0)
+			r = r == 0 ? inter : MIN(r, inter);
+		return r;
+	}
 	if (!net->region)
 		return net->bandwidth;
 	const struct network_cfg *c = net->cfg;
@@ -366,11 +564,63 @@ static double rate(const struct net *net, uint32_t from, uint32_t to)
 	return r;
 }
 
+/* Bits per second of TO's downlink, 0 for unlimited. */
+static double down_rate(const struct net *net, uint32_t to)
+{
+	if (net->down)
+		return net->down[to];
+	if (!net->region)
+		return net->bandwidth;
+	return net->cfg->region_down[net->region[to]];
+}
+
+/* Book DUR of a downlink (its spans in *SLOT) at the earliest START >= EARLIEST where it
+ * is free (the first gap that fits: a message booked later whose first
+ * bit arrives sooner goes first, so a far sender does not hold up a near
+ * one). Spans ending by NOW are dropped first: no booking starts before
+ * NOW. Adjacent spans merge. Returns the span's end. O(spans booked). */
+static simtime_t book_down(GArray **slot, simtime_t earliest, simtime_t dur, simtime_t now)
+{
+	if (!*slot)
+		*slot = g_array_new(FALSE, FALSE, sizeof(struct span));
+	GArray *d = *slot;
+	guint drop = 0;
+	while (drop < d->len && g_array_index(d, struct span, drop).end <= now)
+		drop++;
+	if (drop)
+		g_array_remove_range(d, 0, drop);
+	simtime_t s = earliest;
+	guint i = 0;
+	for (; i < d->len; i++) {
+		const struct span *x = &g_array_index(d, struct span, i);
+		if (x->end <= s)
+			continue;
+		if (x->start >= simtime_add_sat(s, dur))
+			break;
+		s = x->end;
+	}
+	struct span mine = { s, simtime_add_sat(s, dur) };
+	/* merge with the span before (ends at s at the latest) and after */
+	if (i > 0 && g_array_index(d, struct span, i - 1).end == mine.start) {
+		i--;
+		mine.start = g_array_index(d, struct span, i).start;
+		g_array_remove_index(d, i);
+	}
+	if (i < d->len && g_array_index(d, struct span, i).start == mine.end) {
+		mine.end = g_array_index(d, struct span, i).end;
+		g_array_remove_index(d, i);
+	}
+	g_array_insert_val(d, i, mine);
+	return simtime_add_sat(s, dur);
+}
+
 /* The latency of one message on link K from FROM to TO. */
 static simtime_t link_latency(struct net *net, const struct link *k, uint32_t from, uint32_t to)
 {
 	if (k->law >= 0)
 		return sample_latency(net, &g_array_index(net->laws, struct latency_cfg, k->law));
+	if (k->backbone && net->cfg->backbone.own_latency)
+		return sample_latency(net, &net->cfg->backbone.latency);
 	if (!net->region || net->law_overridden)
 		return sample_latency(net, &net->law);
 	const struct network_cfg *c = net->cfg;
@@ -382,19 +632,38 @@ static simtime_t link_latency(struct net *net, const struct link *k, uint32_t fr
 }
 
 simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
-		   simtime_t now)
+		   simtime_t now, enum net_msg kind)
 {
 	struct adj *x = &net->adj[from];
 	assert(peer_index < x->len);
 	struct link *k = &x->links[phys(x, peer_index)];
-	/* The sender's uploads queue behind each other on its uplink. */
-	simtime_t start = net->upload_free[from] > now ? net->upload_free[from] : now;
-	double bps = rate(net, from, k->peer);
+	/* A backbone link has its own uplink and downlink at its own rate. */
+	simtime_t *up_free = k->backbone ? &net->bb_up_free[from] : &net->upload_free[from];
+	GArray **spans = k->backbone ? &net->bb_spans[k->peer] : &net->spans[k->peer];
+	double bps = k->backbone ? net->cfg->backbone.bandwidth : rate(net, from, k->peer);
+	double dbps = k->backbone ? bps : down_rate(net, k->peer);
+	/* The sender's uploads queue behind each other on its uplink (with
+	 * sharing "link", only on this link, and no downlink is shared). */
+	bool per_link = net->cfg->sharing == NET_SHARE_LINK;
+	if (per_link) {
+		up_free = &k->busy_until;
+		spans = NULL;
+	}
+	simtime_t start = *up_free > now ? *up_free : now;
 	simtime_t tx = bps > 0 ? simtime_from_s((double)bytes * 8.0 / bps) : 0;
-	net->upload_free[from] = simtime_add_sat(start, tx);
-	simtime_t at = simtime_add_sat(simtime_add_sat(net->upload_free[from],
-							link_latency(net, k, from, k->peer)),
-				       net->processing);
+	*up_free = simtime_add_sat(start, tx);
+	simtime_t lat = link_latency(net, k, from, k->peer);
+	simtime_t done = simtime_add_sat(*up_free, lat);
+	/* The receiver's downloads share its downlink: the message's bits
+	 * take bytes*8/downlink of it, from its first bit's arrival on. */
+	if (spans && dbps > 0 && bytes > 0) {
+		simtime_t dtx = simtime_from_s((double)bytes * 8.0 / dbps);
+		simtime_t end = book_down(spans, simtime_add_sat(start, lat), dtx, now);
+		if (end > done)
+			done = end;
+	}
+	simtime_t at = simtime_add_sat(done, kind == NET_MSG_BLOCK ? net->processing
+							      : net->control_processing);
 	if (at < k->last_delivery)
 		at = k->last_delivery;
 	k->last_delivery = at;

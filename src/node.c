@@ -4,6 +4,8 @@
 #include <assert.h>
 #include <string.h>
 
+#include "powsim/rng.h"
+
 #define HOOK(env, name, ...) \
 	do { \
 		if ((env)->hooks && (env)->hooks->name) \
@@ -34,33 +36,245 @@ ledger_state_t *node_tip_state(const struct node_env *env, const struct node *n)
 
 /* ---- sending ---- */
 
-static void send_to(const struct node_env *env, struct node *n, uint32_t peer_index,
-		    enum node_msg type, const void *ptr, uint64_t bytes)
+/* Send to peer number PEER_INDEX; returns the delay until it arrives, or
+ * -1 if the peer cannot be reached (nothing is sent). */
+static simtime_t send_to(const struct node_env *env, struct node *n, uint32_t peer_index,
+			 enum node_msg type, const void *ptr, uint64_t bytes)
 {
 	uint32_t peer = net_peer(env->net, n->id, peer_index);
 	if (!net_reachable(env->net, n->id, peer))
-		return;
+		return -1;
 	simtime_t now = evq_now(env->q);
-	simtime_t delay = net_send(env->net, n->id, peer_index, bytes, now);
+	enum net_msg kind = type == MSG_BLOCK || type == MSG_CHAIN || type == MSG_BLOCKTXN ?
+		NET_MSG_BLOCK : NET_MSG_CONTROL;
+	simtime_t delay = net_send(env->net, n->id, peer_index, bytes, now, kind);
 	struct evq_payload p = {
 		.a = type, .b = net_reverse_index(env->net, n->id, peer_index), .c = n->id,
 		.ptr = (void *)ptr,
 	};
 	evq_schedule(env->q, delay, NODE_EV_MSG, peer, &p);
+	return delay;
+}
+
+/* ---- fetches: asking peers in turn for a block the node lacks ----
+ * A node has few fetches at a time (one per missing branch), so the list
+ * is scanned: O(fetches), and O(1) while there are none. */
+
+static struct node_fetch *fetch_at(struct node *n, guint i)
+{
+	assert(i < n->n_fetches);
+	return &n->fetches[i];
+}
+
+/* Remove fetch I, keeping the others in order. */
+static void fetch_remove(struct node *n, guint i)
+{
+	memmove(n->fetches + i, n->fetches + i + 1, (n->n_fetches - i - 1) * sizeof *n->fetches);
+	n->n_fetches--;
+}
+
+/* Index of N's fetch of WANT, or -1. */
+static int fetch_find(const struct node *n, const struct block *want)
+{
+	for (uint32_t i = 0; i < n->n_fetches; i++)
+		if (n->fetches[i].want == want)
+			return (int)i;
+	return -1;
+}
+
+static void fetch_end(const struct node_env *env, struct node *n, guint i)
+{
+	evq_cancel(env->q, fetch_at(n, i)->timer);
+	fetch_remove(n, i);
+}
+
+/* B arrived, or is accepted for checking, or failed: no fetch needs it. */
+static void fetch_resolved(const struct node_env *env, struct node *n, const struct block *b)
+{
+	int i = n->n_fetches ? fetch_find(n, b) : -1;
+	if (i >= 0)
+		fetch_end(env, n, (guint)i);
+}
+
+/* The request or answer of F was lost: time F out NODE_FETCH_TIMEOUT
+ * from now (once: a pending timeout stays). */
+static void fetch_arm(const struct node_env *env, struct node *n, struct node_fetch *f)
+{
+	struct evq_payload p = { .ptr = (void *)f->want };
+	if (f->timer != 0)
+		return;
+	f->timer = evq_schedule(env->q, NODE_FETCH_TIMEOUT, NODE_EV_FETCH_TIMEOUT, n->id, &p);
+}
+
+/* Ask the next reachable peer F has not asked yet for F's block and the
+ * chain holding it. Returns false if every peer has been asked. */
+static bool fetch_ask_next(const struct node_env *env, struct node *n, struct node_fetch *f)
+{
+	uint32_t d = net_degree(env->net, n->id);
+	while (f->tried < d) {
+		uint32_t i = (f->first + f->tried++) % d;
+		simtime_t due = send_to(env, n, i, MSG_GETCHAIN, f->want,
+					env->sc->network.header_bytes);
+		if (due < 0)
+			continue;
+		f->peer = i;
+		return true;
+	}
+	return false;
+}
+
+/* Every peer was asked for fetch I's block in vain: forget the request,
+ * so that a peer that gets the block later announces it here again. */
+static void fetch_give_up(struct node *n, guint i)
+{
+	const struct block *want = fetch_at(n, i)->want;
+	if (chain_view_status(&n->view, want) == VIEW_REQUESTED)
+		chain_view_set_status(&n->view, want, VIEW_UNKNOWN);
+	fetch_remove(n, i);
+}
+
+/* Start fetching WANT (marked REQUESTED) unless a fetch of it runs. If
+ * SENT, the caller has just asked peer FIRST; otherwise peers are asked
+ * from FIRST on. */
+static void fetch_start(const struct node_env *env, struct node *n, const struct block *want,
+			uint32_t first, bool sent)
+{
+	if (fetch_find(n, want) >= 0)
+		return;
+	if (chain_view_status(&n->view, want) == VIEW_UNKNOWN)
+		chain_view_set_status(&n->view, want, VIEW_REQUESTED);
+	if (n->n_fetches == n->cap_fetches) {
+		n->cap_fetches = n->cap_fetches ? 2 * n->cap_fetches : 2;
+		n->fetches = g_renew(struct node_fetch, n->fetches, n->cap_fetches);
+	}
+	struct node_fetch *fp = &n->fetches[n->n_fetches++];
+	*fp = (struct node_fetch){ .want = want, .first = first, .peer = first };
+	if (sent)
+		fp->tried = 1;
+	else if (!fetch_ask_next(env, n, fp))
+		fetch_give_up(n, n->n_fetches - 1);
+}
+
+/* Fetch I got no useful answer: ask the next peer, or give up. */
+static void fetch_next(const struct node_env *env, struct node *n, guint i)
+{
+	struct node_fetch *f = fetch_at(n, i);
+	enum view_status st = chain_view_status(&n->view, f->want);
+	evq_cancel(env->q, f->timer);
+	f->timer = 0;
+	if (st != VIEW_UNKNOWN && st != VIEW_REQUESTED)
+		fetch_remove(n, i);
+	else if (!fetch_ask_next(env, n, f))
+		fetch_give_up(n, i);
+}
+
+/* A fetch's timeout fired (a live one: ended fetches cancel theirs). */
+static void on_fetch_timeout(const struct node_env *env, struct node *n, const struct evq_event *ev)
+{
+	int i = fetch_find(n, ev->p.ptr);
+	if (i >= 0) {
+		fetch_at(n, (guint)i)->timer = 0; /* fired */
+		fetch_next(env, n, (guint)i);
+	}
+}
+
+/* The network lost message EV on its way to N (a link down, a node
+ * offline), or N could not send its answer to it: if it belonged to a
+ * fetch, that fetch times out. A request of the sender's fetch, or an
+ * answer to N's own fetch from that peer. O(degree) when it is a fetch's. */
+static void fetch_lost(const struct node_env *env, struct node *n, const struct evq_event *ev)
+{
+	uint32_t from = (uint32_t)ev->p.c;
+	struct node *r;
+	uint32_t peer;
+	int i;
+
+	switch ((enum node_msg)ev->p.a) {
+	case MSG_GETDATA:
+	case MSG_GETCHAIN:
+	case MSG_GETBLOCKTXN:
+		r = &env->nodes[from];
+		i = ev->p.ptr && r->n_fetches ? fetch_find(r, ev->p.ptr) : -1;
+		peer = i >= 0 ? net_peer_index(env->net, from, n->id) : NET_NO_PEER;
+		if (i >= 0 && fetch_at(r, (guint)i)->peer == peer)
+			fetch_arm(env, r, fetch_at(r, (guint)i));
+		break;
+	case MSG_BLOCK:
+	case MSG_BLOCKTXN:
+	case MSG_CHAIN:
+	case MSG_NOTFOUND:
+		for (guint k = 0; k < n->n_fetches; k++)
+			if (fetch_at(n, k)->peer == (uint32_t)ev->p.b)
+				fetch_arm(env, n, fetch_at(n, k));
+		break;
+	default:
+		break;
+	}
+}
+
+/* Whether the chain ending at TIP brings a block N is missing: the
+ * missing ancestor of an orphan, or a block it fetches. With CLAIM, those
+ * blocks are marked PENDING (the chain will check them) and their
+ * fetches end. O(orphans + fetches) ancestor tests. */
+static bool brings_missing(const struct node_env *env, struct node *n, const struct block *tip,
+			   bool claim)
+{
+	bool any = false;
+	for (uint32_t i = 0; i < chain_view_orphan_count(&n->view); i++) {
+		const struct block *o = chain_view_orphan(&n->view, i);
+		const struct block *m = chain_view_status(&n->view, o) == VIEW_ORPHAN
+						? chain_view_missing(&n->view, o) : NULL;
+		if (m && chain_is_ancestor(m, tip)) {
+			any = true;
+			if (!claim)
+				return true;
+			chain_view_set_status(&n->view, m, VIEW_PENDING);
+			fetch_resolved(env, n, m);
+		}
+	}
+	for (guint i = 0; i < n->n_fetches;) {
+		const struct block *m = fetch_at(n, i)->want;
+		enum view_status st = chain_view_status(&n->view, m);
+		if ((st == VIEW_UNKNOWN || st == VIEW_REQUESTED) && chain_is_ancestor(m, tip)) {
+			any = true;
+			if (!claim)
+				return true;
+			chain_view_set_status(&n->view, m, VIEW_PENDING);
+			fetch_end(env, n, i);
+			continue;
+		}
+		i++;
+	}
+	return any;
 }
 
 
+static bool uses_compact(const struct node_env *env, uint32_t id);
+static uint64_t block_wire_size(const struct node_env *env, const struct block *b, uint32_t from,
+				const struct node *peer);
+
 /* Announce B to every peer but EXCEPT that does not know of it yet: the
  * known-inventory filter of Bitcoin nodes, idealised (a peer that holds,
- * awaits or was offered B is skipped). */
+ * awaits or was offered B is skipped). A compact node's first
+ * compact_hb compact peers (in its peer order) are its BIP 152
+ * high-bandwidth peers: they get the compact block unsolicited instead
+ * of the announcement. */
 static void announce(const struct node_env *env, struct node *n, uint32_t except,
 		     const struct block *b, uint64_t bytes)
 {
 	uint32_t d = net_degree(env->net, n->id);
+	uint32_t hb = uses_compact(env, n->id) ? env->sc->network.compact_hb : 0;
 	for (uint32_t i = 0; i < d; i++) {
 		uint32_t peer = net_peer(env->net, n->id, i);
-		if (peer != except &&
-		    chain_view_status(&env->nodes[peer].view, b) == VIEW_UNKNOWN)
+		bool high = hb > 0 && uses_compact(env, peer);
+		if (high)
+			hb--;
+		if (peer == except ||
+		    chain_view_status(&env->nodes[peer].view, b) != VIEW_UNKNOWN)
+			continue;
+		if (high)
+			send_to(env, n, i, MSG_BLOCK, b, block_wire_size(env, b, n->id, &env->nodes[peer]));
+		else
 			send_to(env, n, i, MSG_INV, b, bytes);
 	}
 }
@@ -91,15 +305,37 @@ static uint64_t chain_bytes(const struct node_env *env, const struct block *tip,
 	return bytes;
 }
 
-/* Bytes of B on the wire to PEER. Compact relay sends the header and a
- * short id (8 bytes) per transaction, plus in full the simulated ones
- * PEER's mempool lacks; the block's unsimulated bulk (network.block_size)
- * is taken to be in every mempool, as compact relay assumes. */
-static uint64_t block_wire_size(const struct node_env *env, const struct block *b,
-				const struct node *peer)
+/* Whether node ID uses compact relay: all nodes, or each with
+ * probability compact_share, drawn from its own stream (so no other draw
+ * moves). */
+static bool uses_compact(const struct node_env *env, uint32_t id)
 {
 	const struct network_cfg *c = &env->sc->network;
 	if (!c->compact)
+		return false;
+	if (c->compact_share >= 1)
+		return true;
+	struct rng r;
+	rng_seed(&r, env->sc->seed, RNG_STREAM_COMPACT + id);
+	return rng_unit(&r) < c->compact_share;
+}
+
+/* Whether B crosses from node FROM to PEER as a compact block. */
+static bool compact_link(const struct node_env *env, uint32_t from, uint32_t peer)
+{
+	return uses_compact(env, from) && uses_compact(env, peer);
+}
+
+/* Bytes of B on the wire from node FROM to PEER. Compact relay (when
+ * both use it) sends the header and a short id (8 bytes) per
+ * transaction, plus in full the simulated ones PEER's mempool lacks; the
+ * block's unsimulated bulk (network.block_size) is taken to be in every
+ * mempool, as compact relay assumes. */
+static uint64_t block_wire_size(const struct node_env *env, const struct block *b, uint32_t from,
+				const struct node *peer)
+{
+	const struct network_cfg *c = &env->sc->network;
+	if (!compact_link(env, from, peer->id))
 		return b->size;
 	uint64_t body = b->size > c->header_bytes ? b->size - c->header_bytes : 0;
 	uint64_t bytes = c->header_bytes + 8 * (c->tx_bytes ? body / c->tx_bytes : 0);
@@ -107,6 +343,33 @@ static uint64_t block_wire_size(const struct node_env *env, const struct block *
 		if (!mempool_get(peer->mempool, b->txs[i]->id))
 			bytes += c->tx_bytes;
 	return bytes;
+}
+
+/* Whether compact block B fails to rebuild at N (its group's
+ * compact_fail, else the network's): drawn once per (block, node) from
+ * its own stream, so a second copy fails alike. */
+static bool rebuild_fails(const struct node_env *env, const struct node *n, const struct block *b)
+{
+	const struct scenario *sc = env->sc;
+	const struct group_cfg *g = &g_array_index(sc->groups, struct group_cfg,
+						   config_node_group(sc, n->id));
+	double p = g->compact_fail >= 0 ? g->compact_fail : sc->network.compact_fail;
+	if (p <= 0)
+		return false;
+	struct rng r;
+	rng_seed(&r, sc->seed, RNG_STREAM_REBUILD + (uint64_t)b->id * env->n + n->id);
+	return rng_unit(&r) < p;
+}
+
+/* What a failed rebuild fetches (blocktxn): the block's transactions
+ * beyond the compact block's short ids, i.e. its full size less what
+ * already crossed (at least the header). */
+static uint64_t blocktxn_bytes(const struct node_env *env, const struct block *b, uint32_t from,
+			       const struct node *peer)
+{
+	uint64_t sent = block_wire_size(env, b, from, peer);
+	uint64_t h = env->sc->network.header_bytes;
+	return b->size > sent ? b->size - sent + h : h;
 }
 
 /* Push B to every peer but EXCEPT. */
@@ -117,7 +380,7 @@ static void push_block(const struct node_env *env, struct node *n, uint32_t exce
 	for (uint32_t i = 0; i < d; i++) {
 		uint32_t peer = net_peer(env->net, n->id, i);
 		if (peer != except)
-			send_to(env, n, i, MSG_BLOCK, b, block_wire_size(env, b, &env->nodes[peer]));
+			send_to(env, n, i, MSG_BLOCK, b, block_wire_size(env, b, n->id, &env->nodes[peer]));
 	}
 }
 
@@ -185,6 +448,14 @@ void node_release(const struct node_env *env, struct node *n)
 void node_request_chains(const struct node_env *env, struct node *n)
 {
 	broadcast(env, n, NET_NO_PEER, MSG_GETCHAIN, NULL, env->sc->network.header_bytes);
+	/* Fetches that gave up (no peer could be reached) start again. */
+	for (uint32_t i = 0; i < chain_view_orphan_count(&n->view); i++) {
+		const struct block *o = chain_view_orphan(&n->view, i);
+		const struct block *m = chain_view_status(&n->view, o) == VIEW_ORPHAN
+						? chain_view_missing(&n->view, o) : NULL;
+		if (m)
+			fetch_start(env, n, m, 0, false);
+	}
 }
 
 /* ---- validation work ---- */
@@ -209,6 +480,7 @@ static void schedule_validation(const struct node_env *env, struct node *n,
 				const struct block *b, uint32_t from)
 {
 	chain_view_set_status(&n->view, b, VIEW_PENDING);
+	fetch_resolved(env, n, b);
 	struct evq_payload p = { .c = from, .ptr = (void *)b };
 	evq_schedule(env->q, book_work(env, n, validation_cost(env, b)), NODE_EV_VALIDATED,
 		     n->id, &p);
@@ -219,6 +491,7 @@ static void reject_block(const struct node_env *env, struct node *n, const struc
 			 const char *reason)
 {
 	chain_view_set_status(&n->view, b, VIEW_INVALID);
+	fetch_resolved(env, n, b);
 	HOOK(env, block_rejected, n, b, reason);
 	const struct block *o;
 	while ((o = chain_view_take_orphan(&n->view, b)) != NULL)
@@ -362,6 +635,7 @@ static void connect_block(const struct node_env *env, struct node *n,
 {
 	struct chain_reorg r;
 	bool changed = chain_view_connect(&n->view, b, env->sc->consensus.fork_choice, &r);
+	fetch_resolved(env, n, b);
 	HOOK(env, block_held, n, b);
 	if (changed)
 		tip_changed(env, n, &r);
@@ -404,12 +678,20 @@ static void on_block(const struct node_env *env, struct node *n, const struct bl
 	}
 	if (pst != VIEW_HAVE) {
 		chain_view_add_orphan(&n->view, b);
-		/* Missing history: fetch the sender's chain in one go, unless
-		 * the parent is being validated. A parent only requested may
-		 * have been lost with its sender: ask again, for the chain. */
+		fetch_resolved(env, n, b);
+		/* Missing history: fetch the chain holding it from the sender
+		 * in one go (then from other peers), unless the parent is being
+		 * validated. A parent only requested may have been lost with
+		 * its sender: ask this one too. A parent that is itself an
+		 * orphan leads to the first block missing below it. */
+		const struct block *m = pst == VIEW_ORPHAN ? chain_view_missing(&n->view, b) : NULL;
 		if (pst != VIEW_PENDING && pst != VIEW_ORPHAN) {
 			chain_view_set_status(&n->view, b->parent, VIEW_REQUESTED);
-			send_to(env, n, back, MSG_GETCHAIN, NULL, env->sc->network.header_bytes);
+			bool sent = send_to(env, n, back, MSG_GETCHAIN, b->parent,
+					    env->sc->network.header_bytes) >= 0;
+			fetch_start(env, n, b->parent, back, sent);
+		} else if (m && fetch_find(n, m) < 0) {
+			fetch_start(env, n, m, back, false);
 		}
 		return;
 	}
@@ -419,16 +701,25 @@ static void on_block(const struct node_env *env, struct node *n, const struct bl
 static void on_chain(const struct node_env *env, struct node *n, const struct block *tip,
 		     uint32_t from)
 {
+	enum fork_choice rule = env->sc->consensus.fork_choice;
 	enum view_status st = chain_view_status(&n->view, tip);
 	if (st == VIEW_HAVE || st == VIEW_INVALID)
 		return;
-	if (chain_compare(tip, shown_tip(n), env->sc->consensus.fork_choice) <= 0)
+	/* A chain no better than the tip is still kept if it brings a block
+	 * the node misses: blocks built on it then connect. */
+	bool better = chain_compare(tip, shown_tip(n), rule) > 0;
+	bool needed = brings_missing(env, n, tip, false);
+	if (!better && !needed)
 		return;
 	/* One fetch at a time per chain: a tip no better than the one being
 	 * checked adds nothing. */
-	if (n->fetching && chain_compare(tip, n->fetching, env->sc->consensus.fork_choice) <= 0)
+	bool dup = n->fetching && chain_compare(tip, n->fetching, rule) <= 0;
+	if (dup && !needed)
 		return;
-	n->fetching = tip;
+	if (better && !dup)
+		n->fetching = tip;
+	if (needed)
+		brings_missing(env, n, tip, true);
 	/* The source documents' nodes check every block of a fetched chain;
 	 * other relays check only the blocks they lack. */
 	bool whole = env->sc->network.relay == RELAY_PULL_CHAIN;
@@ -496,39 +787,96 @@ static bool accept_tx(const struct node_env *env, struct node *n, const struct t
 	return true;
 }
 
+/* Peer FROM fetches WANT: send the chain holding it (the tip's if WANT
+ * is on it, else the chain ending at WANT), or say it is not found. A
+ * withholder never shows its private blocks. Returns false if the answer
+ * could not be sent (FROM is out of reach). */
+static bool serve_fetch(const struct node_env *env, struct node *n, const struct block *want,
+			uint32_t from, uint32_t back)
+{
+	const struct block *tip = n->withholding ? n->public_tip : n->view.tip;
+	bool private = n->withholding && want->h.miner == n->id &&
+		       !chain_is_ancestor(want, n->public_tip);
+	if (chain_view_status(&n->view, want) != VIEW_HAVE || private)
+		return send_to(env, n, back, MSG_NOTFOUND, want, env->sc->network.header_bytes) >= 0;
+	if (!chain_is_ancestor(want, tip))
+		tip = want;
+	return send_to(env, n, back, MSG_CHAIN, tip, chain_bytes(env, tip, &env->nodes[from])) >= 0;
+}
+
 static void on_msg(const struct node_env *env, struct node *n, const struct evq_event *ev)
 {
 	uint32_t from = (uint32_t)ev->p.c;
-	if (!net_reachable(env->net, from, n->id))
-		return; /* the link went down while the message was in flight */
+	if (!net_reachable(env->net, from, n->id)) {
+		fetch_lost(env, n, ev); /* the link went down while it was in flight */
+		return;
+	}
 	uint32_t back = (uint32_t)ev->p.b;
 	const struct block *b = ev->p.ptr;
 	uint64_t small = env->sc->network.header_bytes;
 	switch ((enum node_msg)ev->p.a) {
-	case MSG_BLOCK:
+	case MSG_BLOCK: {
+		enum view_status st = chain_view_status(&n->view, b);
+		/* A compact block that does not rebuild costs a round trip
+		 * (getblocktxn, blocktxn) and the missing transactions. */
+		if ((st == VIEW_UNKNOWN || st == VIEW_REQUESTED) && compact_link(env, from, n->id) &&
+		    rebuild_fails(env, n, b)) {
+			chain_view_set_status(&n->view, b, VIEW_REQUESTED);
+			if (send_to(env, n, back, MSG_GETBLOCKTXN, b, small) < 0)
+				fetch_lost(env, n, ev);
+			break;
+		}
 		on_block(env, n, b, from, back);
 		break;
-	case MSG_INV:
-		if (chain_view_status(&n->view, b) == VIEW_UNKNOWN) {
-			chain_view_set_status(&n->view, b, VIEW_REQUESTED);
-			send_to(env, n, back, MSG_GETDATA, b, small);
+	}
+	case MSG_INV: {
+		/* Asked of the first announcer; if it fails to deliver, the
+		 * fetch turns to the other peers. A fetch that gave up starts
+		 * again at a new announcement. */
+		enum view_status st = chain_view_status(&n->view, b);
+		if (st == VIEW_UNKNOWN || (st == VIEW_REQUESTED && fetch_find(n, b) < 0)) {
+			if (st == VIEW_UNKNOWN)
+				chain_view_set_status(&n->view, b, VIEW_REQUESTED);
+			fetch_start(env, n, b, back, send_to(env, n, back, MSG_GETDATA, b, small) >= 0);
 		}
 		break;
+	}
 	case MSG_GETDATA:
-		if (chain_view_status(&n->view, b) == VIEW_HAVE)
-			send_to(env, n, back, MSG_BLOCK, b,
-				block_wire_size(env, b, &env->nodes[from]));
+		if (chain_view_status(&n->view, b) == VIEW_HAVE ?
+		    send_to(env, n, back, MSG_BLOCK, b,
+			    block_wire_size(env, b, n->id, &env->nodes[from])) < 0 :
+		    send_to(env, n, back, MSG_NOTFOUND, b, small) < 0)
+			fetch_lost(env, n, ev);
 		break;
+	case MSG_GETBLOCKTXN:
+		if (chain_view_status(&n->view, b) == VIEW_HAVE &&
+		    send_to(env, n, back, MSG_BLOCKTXN, b,
+			    blocktxn_bytes(env, b, n->id, &env->nodes[from])) < 0)
+			fetch_lost(env, n, ev);
+		break;
+	case MSG_BLOCKTXN:
+		on_block(env, n, b, from, back);
+		break;
+	case MSG_NOTFOUND: {
+		int i = fetch_find(n, b);
+		if (i >= 0 && fetch_at(n, (guint)i)->peer == back)
+			fetch_next(env, n, (guint)i);
+		break;
+	}
 	case MSG_ANNOUNCE:
 		if (chain_view_status(&n->view, b) != VIEW_HAVE &&
 		    chain_compare(b, shown_tip(n), env->sc->consensus.fork_choice) > 0)
 			send_to(env, n, back, MSG_GETCHAIN, NULL, small);
 		break;
-	case MSG_GETCHAIN: {
-		const struct block *tip = n->withholding ? n->public_tip : n->view.tip;
-		send_to(env, n, back, MSG_CHAIN, tip, chain_bytes(env, tip, &env->nodes[from]));
+	case MSG_GETCHAIN:
+		if (b) {
+			if (!serve_fetch(env, n, b, from, back))
+				fetch_lost(env, n, ev);
+		} else {
+			const struct block *tip = n->withholding ? n->public_tip : n->view.tip;
+			send_to(env, n, back, MSG_CHAIN, tip, chain_bytes(env, tip, &env->nodes[from]));
+		}
 		break;
-	}
 	case MSG_CHAIN:
 		on_chain(env, n, b, from);
 		break;
@@ -546,12 +894,17 @@ void node_handle(const struct node_env *env, struct node *n, const struct evq_ev
 	case NODE_EV_MSG:
 		if (n->online)
 			on_msg(env, n, ev);
+		else
+			fetch_lost(env, n, ev);
 		break;
 	case NODE_EV_VALIDATED:
 		accept_validated(env, n, ev->p.ptr, (uint32_t)ev->p.c);
 		break;
 	case NODE_EV_CHAIN_DONE:
 		chain_done(env, n, ev->p.ptr, (uint32_t)ev->p.c);
+		break;
+	case NODE_EV_FETCH_TIMEOUT:
+		on_fetch_timeout(env, n, ev);
 		break;
 	default:
 		assert(!"not a node event");
@@ -662,6 +1015,7 @@ void node_init(struct node *n, uint32_t id, const struct group_cfg *g,
 void node_clear(struct node *n)
 {
 	chain_view_clear(&n->view);
+	g_free(n->fetches);
 	mempool_free(n->mempool);
 	if (n->tpl.txs)
 		g_ptr_array_free(n->tpl.txs, TRUE);

@@ -7,6 +7,9 @@
 #include <cjson/cJSON.h>
 #include <glib/gstdio.h>
 
+#include "powsim/scenario.h"
+#include "powsim/world.h"
+
 #define RECORD_ERROR (g_quark_from_static_string("record-error"))
 
 /* The actions a live run records (spelt by config_action_names). */
@@ -82,8 +85,7 @@ static bool write_text(const char *out, const char *text, GError **err)
 	return ok;
 }
 
-bool record_write(const struct scenario *sc, guint first, bool no_stop, const char *out,
-		  GError **err)
+char *record_text(const struct scenario *sc, guint first, simtime_t live_end, GError **err)
 {
 	char *text = NULL;
 	GError *e = NULL;
@@ -91,21 +93,27 @@ bool record_write(const struct scenario *sc, guint first, bool no_stop, const ch
 		g_set_error(err, RECORD_ERROR, 1, "%s: cannot read the scenario again: %s", sc->file,
 			    e->message);
 		g_error_free(e);
-		return false;
+		return NULL;
 	}
 	cJSON *root = cJSON_Parse(text);
 	g_free(text);
 	if (!cJSON_IsObject(root)) {
 		g_set_error(err, RECORD_ERROR, 1, "%s: the scenario changed since it was read", sc->file);
 		cJSON_Delete(root);
-		return false;
+		return NULL;
+	}
+	if (scenario_name_ok(sc->name)) { /* else the replay derives its own, as the run did */
+		cJSON_DeleteItemFromObjectCaseSensitive(root, "name");
+		cJSON_AddStringToObject(root, "name", sc->name);
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "seed");
 	add_uint(root, "seed", sc->seed);
-	if (no_stop) {
+	if (live_end > 0) {
+		/* After the drain of a run stopped at LIVE_END: never reached, so
+		 * not even its event is processed. */
 		cJSON_DeleteItemFromObjectCaseSensitive(root, "stop");
 		cJSON *s = cJSON_AddObjectToObject(root, "stop");
-		cJSON_AddNumberToObject(s, "blocks", UINT32_MAX);
+		add_time(s, "time", live_end + WORLD_DRAIN_MAX + 1);
 	}
 	cJSON *events = cJSON_GetObjectItemCaseSensitive(root, "events");
 	if (!cJSON_IsArray(events)) {
@@ -118,7 +126,10 @@ bool record_write(const struct scenario *sc, guint first, bool no_stop, const ch
 	cJSON_Delete(root);
 	char *withnl = g_strconcat(json, "\n", NULL);
 	cJSON_free(json);
-	bool ok = write_text(out, withnl, err);
-	g_free(withnl);
-	return ok;
+	return withnl;
+}
+
+bool record_write(const char *text, const char *out, GError **err)
+{
+	return write_text(out, text, err);
 }

@@ -52,7 +52,7 @@ static void mark_strategic(const world_t *w, bool *flags)
 }
 
 /* A new array, by node id: true for the nodes no attack action names. */
-static bool *honest_nodes(const world_t *w)
+bool *report_honest_nodes(const world_t *w)
 {
 	uint32_t n = world_node_count(w);
 	bool *attacker = g_new0(bool, n + 1);
@@ -96,7 +96,7 @@ static const struct block *main_tip(const world_t *w, const bool *honest)
 
 const struct block *report_main_tip(const world_t *w)
 {
-	bool *honest = honest_nodes(w);
+	bool *honest = report_honest_nodes(w);
 	const struct block *tip = main_tip(w, honest);
 	g_free(honest);
 	return tip;
@@ -300,7 +300,7 @@ struct report *report_new(const world_t *w)
 {
 	struct report *r = g_new0(struct report, 1);
 	r->world = w;
-	r->honest = honest_nodes(w);
+	r->honest = report_honest_nodes(w);
 	r->tip = main_tip(w, r->honest);
 	r->main_length = r->tip->h.height;
 	classify_blocks(r);

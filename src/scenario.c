@@ -309,6 +309,9 @@ static const struct field group_fields[] = {
 	GROUP("strategy", h_strategy, strategy.name),
 	GROUP("stubborn", h_stubborn, strategy),
 	GROUP("double_spend", h_double_spend, strategy),
+	GROUP("compact_fail", scn_fraction, compact_fail),
+	GROUP("upload", scn_node_bw, upload),
+	GROUP("download", scn_node_bw, download),
 };
 
 /* A group's strategy and its parameter object agree. */
@@ -447,6 +450,7 @@ static bool read_group(struct ctx *c, const cJSON *v, const struct jpath *ep, ui
 	g.strategy.confirmations = 6;
 	g.strategy.give_up = 10;
 	g.strategy.amount = 1;
+	g.compact_fail = -1;
 	ok = scn_parse_object(c, v, ep, TABLE(group_fields), &g, &seen);
 	g_array_append_val(c->s->groups, g); /* the array owns its strings now */
 	if (!ok || !check_group(c, &g, ep, seen))

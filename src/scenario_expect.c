@@ -152,6 +152,27 @@ static bool h_one_tip(struct ctx *c, const cJSON *v, const struct jpath *p, void
 	return true;
 }
 
+/* "converged": true means one tip and no orphans at the online honest
+ * nodes (invariants_converged); false means not so. */
+static bool h_converged(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			const struct field *f)
+{
+	struct expect_cfg *e;
+	double want;
+
+	(void)dst;
+	(void)f;
+	if (!cJSON_IsBool(v))
+		return scn_fail_found(c, p, v, "true or false");
+	e = expect_append(c, EXPECT_CONVERGED, p);
+	g_free(e->label);
+	e->label =
+		g_strdup("expect.converged (1: one tip and no orphans at the online honest nodes)");
+	want = cJSON_IsTrue(v) ? 1 : 0;
+	e->bound = (struct expect_bound){ true, true, want, want, -1, -1 };
+	return true;
+}
+
 /* A reason string as the simulator writes them: [a-z0-9-]+. */
 static bool reason_ok(const char *s)
 {
@@ -373,6 +394,7 @@ static bool h_expect_select(struct ctx *c, const cJSON *v, const struct jpath *p
 
 static const struct field expect_fields[] = {
 	{ .key = "one_tip", .fn = h_one_tip },
+	{ .key = "converged", .fn = h_converged },
 	{ .key = "distinct_tips", .fn = h_expect_metric, .lo = EXPECT_M_DISTINCT_TIPS },
 	{ .key = "height", .fn = h_expect_metric, .lo = EXPECT_M_HEIGHT },
 	{ .key = "blocks_mined", .fn = h_expect_metric, .lo = EXPECT_M_BLOCKS_MINED },

@@ -27,6 +27,10 @@ bool scn_latency(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst
 bool scn_interval(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
                   const struct field *f);
 
+/* A group's "upload"/"download": a bandwidth or a law drawn per node. */
+bool scn_node_bw(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+                 const struct field *f);
+
 /* "amount": 5 or [min, max]. */
 bool scn_amount(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
                 const struct field *f);

@@ -329,6 +329,18 @@ bool scn_hashrate(struct ctx *c, const cJSON *v, const struct jpath *p, void *ds
 	return true;
 }
 
+/* A probability: a number in [0, 1]. */
+bool scn_fraction(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		  const struct field *f)
+{
+	(void)f;
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0 ||
+	    v->valuedouble > 1)
+		return scn_fail_found(c, p, v, "a probability from 0 to 1");
+	*(double *)dst = v->valuedouble;
+	return true;
+}
+
 bool scn_bandwidth(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 		   const struct field *f)
 {
@@ -457,6 +469,11 @@ static bool name_ok(const char *s)
 		if (!g_ascii_isalnum(*s) && *s != '_' && *s != '-' && *s != '.')
 			return false;
 	return true;
+}
+
+bool scenario_name_ok(const char *s)
+{
+	return s && name_ok(s);
 }
 
 bool scn_name(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,

@@ -116,6 +116,10 @@ bool scn_duration(struct ctx *c, const cJSON *v, const struct jpath *p, void *ds
 bool scn_hashrate(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
                   const struct field *f);
 
+/* A probability: a number in [0, 1]. */
+bool scn_fraction(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+                  const struct field *f);
+
 bool scn_bandwidth(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
                    const struct field *f);
 

@@ -129,6 +129,49 @@ bool scn_latency(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst
 	return true;
 }
 
+/* A group's "upload"/"download": a bandwidth string, or a law drawn per
+ * node: {"law": "lognormal", "median": "8Mbit/s", "sigma": 1},
+ * {"law": "uniform", "min": ..., "max": ...}, or {"law": "histogram"}
+ * (the region's, from the network's "bandwidth_histograms"). */
+static const char *const bw_laws[] = { "lognormal", "uniform", "histogram", NULL };
+#define BWF(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct bw_cfg, m), __VA_ARGS__ }
+static const struct field bw_lognormal[] = {
+	{ .key = "law" }, BWF("median", scn_bandwidth, value), BWF("sigma", scn_double, shape),
+};
+static const struct field bw_uniform[] = {
+	{ .key = "law" }, BWF("min", scn_bandwidth, value), BWF("max", scn_bandwidth, max),
+};
+static const struct field bw_histogram[] = { { .key = "law" } };
+static const struct law bw_tables[] = {
+	{ TABLE(bw_lognormal), "{\"law\": \"lognormal\", \"median\": \"8Mbit/s\", \"sigma\": 1}" },
+	{ TABLE(bw_uniform),
+	  "{\"law\": \"uniform\", \"min\": \"1Mbit/s\", \"max\": \"10Mbit/s\"}" },
+	{ TABLE(bw_histogram), "{\"law\": \"histogram\"}" },
+};
+
+bool scn_node_bw(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		 const struct field *f)
+{
+	struct bw_cfg *b = dst;
+	memset(b, 0, sizeof *b);
+	if (cJSON_IsString(v)) {
+		b->kind = BW_CONSTANT;
+		return scn_bandwidth(c, v, p, &b->value, f);
+	}
+	if (!cJSON_IsObject(v))
+		return scn_fail_found(c, p, v, "a bandwidth like \"100Mbit/s\" or a law like "
+		                  "{\"law\": \"histogram\"}");
+	int law = parse_law(c, v, p, bw_laws, bw_tables, b);
+	if (law < 0)
+		return false;
+	b->kind = (enum bw_kind)(BW_LOGNORMAL + law);
+	if (b->kind == BW_UNIFORM && b->max < b->value)
+		return scn_fail(c, p, "\"min\" must not be above \"max\"");
+	if (b->kind != BW_HISTOGRAM && b->value <= 0)
+		return scn_fail(c, p, "a law's bandwidths must be finite (not \"unlimited\")");
+	return true;
+}
+
 bool scn_interval(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 		  const struct field *f)
 {
@@ -540,12 +583,153 @@ static bool h_degree_cdf(struct ctx *c, const cJSON *v, const struct jpath *p, v
 			      "most 1000)");
 }
 
+/* One region's histogram: [[lo_mbps, hi_mbps, weight], ...], lo < hi,
+ * weight >= 0, some weight > 0. */
+static bool read_histogram(struct ctx *c, const cJSON *v, const struct jpath *p, GArray **out)
+{
+	if (!expect_array(c, v, p, 0, "bins [lo Mbit/s, hi Mbit/s, weight]"))
+		return false;
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(struct bw_bin));
+	double cum = 0;
+	long i = 0;
+	for (const cJSON *it = v->child; it; it = it->next, i++) {
+		struct jpath ip = { p, NULL, i };
+		const cJSON *lo = cJSON_GetArrayItem(it, 0), *hi = cJSON_GetArrayItem(it, 1),
+			    *w = cJSON_GetArrayItem(it, 2);
+		if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 3 || !cJSON_IsNumber(lo) ||
+		    !cJSON_IsNumber(hi) || !cJSON_IsNumber(w) || !isfinite(lo->valuedouble) ||
+		    !isfinite(hi->valuedouble) || !isfinite(w->valuedouble) ||
+		    lo->valuedouble <= 0 || hi->valuedouble < lo->valuedouble ||
+		    w->valuedouble < 0) {
+			g_array_unref(a);
+			return scn_fail_found(
+				c, &ip, it, "a bin [lo Mbit/s > 0, hi Mbit/s >= lo, weight >= 0]");
+		}
+		cum += w->valuedouble;
+		struct bw_bin b = { lo->valuedouble * 1e6, hi->valuedouble * 1e6, cum };
+		g_array_append_val(a, b);
+	}
+	if (cum <= 0) {
+		g_array_unref(a);
+		return scn_fail(c, p, "the bins' weights must not all be zero");
+	}
+	*out = a;
+	return true;
+}
+
+/* "bandwidth_histograms": {"upload": [REGION BINS...], "download": [...]},
+ * one list of bins per region in the regions' order (checked against
+ * "regions" once the network object is read). */
+static bool h_histograms(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+			 const struct field *f)
+{
+	struct network_cfg *net = dst;
+	static const char *const dirs[] = { "upload", "download" };
+	(void)f;
+	if (!cJSON_IsObject(v))
+		return scn_fail_found(c, p, v,
+				      "an object {\"upload\": [...], \"download\": [...]}");
+	for (const cJSON *it = v->child; it; it = it->next)
+		if (strcmp(it->string, dirs[0]) != 0 && strcmp(it->string, dirs[1]) != 0) {
+			struct jpath kp = { p, it->string, 0 };
+			return scn_fail(c, &kp, "unknown key; expected \"upload\" or \"download\"");
+		}
+	const cJSON *up = cJSON_GetObjectItemCaseSensitive(v, dirs[0]);
+	const cJSON *down = cJSON_GetObjectItemCaseSensitive(v, dirs[1]);
+	if (!up || !down)
+		return scn_fail(c, p, "needs both \"upload\" and \"download\"");
+	int n = cJSON_IsArray(up) ? cJSON_GetArraySize(up) : -1;
+	struct jpath upp = { p, dirs[0], 0 }, dp = { p, dirs[1], 0 };
+	if (!expect_array(c, up, &upp, 0, "one list of bins per region") ||
+	    !expect_array(c, down, &dp, n, "one list of bins per region, as many as \"upload\""))
+		return false;
+	for (uint32_t r = 0; r < net->hist_n; r++) {
+		g_array_unref(net->hist_up[r]);
+		g_array_unref(net->hist_down[r]);
+	}
+	g_free(net->hist_up);
+	g_free(net->hist_down);
+	net->hist_n = (uint32_t)n;
+	net->hist_up = g_new0(GArray *, n);
+	net->hist_down = g_new0(GArray *, n);
+	for (int r = 0; r < n; r++) {
+		struct jpath ur = { &upp, NULL, r }, dr = { &dp, NULL, r };
+		if (!read_histogram(c, cJSON_GetArrayItem(up, r), &ur, &net->hist_up[r]) ||
+		    !read_histogram(c, cJSON_GetArrayItem(down, r), &dr, &net->hist_down[r])) {
+			for (int k = 0; k <= r; k++) {
+				if (net->hist_up[k])
+					g_array_unref(net->hist_up[k]);
+				if (net->hist_down[k])
+					g_array_unref(net->hist_down[k]);
+			}
+			g_free(net->hist_up);
+			g_free(net->hist_down);
+			net->hist_up = net->hist_down = NULL;
+			net->hist_n = 0;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* "nodes": a non-empty array of node or group names (resolved when the
+ * network is built). */
+static bool h_names(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		    const struct field *f)
+{
+	GPtrArray **out = dst;
+	long i = 0;
+	(void)f;
+	if (!cJSON_IsArray(v) || v->child == NULL)
+		return scn_fail_found(c, p, v, "a non-empty array of node or group names");
+	if (*out)
+		g_ptr_array_unref(*out);
+	*out = g_ptr_array_new_with_free_func(g_free);
+	for (const cJSON *it = v->child; it; it = it->next, i++) {
+		struct jpath ip = { p, NULL, i };
+		if (!cJSON_IsString(it) || it->valuestring[0] == '\0')
+			return scn_fail_found(c, &ip, it, "a node or group name");
+		g_ptr_array_add(*out, g_strdup(it->valuestring));
+	}
+	return true;
+}
+
+#define BB(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct backbone_cfg, m), __VA_ARGS__ }
+static const struct field backbone_fields[] = {
+	BB("enabled", h_bool, enabled),
+	BB("nodes", h_names, nodes),
+	BB("latency", scn_latency, latency),
+	BB("bandwidth", scn_bandwidth, bandwidth),
+	BB("connections", scn_u32, connections),
+};
+
+/* "backbone": {"nodes": [...], "latency": ..., "bandwidth": ...,
+ * "connections": N, "enabled": true}. */
+static bool h_backbone(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		       const struct field *f)
+{
+	struct backbone_cfg *b = dst;
+	uint32_t seen;
+	(void)f;
+	b->enabled = true;
+	if (!scn_parse_object(c, v, p, TABLE(backbone_fields), b, &seen))
+		return false;
+	b->own_latency = scn_has_key(TABLE(backbone_fields), seen, "latency");
+	if (!b->nodes && b->enabled)
+		return scn_fail(c, p, "a backbone needs \"nodes\": [names of its nodes or groups]");
+	return true;
+}
+
+static const char *const sharing_names[] = { "node", "link", NULL };
+
 static const struct field network_fields[] = {
 	NET("topology", scn_enum, topology, .names = topology_names),
+	NET("sharing", scn_enum, sharing, .names = sharing_names),
 	NET("degree", scn_u32, degree, .lo = 1),
 	NET("edges", h_edges, edges),
 	NET("latency", scn_latency, latency),
 	NET("processing", scn_duration, processing),
+	NET("control_processing", scn_duration, control_processing),
 	NET("relay", scn_enum, relay, .names = config_relay_names),
 	{ .key = "validation", .fn = h_validation, .off = 0 },
 	NET("bandwidth", scn_bandwidth, bandwidth),
@@ -555,6 +739,11 @@ static const struct field network_fields[] = {
 	NET("degree_distribution", h_degree_cdf, degree_cdf),
 	NET("block_size", scn_size, block_size),
 	NET("compact", h_bool, compact),
+	NET("compact_share", scn_fraction, compact_share),
+	NET("compact_fail", scn_fraction, compact_fail),
+	NET("compact_hb", scn_u32, compact_hb, .hi = 1000),
+	{ .key = "bandwidth_histograms", .fn = h_histograms, .off = 0 },
+	NET("backbone", h_backbone, backbone),
 };
 
 bool scn_network(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
@@ -571,6 +760,10 @@ bool scn_network(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst
 		return scn_fail(c, &dp, "\"degree\" applies only to \"topology\": \"random\"");
 	if (scn_has_key(TABLE(network_fields), seen, "edges") && n->topology != TOPO_EDGES)
 		return scn_fail(c, &ep, "\"edges\" applies only to \"topology\": \"edges\"");
+	struct jpath hp = { p, "bandwidth_histograms", 0 };
+	if (n->hist_n > 0 && n->hist_n != n->n_regions)
+		return scn_fail(c, &hp, "one histogram per region: %u regions, %u histograms",
+				n->n_regions, n->hist_n);
 	if (n->topology == TOPO_EDGES && n->edges->len == 0)
 		return scn_fail(c, p, "\"topology\": \"edges\" needs a non-empty \"edges\" list, "
 		            "e.g. [[\"miner1\", \"miner2\"]]");

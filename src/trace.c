@@ -280,6 +280,33 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* tau, the hash-rate-weighted mean arrival delay (s): over the mined
+ * blocks that every other mining node came to hold, the mean of
+ * sum_j h_j d_j / H, j the other miners, d_j when j first held the block,
+ * H the total hash rate (at the end). Decker and Wattenhofer: stale
+ * blocks per main-chain block ~ tau / T. 0 if no block qualifies. */
+static double tau_s(const world_t *w)
+{
+	uint64_t total = 0;
+	for (uint32_t i = 0; i < world_node_count(w); i++)
+		total += world_node(w, i)->hashrate;
+	const chain_store_t *s = world_store(w);
+	double sum = 0;
+	uint32_t blocks = 0;
+	for (uint32_t id = 1; total > 0 && id < chain_store_count(s); id++) {
+		const struct block *b = chain_store_get(s, id);
+		const struct world_block_stat *st = world_block_stat(w, id);
+		if (st->injected || b->h.miner >= world_node_count(w))
+			continue;
+		uint64_t others = total - world_node(w, b->h.miner)->hashrate;
+		if (st->hw_held < others)
+			continue;
+		sum += st->hw_delay / (double)total;
+		blocks++;
+	}
+	return blocks ? sum / blocks : 0;
+}
+
 /* The P-quantile (0..1) of N sorted values, nearest rank. */
 static double quantile(const double *v, guint n, double p)
 {
@@ -409,6 +436,7 @@ static char *summary_text(const struct report *r)
 	cJSON_AddNumberToObject(o, "main_chain_length", len);
 	cJSON_AddNumberToObject(o, "stale_blocks", (double)stale);
 	cJSON_AddNumberToObject(o, "stale_rate", c->blocks_mined ? (double)stale / c->blocks_mined : 0);
+	cJSON_AddNumberToObject(o, "tau_s", tau_s(w));
 	cJSON_AddBoolToObject(o, "all_nodes_same_tip", r->all_same_tip);
 	cJSON_AddItemToObject(o, "phases", phases_json(r->phases));
 	cJSON *ro = cJSON_AddObjectToObject(o, "reorgs");

@@ -355,6 +355,8 @@ const struct node *world_node(const world_t *w, uint32_t id) { return &w->nodes[
 
 const chain_store_t *world_store(const world_t *w) { return w->store; }
 const consensus_t *world_consensus(const world_t *w) { return w->cons; }
+const net_t *world_net(const world_t *w) { return w->net; }
+bool world_quiet(const world_t *w) { return evq_pending(w->q) == 0; }
 
 tx_keys_t *world_keys(const world_t *w) { return w->keys; }
 

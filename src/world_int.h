@@ -109,6 +109,12 @@ struct scan_job {
 	uint64_t nonce;
 };
 
+/* Whether world_run's interrupt flag (or world_set_interrupt's) is up. */
+static inline bool world_interrupted(const world_t *w)
+{
+	return w->interrupt && *w->interrupt;
+}
+
 /* ---- world.c: the loop ---- */
 
 /* Schedule event KIND for node DST, DELAY (>= 0) after now, payload A. */
@@ -132,6 +138,9 @@ void world_template_changed(void *ctx, struct node *n);
 bool world_mine_until(world_t *w, simtime_t t);
 /* Bytes of a block of N_TX transactions. */
 uint64_t world_block_size(const world_t *w, uint32_t n_tx);
+/* N's template with NONCE becomes N's block, alike whether its miner
+ * found it (WORLD_EV_MINED) or a client submitted it (live mode). */
+struct block *world_mine_block(world_t *w, struct node *n, uint64_t nonce);
 /* WORLD_EV_MINED: the miner's find becomes a block. */
 void world_ev_mined(void *ctx, const struct evq_event *ev);
 

@@ -128,17 +128,7 @@ static void live_submit(world_t *w, struct node *n, uint64_t nonce, struct world
 		return;
 	}
 	world_miner_stop(w, n->id);
-	uint64_t size = world_block_size(w, n->tpl.txs->len);
-	struct block *b = block_new(&h, n->view.tip, (const struct tx *const *)n->tpl.txs->pdata,
-				    n->tpl.txs->len, evq_now(w->q), size);
-	chain_store_add(w->store, b);
-	world_add_stat(w, false);
-	w->counts.blocks_mined++;
-	if (w->mined_fn)
-		w->mined_fn(w->mined_ctx, w, b);
-	node_mined(&w->env, n, b);
-	world_live_mined(w, n);
-	world_check_stop(w);
+	struct block *b = world_mine_block(w, n, nonce);
 	r->ok = true;
 	r->block = b;
 }
@@ -190,17 +180,25 @@ bool world_advance(world_t *w, simtime_t t)
 	bool real = w->sc->consensus.mode == MINING_REAL;
 	if (!w->live.t0)
 		w->live.t0 = g_get_monotonic_time();
-	while (!w->stopped) {
+	while (!w->stopped && !w->counts.interrupted) {
 		simtime_t next;
 		if (!evq_peek_time(w->q, &next) || next > t)
 			break;
-		if (real && world_mine_until(w, next))
+		if (real && world_mine_until(w, next)) {
+			if (world_interrupted(w))
+				w->counts.interrupted = true; /* hashing cut short */
 			continue; /* a find came first: look again */
+		}
 		evq_step(w->q);
 		if (w->step_fn)
 			w->step_fn(w->step_ctx, w);
 	}
-	return !w->stopped;
+	return !w->stopped && !w->counts.interrupted;
+}
+
+void world_set_interrupt(world_t *w, volatile sig_atomic_t *flag)
+{
+	w->interrupt = flag;
 }
 
 simtime_t world_live_slot(world_t *w, simtime_t t)
@@ -208,9 +206,9 @@ simtime_t world_live_slot(world_t *w, simtime_t t)
 	for (;;) {
 		if (t <= evq_now(w->q))
 			t = evq_now(w->q) + 1;
-		world_advance(w, t - 1);
+		bool running = world_advance(w, t - 1);
 		simtime_t next;
-		if (w->stopped || !evq_peek_time(w->q, &next) || next > t)
+		if (!running || !evq_peek_time(w->q, &next) || next > t)
 			return t;
 		t++;
 	}

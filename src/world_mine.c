@@ -11,11 +11,6 @@
  * is the same whatever the chunks, so outputs do not depend on it. */
 #define WORLD_SCAN_CHUNK (UINT64_C(1) << 18)
 
-static bool interrupted(const world_t *w)
-{
-	return w->interrupt && *w->interrupt;
-}
-
 /* Slices with fewer hashes than this run on the calling thread: below it
  * the hand-over costs more than it saves. */
 #define WORLD_PARALLEL_MIN_HASHES 20000
@@ -132,7 +127,7 @@ static void run_scan_job(struct scan_job *j)
 	uint8_t hash[32];
 	j->found = false;
 	j->done = 0;
-	while (j->done < j->count && !interrupted(j->w)) {
+	while (j->done < j->count && !world_interrupted(j->w)) {
 		uint64_t n = MIN(WORLD_SCAN_CHUNK, j->count - j->done);
 		if (pow_scan_run(m->scan, j->from + j->done, n, &m->target, &j->nonce, hash)) {
 			j->found = true;
@@ -218,7 +213,7 @@ bool world_mine_until(world_t *w, simtime_t t)
 		bool found = false;
 		for (uint32_t k = 0; k < n; k++)
 			found |= apply_scan_job(w, &jobs[k], now);
-		if (found || interrupted(w))
+		if (found || world_interrupted(w))
 			return true;
 	}
 	return false;
@@ -240,7 +235,7 @@ static bool find_nonce(world_t *w, struct miner *m, uint64_t *nonce)
 {
 	const uint64_t chunk = WORLD_SCAN_CHUNK;
 	uint8_t hash[32];
-	for (uint64_t from = 0; !interrupted(w); from += chunk) {
+	for (uint64_t from = 0; !world_interrupted(w); from += chunk) {
 		if (pow_scan_run(m->scan, from, chunk, &m->target, nonce, hash)) {
 			w->counts.hashes += *nonce + 1 - from;
 			return true;
@@ -259,26 +254,10 @@ uint64_t world_block_size(const world_t *w, uint32_t n_tx)
 	return simulated > c->block_size ? simulated : c->block_size;
 }
 
-void world_ev_mined(void *ctx, const struct evq_event *ev)
+struct block *world_mine_block(world_t *w, struct node *n, uint64_t nonce)
 {
-	world_t *w = ctx;
-	struct node *n = &w->nodes[ev->dst];
-	struct miner *m = &w->miners[ev->dst];
-	assert(n->has_template && ev->p.a == n->tpl.gen);
-	m->found_ev = 0;
 	struct block_header h = n->tpl.h;
-	switch (w->sc->consensus.mode) {
-	case MINING_REAL:
-		h.nonce = m->nonce;
-		break;
-	case MINING_FAST:
-		if (!find_nonce(w, m, &h.nonce))
-			return; /* interrupted: the run stops with this block unmined */
-		break;
-	case MINING_MODEL:
-		h.nonce = 0;
-		break;
-	}
+	h.nonce = nonce;
 	uint64_t size = world_block_size(w, n->tpl.txs->len);
 	/* The template's coinbase is the node's, rewritten by its next
 	 * templates: the block gets its own copy, which the arena keeps. */
@@ -299,4 +278,22 @@ void world_ev_mined(void *ctx, const struct evq_event *ev)
 	node_mined(&w->env, n, b);
 	world_live_mined(w, n);
 	world_check_stop(w);
+	return b;
+}
+
+void world_ev_mined(void *ctx, const struct evq_event *ev)
+{
+	world_t *w = ctx;
+	struct node *n = &w->nodes[ev->dst];
+	struct miner *m = &w->miners[ev->dst];
+	assert(n->has_template && ev->p.a == n->tpl.gen);
+	m->found_ev = 0;
+	uint64_t nonce = 0; /* model mode: the PoW is modelled */
+	if (w->sc->consensus.mode == MINING_REAL)
+		nonce = m->nonce;
+	else if (w->sc->consensus.mode == MINING_FAST && !find_nonce(w, m, &nonce)) {
+		w->counts.interrupted = true; /* the run stops with this block unmined */
+		return;
+	}
+	world_mine_block(w, n, nonce);
 }

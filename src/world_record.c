@@ -9,12 +9,15 @@
 void world_block_held(void *ctx, const struct node *n, const struct block *b)
 {
 	world_t *w = ctx;
-	(void)n;
 	if (b->id == 0)
 		return;
 	struct world_block_stat *st = &g_array_index(w->stats, struct world_block_stat, b->id);
 	st->held++;
 	simtime_t dt = evq_now(w->q) - b->mined_at;
+	if (n->hashrate > 0 && n->id != b->h.miner) {
+		st->hw_delay += simtime_to_s(dt) * (double)n->hashrate;
+		st->hw_held += n->hashrate;
+	}
 	uint64_t pct = (uint64_t)st->held * 100;
 	if (st->t50 < 0 && pct >= 50ull * w->n)
 		st->t50 = dt;

@@ -15,8 +15,9 @@ rank() {
 	node) echo 6 ;;
 	world|world_*) echo 7 ;; # world_*: one concern of the world each (world_int.h)
 	attack) echo 7.5 ;; # what strategies achieved, for the traces
-	scenario|plot|invariants|report) echo 8 ;;
+	scenario|plot|report) echo 8 ;;
 	scenario_*) echo 8 ;; # the reader's parts (scenario_json.h, scenario_int.h)
+	invariants) echo 8.5 ;; # judges honest nodes as report does
 	trace|expect) echo 9 ;; # read report's facts of a finished run
 	api|record) echo 10 ;; # live mode's JSON: the node API, the recording
 	sweep) echo 10 ;; # validates each run with scenario, reads summaries

@@ -127,14 +127,26 @@ static void test_other_bodies(void)
 	g_assert_false(api_parse_submit("{}", 2, &nonce, &why));
 	g_assert_nonnull(strstr(why, "Missing"));
 	g_clear_pointer(&why, g_free);
-	g_assert_true(api_parse_difficulty("{\"num_zeros\": 6}", 16, &mz, &why));
+	g_assert_true(api_parse_difficulty("{\"num_zeros\": 6}", 16, true, &mz, &why));
 	g_assert_cmpuint(mz, ==, 6000);
-	g_assert_true(api_parse_difficulty("{\"value\": \"4.5\"}", 16, &mz, &why));
+	g_assert_true(api_parse_difficulty("{\"value\": \"4.5\"}", 16, true, &mz, &why));
 	g_assert_cmpuint(mz, ==, 4500);
-	g_assert_false(api_parse_difficulty("{\"num_zeros\": 61}", 17, &mz, &why));
+	g_assert_false(api_parse_difficulty("{\"num_zeros\": 61}", 17, false, &mz, &why));
 	g_clear_pointer(&why, g_free);
-	g_assert_false(api_parse_difficulty("{\"num_zeros\": \"six\"}", 20, &mz, &why));
+	g_assert_false(api_parse_difficulty("{\"num_zeros\": \"six\"}", 20, true, &mz, &why));
 	g_clear_pointer(&why, g_free);
+	/* a block's work within the budget's per-block limit (16^9 = 2^36) when
+	 * the run hashes; the model's limit is the format's */
+	g_assert_true(api_parse_difficulty("{\"num_zeros\": 9}", 16, true, &mz, &why));
+	g_assert_cmpuint(mz, ==, 9000);
+	g_assert_false(api_parse_difficulty("{\"num_zeros\": 9.5}", 18, true, &mz, &why));
+	g_assert_nonnull(strstr(why, "over the limit of 6.87e+10 (2^36"));
+	g_clear_pointer(&why, g_free);
+	g_assert_false(api_parse_difficulty("{\"num_zeros\": 60}", 17, true, &mz, &why));
+	g_assert_nonnull(strstr(why, "2^36"));
+	g_clear_pointer(&why, g_free);
+	g_assert_true(api_parse_difficulty("{\"num_zeros\": 60}", 17, false, &mz, &why));
+	g_assert_cmpuint(mz, ==, 60000);
 	const char nodes[] = "{\"nodes\": [\"127.0.0.1:5001\", \"Node3\"]}";
 	g_assert_true(api_parse_nodes(f.w, nodes, strlen(nodes), 5000, ids, &why));
 	g_assert_cmpuint(ids->len, ==, 2);

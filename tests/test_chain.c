@@ -3,7 +3,9 @@
  * fork points and reorg depths checked exhaustively over small trees
  * (every shape of 2-3 branches and every order of connecting them, in the
  * manner of libsecp256k1's exhaustive tests) against a brute-force model,
- * and orphans taken back in arrival order.
+ * orphans taken back in arrival order, and the block-status state
+ * machine of a view: its table, each move made, a forbidden move
+ * aborting, and what an orphan waits for (chain_view_missing).
  *
  * Blocks are built by hand with block_new; their PoW is not real (nothing
  * here checks it), their work comes from the millizeros of each header. */
@@ -560,6 +562,122 @@ static void test_orphans_arrival_order(void)
 	chain_store_free(s, NULL);
 }
 
+/* ---- the block-status state machine (chain.h) ---- */
+
+/* The table of chain.h, written out again: row FROM, column TO, in the
+ * order UNKNOWN REQUESTED PENDING ORPHAN HAVE INVALID; 'y' allowed. */
+static const enum view_status order[6] = {
+	VIEW_UNKNOWN, VIEW_REQUESTED, VIEW_PENDING, VIEW_ORPHAN, VIEW_HAVE, VIEW_INVALID,
+};
+static const char *const table[6] = {
+	"yyyyyy", /* UNKNOWN */
+	"yyyyyy", /* REQUESTED */
+	"--y-yy", /* PENDING */
+	"--yyyy", /* ORPHAN */
+	"----y-", /* HAVE */
+	"-----y", /* INVALID */
+};
+
+static void test_transition_table(void)
+{
+	for (int i = 0; i < 6; i++)
+		for (int j = 0; j < 6; j++)
+			g_assert_cmpint(chain_view_can_move(order[i], order[j]), ==, table[i][j] == 'y');
+}
+
+/* Put B (child of the tip's chain at P) into ST in V by the calls the node
+ * protocol makes. */
+static void reach(struct chain_view *v, const struct block *b, enum view_status st)
+{
+	struct chain_reorg r;
+
+	if (st == VIEW_ORPHAN)
+		chain_view_add_orphan(v, b);
+	else if (st == VIEW_HAVE)
+		chain_view_connect(v, b, FORK_MOST_WORK, &r);
+	else
+		chain_view_set_status(v, b, st);
+}
+
+/* Every allowed move, made on a real view, reads back; every other one
+ * aborts (checked in a subprocess per move). */
+static void test_transitions_made(void)
+{
+	for (int i = 0; i < 6; i++)
+		for (int j = 0; j < 6; j++) {
+			chain_store_t *s = chain_store_new(block_genesis());
+			const struct block *g = chain_store_genesis(s);
+			const struct block *b = add(s, g, 1000);
+			struct chain_view v;
+			chain_view_init(&v, g);
+			reach(&v, b, order[i]);
+			g_assert_cmpint(chain_view_status(&v, b), ==, order[i]);
+			if (table[i][j] == 'y') {
+				reach(&v, b, order[j]);
+				g_assert_cmpint(chain_view_status(&v, b), ==, order[j]);
+			}
+			chain_view_clear(&v);
+			chain_store_free(s, NULL);
+		}
+}
+
+static void test_forbidden_move_aborts(void)
+{
+	if (g_test_subprocess()) {
+		chain_store_t *s = chain_store_new(block_genesis());
+		const struct block *g = chain_store_genesis(s);
+		const struct block *b = add(s, g, 1000);
+		struct chain_view v;
+		chain_view_init(&v, g);
+		chain_view_set_status(&v, b, VIEW_INVALID);
+		chain_view_set_status(&v, b, VIEW_PENDING); /* INVALID is final */
+		return;
+	}
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_failed();
+	g_test_trap_assert_stderr("*chain_view_can_move*");
+}
+
+/* chain_view_missing goes down through orphans to the first block the view
+ * lacks, and names it only while it is still to be fetched. */
+static void test_missing(void)
+{
+	chain_store_t *s = chain_store_new(block_genesis());
+	const struct block *g = chain_store_genesis(s);
+	const struct block *a = add(s, g, 1000), *b = add(s, a, 1000), *c = add(s, b, 1000);
+	const struct block *d = add(s, c, 1000), *x = add(s, g, 1000);
+	struct chain_view v;
+	struct chain_reorg r;
+
+	chain_view_init(&v, g);
+	g_assert_null(chain_view_missing(&v, a));          /* parent held */
+	chain_view_add_orphan(&v, d);
+	g_assert_true(chain_view_missing(&v, d) == c);     /* parent unknown */
+	chain_view_add_orphan(&v, c);
+	g_assert_true(chain_view_missing(&v, d) == b);     /* an orphan on an orphan */
+	g_assert_true(chain_view_missing(&v, c) == b);
+	chain_view_set_status(&v, b, VIEW_REQUESTED);
+	g_assert_true(chain_view_missing(&v, d) == b);     /* asked for, not here yet */
+	chain_view_add_orphan(&v, b);
+	g_assert_true(chain_view_missing(&v, d) == a);
+	chain_view_set_status(&v, a, VIEW_PENDING);
+	g_assert_null(chain_view_missing(&v, d));          /* on its way */
+	g_assert_cmpuint(chain_view_orphan_count(&v), ==, 3);
+	g_assert_true(chain_view_orphan(&v, 0) == d);
+	g_assert_true(chain_view_orphan(&v, 2) == b);
+	chain_view_connect(&v, a, FORK_MOST_WORK, &r);
+	g_assert_true(chain_view_take_orphan(&v, a) == b);
+	g_assert_cmpuint(chain_view_orphan_count(&v), ==, 2);
+	g_assert_null(chain_view_missing(&v, d));          /* down to a, held: nothing to fetch */
+	chain_view_set_status(&v, x, VIEW_INVALID);
+	const struct block *y = add(s, x, 1000), *z = add(s, y, 1000);
+	chain_view_add_orphan(&v, z);
+	chain_view_add_orphan(&v, y);
+	g_assert_null(chain_view_missing(&v, z));          /* below an invalid block: nothing to fetch */
+	chain_view_clear(&v);
+	chain_store_free(s, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -573,5 +691,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/chain/fork-point/deep", test_deep_fork);
 	g_test_add_func("/chain/view/status", test_view_status);
 	g_test_add_func("/chain/view/orphans-arrival-order", test_orphans_arrival_order);
+	g_test_add_func("/chain/view/transition-table", test_transition_table);
+	g_test_add_func("/chain/view/transitions-made", test_transitions_made);
+	g_test_add_func("/chain/view/forbidden-move-aborts", test_forbidden_move_aborts);
+	g_test_add_func("/chain/view/missing", test_missing);
 	return g_test_run();
 }

@@ -4,6 +4,9 @@
  * start (what `powsim serve --record` writes and `powsim run` replays). */
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "powsim/pow.h"
 #include "powsim/scenario.h"
 #include "testkit.h"
 
@@ -34,7 +37,7 @@ static const struct ask asks[] = {
 	{ 9 * SIMTIME_S + 123, "\"action\": \"difficulty\", \"value\": 2.5" },
 	{ 12 * SIMTIME_S, "\"action\": \"mine\", \"target\": \"r\"" },
 	{ 15 * SIMTIME_S, "\"action\": \"resolve\", \"target\": \"t\"" },
-	{ 16 * SIMTIME_S, "\"action\": \"submit\", \"target\": \"m2\", \"nonce\": 3" },
+	{ 16 * SIMTIME_S, NULL }, /* a submit by m2, its nonce found at its time (submit_json) */
 	{ 25 * SIMTIME_S, "\"action\": \"stop\"" },
 };
 
@@ -48,11 +51,35 @@ static void load(const char *extra, struct scenario *sc)
 	g_free(text);
 }
 
+#define SUBMIT 5 /* the index of the submit in asks */
+
+/* The submit's fields: a nonce that meets m2's template at its slot, found
+ * by the live run as a client would (world_template and a nonce scan). */
+static char submit_json[128];
+
+static const char *ask_json(const struct ask *a)
+{
+	return a->json ? a->json : submit_json;
+}
+
+/* A nonce for node ID's current template (2.5 zeros: about 1000 tries). */
+static uint64_t client_nonce(world_t *w, uint32_t id)
+{
+	uint8_t header[POW_HEADER_SIZE], hash[32];
+	struct u256 target;
+	g_assert_true(world_template(w, id, header, &target));
+	pow_scan_t *scan = pow_scan_new(header);
+	uint64_t nonce = 0;
+	g_assert_true(pow_scan_run(scan, 0, 1u << 24, &target, &nonce, hash));
+	pow_scan_free(scan);
+	return nonce;
+}
+
 /* One ask's event, parsed as the scenario reader reads it. */
 static struct event_cfg ask_event(const struct ask *a, simtime_t at)
 {
 	struct scenario one;
-	char *events = g_strdup_printf("{\"at\": \"%" G_GINT64_FORMAT "ns\", %s}", at, a->json);
+	char *events = g_strdup_printf("{\"at\": \"%" G_GINT64_FORMAT "ns\", %s}", at, ask_json(a));
 	char *full = g_strdup_printf(
 		"{\"name\": \"one\", \"stop\": {\"time\": \"1s\"},"
 		" \"nodes\": [{\"name\": \"m1\", \"role\": \"miner\", \"hashrate\": \"1H/s\"}, {\"name\": \"m2\", \"role\": \"miner\", \"hashrate\": \"1H/s\"},"
@@ -68,6 +95,28 @@ static struct event_cfg ask_event(const struct ask *a, simtime_t at)
 	g_free(events);
 	g_free(full);
 	return e;
+}
+
+/* Every block of DIR's chain.json carries the coinbase of its height. */
+static void check_coinbases(const char *dir)
+{
+	char *text = slurp(dir, "chain.json");
+	cJSON *root = cJSON_Parse(text);
+	const cJSON *chain = cJSON_GetObjectItemCaseSensitive(root, "chain");
+	g_assert_true(cJSON_IsArray(chain));
+	g_assert_cmpint(cJSON_GetArraySize(chain), >, 5);
+	const cJSON *b;
+	cJSON_ArrayForEach(b, chain) {
+		int index = cJSON_GetObjectItemCaseSensitive(b, "index")->valueint;
+		const cJSON *cb = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(b, "transactions"), 0);
+		if (index == 0 && !cb)
+			continue;
+		g_assert_nonnull(cb);
+		g_assert_cmpstr(cJSON_GetObjectItemCaseSensitive(cb, "sender")->valuestring, ==, "0");
+		g_assert_cmpint(cJSON_GetObjectItemCaseSensitive(cb, "seq")->valueint, ==, index);
+	}
+	cJSON_Delete(root);
+	g_free(text);
 }
 
 /* Drive the world as powsim serve does; SLOTS gets each action's time. */
@@ -89,6 +138,10 @@ static char *live_run(simtime_t *slots, bool use_slot)
 				t = world_now(w) + 1;
 		}
 		g_assert_true(world_advance(w, t - 1));
+		if (i == SUBMIT)
+			g_snprintf(submit_json, sizeof submit_json,
+				   "\"action\": \"submit\", \"target\": \"m2\", \"nonce\": %" G_GUINT64_FORMAT,
+				   client_nonce(w, 1));
 		struct event_cfg e = ask_event(&asks[i], t);
 		g_array_append_val(sc.events, e);
 		world_schedule_event(w, first + (guint)i);
@@ -102,9 +155,24 @@ static char *live_run(simtime_t *slots, bool use_slot)
 	const struct world_live_result *r = world_live_result(w, first);
 	g_assert_true(r->applied && r->ok); /* the transfer went through */
 	g_assert_true(world_live_result(w, first + 3)->ok);
-	g_assert_false(world_live_result(w, first + 5)->ok); /* nonce 3 does not meet 2.5 zeros */
+	const struct world_live_result *sub = world_live_result(w, first + SUBMIT);
+	if (use_slot) { /* at its slot the template is the one the nonce was found for */
+		g_assert_true(sub->applied);
+		g_assert_cmpstr(sub->reason, ==, NULL);
+		g_assert_true(sub->ok);
+		const struct block *b = sub->block;
+		g_assert_cmpuint(b->h.miner, ==, 1);
+		g_assert_true(b->parent && b->parent->h.height + 1 == b->h.height);
+		/* its own coinbase, for its height, under its merkle root */
+		g_assert_true(tx_is_coinbase(b->txs[0]));
+		g_assert_cmpuint(b->txs[0]->seq, ==, b->h.height);
+		uint8_t merkle[32];
+		block_merkle(b->txs, b->n_tx, merkle);
+		g_assert_cmpmem(merkle, 32, b->h.merkle, 32);
+	}
 	char *dir = tmpdir();
 	write_traces(w, dir);
+	check_coinbases(dir);
 	world_free(w);
 	config_clear(&sc);
 	return dir;
@@ -114,7 +182,8 @@ static char *replay_run(const simtime_t *slots)
 {
 	GString *ev = g_string_new(NULL);
 	for (size_t i = 0; i < G_N_ELEMENTS(asks); i++)
-		g_string_append_printf(ev, ", {\"at\": \"%" G_GINT64_FORMAT "ns\", %s}", slots[i], asks[i].json);
+		g_string_append_printf(ev, ", {\"at\": \"%" G_GINT64_FORMAT "ns\", %s}", slots[i],
+				       ask_json(&asks[i]));
 	struct scenario sc;
 	char *text = g_strdup_printf(base_text, ev->str);
 	GError *err = NULL;
@@ -138,14 +207,17 @@ static const char *const files[] = {
 	"miners.csv", "chain.json", "summary.json",
 };
 
-/* DIR's FILE without summary.json's wall_s line. */
+/* DIR's FILE without summary.json's wall_s line, nor its scenario_sha256:
+ * the digest of the scenario's text, which differs here (the live run's
+ * scenario has no actions); powsim serve gives its run the digest of its
+ * recording (scn_serve.sh compares those). */
 static char *output(const char *dir, const char *file)
 {
 	char *t = slurp(dir, file);
 	char **lines = g_strsplit(t, "\n", -1);
 	GString *g = g_string_new(NULL);
 	for (char **l = lines; *l; l++)
-		if (!strstr(*l, "\"wall_s\""))
+		if (!strstr(*l, "\"wall_s\"") && !strstr(*l, "\"scenario_sha256\""))
 			g_string_append_printf(g, "%s\n", *l);
 	g_strfreev(lines);
 	g_free(t);
@@ -194,6 +266,41 @@ static void test_naive_differs(void)
 	rm_dir(replay);
 }
 
+/* An interrupt flag set while world_advance hashes cuts the hashing: the
+ * run ends interrupted there, and neither world_advance nor
+ * world_live_slot goes on (nor spins). Real mode cuts a slice, fast mode
+ * a block's nonce search. */
+static void test_interrupt(void)
+{
+	static char *modes[][2] = { { "consensus.mode=real", NULL }, { "consensus.mode=fast", NULL } };
+	for (size_t i = 0; i < G_N_ELEMENTS(modes); i++) {
+		char *text = g_strdup_printf(base_text, "");
+		struct scenario sc;
+		GError *err = NULL;
+		g_assert_true(scenario_load_string(text, "live.json", modes[i], &sc, &err));
+		g_assert_no_error(err);
+		g_free(text);
+		world_t *w = world_new(&sc, &err);
+		g_assert_no_error(err);
+		volatile sig_atomic_t flag = 0;
+		world_set_interrupt(w, &flag);
+		g_assert_true(world_advance(w, 2 * SIMTIME_S));
+		g_assert_false(world_counts(w)->interrupted);
+		flag = 1;
+		/* blocks come every 2 s or so: one is hashed before 60 s */
+		g_assert_false(world_advance(w, 60 * SIMTIME_S));
+		g_assert_true(world_counts(w)->interrupted);
+		simtime_t at = world_now(w);
+		g_assert_cmpint(at, <, 60 * SIMTIME_S);
+		world_live_slot(w, 60 * SIMTIME_S);
+		g_assert_cmpint(world_now(w), ==, at);
+		world_finish(w);
+		g_assert_true(world_counts(w)->interrupted);
+		world_free(w);
+		config_clear(&sc);
+	}
+}
+
 /* The live actions in a scenario file: bad ones are refused with the
  * JSON path and what was expected. */
 static void test_bad_actions(void)
@@ -234,5 +341,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/live/replay-equal", test_replay_equal);
 	g_test_add_func("/live/naive-differs", test_naive_differs);
 	g_test_add_func("/live/bad-actions", test_bad_actions);
+	g_test_add_func("/live/interrupt", test_interrupt);
 	return g_test_run();
 }

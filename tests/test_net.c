@@ -4,6 +4,7 @@
  * random jitter, the bandwidth term bytes*8/bw and the link queue behind
  * it, the processing delay, partitions and offline nodes, per-link latency
  * overrides, and the topology as a function of the seed. */
+#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -256,7 +257,7 @@ static void test_fifo_under_jitter(void)
 		gint64 *keys = g_new(gint64, 20000);
 		for (int i = 0; i < 20000; i++) {
 			uint32_t pi = (uint32_t)(i & 1); /* two links of node 0 */
-			simtime_t d = net_send(net, 0, pi, 100, now);
+			simtime_t d = net_send(net, 0, pi, 100, now, NET_MSG_BLOCK);
 			g_assert_cmpint(d, >=, 0);
 			simtime_t at = now + d;
 			g_assert_cmpint(at, >=, last[pi]);
@@ -284,7 +285,7 @@ static void test_constant_and_processing(void)
 	load(&sc, 2, "{\"latency\": \"40ms\", \"processing\": \"3ms\"}");
 	net_t *net = build(&sc, 1);
 	for (int i = 0; i < 10; i++)
-		g_assert_cmpint(net_send(net, 0, 0, 1000000, i * SIMTIME_S), ==, 43 * SIMTIME_MS);
+		g_assert_cmpint(net_send(net, 0, 0, 1000000, i * SIMTIME_S, NET_MSG_BLOCK), ==, 43 * SIMTIME_MS);
 	net_free(net);
 	config_clear(&sc);
 }
@@ -297,17 +298,17 @@ static void test_bandwidth(void)
 	g_assert_cmpfloat_with_epsilon(sc.network.bandwidth, 1e6, 1e-6);
 	net_t *net = build(&sc, 1);
 	simtime_t base = 52 * SIMTIME_MS;
-	g_assert_cmpint(net_send(net, 0, 0, 1250, 0), ==, base + 10 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, 0, 1250, 0, NET_MSG_BLOCK), ==, base + 10 * SIMTIME_MS);
 	/* the uplink is busy until 10 ms: a second message queues behind it */
-	g_assert_cmpint(net_send(net, 0, 0, 1250, 0), ==, base + 20 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, 0, 1250, 0, NET_MSG_BLOCK), ==, base + 20 * SIMTIME_MS);
 	/* so does one to another peer: a node's uploads share its uplink */
-	g_assert_cmpint(net_send(net, 0, 1, 1250, 0), ==, base + 30 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, 1, 1250, 0, NET_MSG_BLOCK), ==, base + 30 * SIMTIME_MS);
 	/* the peer's own uplink is free */
-	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 0), 1250, 0), ==,
+	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 0), 1250, 0, NET_MSG_BLOCK), ==,
 			base + 10 * SIMTIME_MS);
 	/* once the link is idle, no queueing: 1 s later, 125000 bytes = 1 s */
-	g_assert_cmpint(net_send(net, 0, 0, 125000, SIMTIME_S), ==, base + SIMTIME_S);
-	g_assert_cmpint(net_send(net, 0, 0, 0, 3 * SIMTIME_S), ==, base);
+	g_assert_cmpint(net_send(net, 0, 0, 125000, SIMTIME_S, NET_MSG_BLOCK), ==, base + SIMTIME_S);
+	g_assert_cmpint(net_send(net, 0, 0, 0, 3 * SIMTIME_S, NET_MSG_BLOCK), ==, base);
 	net_free(net);
 	config_clear(&sc);
 
@@ -326,12 +327,262 @@ static void test_bandwidth(void)
 		simtime_t now = 0;
 		for (size_t s = 0; s < G_N_ELEMENTS(sizes); s++) {
 			simtime_t want = simtime_from_s((double)sizes[s] * 8.0 / rates[r].bps);
-			g_assert_cmpint(net_send(net, 0, 0, sizes[s], now), ==, want + SIMTIME_US);
+			g_assert_cmpint(net_send(net, 0, 0, sizes[s], now, NET_MSG_BLOCK), ==, want + SIMTIME_US);
 			now += want + SIMTIME_S;
 		}
 		net_free(net);
 		config_clear(&sc);
 	}
+}
+
+/* Two senders into one receiver share its downlink: at 1 Mbit/s two
+ * 125 000-byte messages sent at once from nodes 1 and 2 to node 0 take
+ * 1 s and 2 s (each uplink alone would deliver both at 1 s, the old
+ * model's answer); a third from a far sender whose first bit arrives
+ * after the downlink is free again waits for nothing. */
+static void test_downlink_shared(void)
+{
+	struct scenario sc;
+	load(&sc, 4, "{\"latency\": \"50ms\", \"processing\": \"0s\", \"bandwidth\": \"1Mbit/s\"}");
+	net_t *net = build(&sc, 1);
+	simtime_t lat = 50 * SIMTIME_MS;
+	simtime_t d1 = net_send(net, 1, net_peer_index(net, 1, 0), 125000, 0, NET_MSG_BLOCK);
+	simtime_t d2 = net_send(net, 2, net_peer_index(net, 2, 0), 125000, 0, NET_MSG_BLOCK);
+	g_assert_cmpint(d1, ==, lat + SIMTIME_S);
+	g_assert_cmpint(d2, ==, lat + 2 * SIMTIME_S);
+	/* node 3's message, sent at 3 s, finds node 0's downlink idle */
+	simtime_t d3 = net_send(net, 3, net_peer_index(net, 3, 0), 125000, 3 * SIMTIME_S, NET_MSG_BLOCK);
+	g_assert_cmpint(d3, ==, lat + SIMTIME_S);
+	/* other receivers are not held up by node 0's downlink */
+	simtime_t d4 = net_send(net, 0, net_peer_index(net, 0, 1), 125000, 3 * SIMTIME_S, NET_MSG_BLOCK);
+	g_assert_cmpint(d4, ==, lat + SIMTIME_S);
+	net_free(net);
+	config_clear(&sc);
+}
+
+/* With "sharing": "link" each connection is a channel of its own: two
+ * sends out of node 0 at once and two into node 0 at once each take 1 s,
+ * while one link still queues its own messages. */
+static void test_sharing_link(void)
+{
+	struct scenario sc;
+	load(&sc, 3, "{\"latency\": \"50ms\", \"processing\": \"0s\", \"bandwidth\": \"1Mbit/s\", "
+	     "\"sharing\": \"link\"}");
+	net_t *net = build(&sc, 1);
+	simtime_t one = 50 * SIMTIME_MS + SIMTIME_S;
+	g_assert_cmpint(net_send(net, 0, 0, 125000, 0, NET_MSG_BLOCK), ==, one);
+	g_assert_cmpint(net_send(net, 0, 1, 125000, 0, NET_MSG_BLOCK), ==, one);
+	g_assert_cmpint(net_send(net, 0, 0, 125000, 0, NET_MSG_BLOCK), ==, one + SIMTIME_S);
+	simtime_t t = 10 * SIMTIME_S;
+	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 0), 125000, t, NET_MSG_BLOCK), ==, one);
+	g_assert_cmpint(net_send(net, 2, net_peer_index(net, 2, 0), 125000, t, NET_MSG_BLOCK), ==, one);
+	net_free(net);
+	config_clear(&sc);
+}
+
+/* A message booked later whose first bit arrives sooner takes the gap
+ * before one booked earlier: node 1 (1 s away) books node 0's downlink
+ * from 1 s to 2 s; node 2 (10 ms away) sends 0.5 s of bits at once and
+ * is not held up behind it; node 3's 0.5 s message at 10 ms no longer
+ * fits before 1 s and goes after the far one. */
+static void test_downlink_gap(void)
+{
+	struct scenario sc;
+	load(&sc, 4, "{\"latency\": \"10ms\", \"processing\": \"0s\", \"bandwidth\": \"1Mbit/s\"}");
+	net_t *net = build(&sc, 1);
+	struct latency_cfg far = { .law = LAT_CONSTANT, .value = SIMTIME_S };
+	net_set_latency(net, &far, 1, 0);
+	simtime_t d1 = net_send(net, 1, net_peer_index(net, 1, 0), 125000, 0, NET_MSG_BLOCK);
+	g_assert_cmpint(d1, ==, 2 * SIMTIME_S);
+	simtime_t d2 = net_send(net, 2, net_peer_index(net, 2, 0), 62500, 0, NET_MSG_BLOCK);
+	g_assert_cmpint(d2, ==, 510 * SIMTIME_MS);
+	simtime_t d3 = net_send(net, 3, net_peer_index(net, 3, 0), 62500, 0, NET_MSG_BLOCK);
+	g_assert_cmpint(d3, ==, 2500 * SIMTIME_MS);
+	net_free(net);
+	config_clear(&sc);
+}
+
+/* Non-block messages take "control_processing" when it is set, and
+ * "processing" otherwise. */
+static void test_control_processing(void)
+{
+	struct scenario sc;
+	load(&sc, 2, "{\"latency\": \"40ms\", \"processing\": \"3ms\"}");
+	net_t *net = build(&sc, 1);
+	g_assert_cmpint(net_send(net, 0, 0, 100, 0, NET_MSG_CONTROL), ==, 43 * SIMTIME_MS);
+	net_free(net);
+	config_clear(&sc);
+	load(&sc, 2, "{\"latency\": \"40ms\", \"processing\": \"3ms\", \"control_processing\": \"250us\"}");
+	net = build(&sc, 1);
+	g_assert_cmpint(net_send(net, 0, 0, 100, 0, NET_MSG_CONTROL), ==, 40 * SIMTIME_MS + 250 * SIMTIME_US);
+	g_assert_cmpint(net_send(net, 0, 0, 100, SIMTIME_S, NET_MSG_BLOCK), ==, 43 * SIMTIME_MS);
+	net_free(net);
+	config_clear(&sc);
+}
+
+/* A scenario whose network is NETWORK and whose groups are GROUPS (JSON
+ * text of the "nodes" array). */
+static void load_groups(struct scenario *sc, const char *network, const char *groups)
+{
+	GError *err = NULL;
+	char *text = g_strdup_printf("{\"stop\": {\"blocks\": 1}, \"network\": %s, \"nodes\": %s}",
+				     network, groups);
+	if (!scenario_load_string(text, "net-test.json", NULL, sc, &err))
+		g_error("scenario: %s\n%s", err->message, text);
+	g_free(text);
+}
+
+#define ONE_REGION "\"regions\": {\"names\": [\"A\"], \"share\": [1], \"latency\": [[\"10ms\"]], " \
+	"\"upload\": [\"1Mbit/s\"], \"download\": [\"2Mbit/s\"]}"
+
+/* Per-node rates from the region's histogram: bins [1, 2) Mbit/s of
+ * weight 1 and [10, 20) of weight 3, so a node lands in the upper bin
+ * with p = 3/4; over 4000 nodes the share's standard error is 0.0068,
+ * and the bound is 5 of them. Every rate lies inside a bin. A group's
+ * constant overrides the histogram, and a node's draw does not depend
+ * on the groups after it (its own stream). */
+static void test_bandwidth_histogram(void)
+{
+	static const char net_json[] = "{\"topology\": \"random\", \"degree\": 2, " ONE_REGION ", "
+		"\"bandwidth_histograms\": {\"upload\": [[[1, 2, 1], [10, 20, 3]]], "
+		"\"download\": [[[1, 2, 1], [10, 20, 3]]]}}";
+	struct scenario sc;
+	load_groups(&sc, net_json, "[{\"name\": \"m\", \"count\": 2, \"hashrate\": \"1kH/s\", "
+		    "\"upload\": \"100Mbit/s\", \"download\": \"unlimited\"}, "
+		    "{\"name\": \"r\", \"count\": 4000, \"role\": \"relay\"}]");
+	net_t *net = build(&sc, 7);
+	double up, down;
+	g_assert_true(net_node_rates(net, 0, &up, &down));
+	g_assert_cmpfloat(up, ==, 100e6);
+	g_assert_cmpfloat(down, ==, 0);
+	uint32_t high_up = 0, high_down = 0, n = 4000;
+	double first_up = 0, first_down = 0;
+	for (uint32_t i = 2; i < 2 + n; i++) {
+		g_assert_true(net_node_rates(net, i, &up, &down));
+		g_assert_true((up >= 1e6 && up < 2e6) || (up >= 10e6 && up < 20e6));
+		g_assert_true((down >= 1e6 && down < 2e6) || (down >= 10e6 && down < 20e6));
+		high_up += up >= 10e6;
+		high_down += down >= 10e6;
+		if (i == 2) {
+			first_up = up;
+			first_down = down;
+		}
+	}
+	g_assert_cmpfloat(fabs((double)high_up / n - 0.75), <, 5 * 0.0068);
+	g_assert_cmpfloat(fabs((double)high_down / n - 0.75), <, 5 * 0.0068);
+	/* upload and download are drawn separately (not the same number) */
+	g_assert_cmpfloat(first_up, !=, first_down);
+	/* a transfer from a miner (100 Mbit/s up) runs at the receiver's own download */
+	uint32_t p = net_peer(net, 0, 0);
+	g_assert_true(net_node_rates(net, p, &up, &down));
+	simtime_t d = net_send(net, 0, 0, 125000, 0, NET_MSG_BLOCK);
+	g_assert_cmpint(d, >=, simtime_from_s(1e6 / down));
+	net_free(net);
+	config_clear(&sc);
+
+	/* fewer relays after node 2: node 2 draws the same rates */
+	load_groups(&sc, net_json, "[{\"name\": \"m\", \"count\": 2, \"hashrate\": \"1kH/s\"}, "
+		    "{\"name\": \"r\", \"count\": 10, \"role\": \"relay\"}]");
+	net = build(&sc, 7);
+	g_assert_true(net_node_rates(net, 2, &up, &down));
+	g_assert_cmpfloat(up, ==, first_up);
+	g_assert_cmpfloat(down, ==, first_down);
+	net_free(net);
+	config_clear(&sc);
+}
+
+/* Without histograms or group rates nodes have none of their own; a
+ * group's law draws per node; a histogram law without histograms is an
+ * error naming the group. */
+static void test_group_bandwidth(void)
+{
+	struct scenario sc;
+	load_groups(&sc, "{\"topology\": \"full\", " ONE_REGION "}",
+		    "[{\"name\": \"m\", \"count\": 3, \"hashrate\": \"1kH/s\"}]");
+	net_t *net = build(&sc, 1);
+	double up, down;
+	g_assert_false(net_node_rates(net, 0, &up, &down));
+	net_free(net);
+	config_clear(&sc);
+
+	load_groups(&sc, "{\"topology\": \"full\", " ONE_REGION "}",
+		    "[{\"name\": \"m\", \"count\": 3, \"hashrate\": \"1kH/s\", "
+		    "\"upload\": {\"law\": \"uniform\", \"min\": \"3Mbit/s\", \"max\": \"4Mbit/s\"}}]");
+	net = build(&sc, 1);
+	for (uint32_t i = 0; i < 3; i++) {
+		g_assert_true(net_node_rates(net, i, &up, &down));
+		g_assert_cmpfloat(up, >=, 3e6);
+		g_assert_cmpfloat(up, <, 4e6);
+		g_assert_cmpfloat(down, ==, 2e6); /* unset: the region's */
+	}
+	net_free(net);
+	config_clear(&sc);
+
+	load_groups(&sc, "{\"topology\": \"full\", " ONE_REGION "}",
+		    "[{\"name\": \"m\", \"count\": 3, \"hashrate\": \"1kH/s\", "
+		    "\"download\": {\"law\": \"histogram\"}}]");
+	GError *err = NULL;
+	net = net_new(&sc, 3, 1, &err);
+	g_assert_null(net);
+	g_assert_nonnull(err);
+	g_assert_nonnull(strstr(err->message, "nodes[0]"));
+	g_assert_nonnull(strstr(err->message, "bandwidth_histograms"));
+	g_error_free(err);
+	config_clear(&sc);
+}
+
+/* A backbone links its nodes pairwise with links of its own latency and
+ * rate, on an uplink and downlink of their own: a pool whose ordinary
+ * uplink is busy for 10 s still reaches another pool at once. Each pool
+ * has at least "connections" peers outside the backbone. "enabled":
+ * false leaves the topology as without it. */
+static void test_backbone(void)
+{
+	static const char groups[] = "[{\"name\": \"pool\", \"count\": 4, \"hashrate\": \"1kH/s\"}, "
+		"{\"name\": \"r\", \"count\": 200, \"role\": \"relay\"}]";
+	struct scenario sc;
+	load_groups(&sc, "{\"topology\": \"random\", \"degree\": 2, \"latency\": \"100ms\", "
+		    "\"processing\": \"0s\", \"bandwidth\": \"1Mbit/s\", "
+		    "\"backbone\": {\"nodes\": [\"pool\"], \"latency\": \"2ms\", "
+		    "\"bandwidth\": \"1Gbit/s\", \"connections\": 30}}", groups);
+	net_t *net = build(&sc, 3);
+	check_integrity(net);
+	for (uint32_t a = 0; a < 4; a++) {
+		uint32_t outside = 0;
+		for (uint32_t i = 0; i < net_degree(net, a); i++)
+			outside += net_peer(net, a, i) >= 4;
+		g_assert_cmpuint(outside, >=, 30);
+		for (uint32_t b = 0; b < 4; b++)
+			g_assert_cmpuint(net_peer_index(net, a, b) == NET_NO_PEER, ==, a == b);
+	}
+	/* 1.25 MB on pool 0's ordinary uplink: 10 s */
+	uint32_t relay = 0;
+	while (net_peer(net, 0, relay) < 4)
+		relay++;
+	g_assert_cmpint(net_send(net, 0, relay, 1250000, 0, NET_MSG_BLOCK), ==, 10 * SIMTIME_S + 100 * SIMTIME_MS);
+	/* 125 000 bytes over the backbone at 1 Gbit/s: 1 ms + 2 ms */
+	simtime_t d = net_send(net, 0, net_peer_index(net, 0, 1), 125000, 0, NET_MSG_BLOCK);
+	g_assert_cmpint(d, ==, 3 * SIMTIME_MS);
+	net_free(net);
+	config_clear(&sc);
+
+	/* turned off: the same graph as with no backbone at all */
+	load_groups(&sc, "{\"topology\": \"random\", \"degree\": 2, "
+		    "\"backbone\": {\"nodes\": [\"pool\"], \"enabled\": false}}", groups);
+	net = build(&sc, 3);
+	struct scenario plain;
+	load_groups(&plain, "{\"topology\": \"random\", \"degree\": 2}", groups);
+	net_t *ref = build(&plain, 3);
+	g_assert_cmpuint(net_link_count(net), ==, net_link_count(ref));
+	for (uint32_t a = 0; a < net_node_count(net); a++) {
+		g_assert_cmpuint(net_degree(net, a), ==, net_degree(ref, a));
+		for (uint32_t i = 0; i < net_degree(net, a); i++)
+			g_assert_cmpuint(net_peer(net, a, i), ==, net_peer(ref, a, i));
+	}
+	net_free(ref);
+	net_free(net);
+	config_clear(&plain);
+	config_clear(&sc);
 }
 
 static void test_link_latency_override(void)
@@ -342,14 +593,14 @@ static void test_link_latency_override(void)
 	struct latency_cfg slow = { .law = LAT_CONSTANT, .value = 300 * SIMTIME_MS };
 	net_set_latency(net, &slow, 0, 2);
 	simtime_t t = 0;
-	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 2), 1, t), ==, 300 * SIMTIME_MS);
-	g_assert_cmpint(net_send(net, 2, net_peer_index(net, 2, 0), 1, t), ==, 300 * SIMTIME_MS);
-	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 1), 1, t), ==, 10 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 2), 1, t, NET_MSG_BLOCK), ==, 300 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 2, net_peer_index(net, 2, 0), 1, t, NET_MSG_BLOCK), ==, 300 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 1), 1, t, NET_MSG_BLOCK), ==, 10 * SIMTIME_MS);
 	struct latency_cfg all = { .law = LAT_CONSTANT, .value = 70 * SIMTIME_MS };
 	t = 10 * SIMTIME_S;
 	net_set_latency(net, &all, NET_NO_PEER, NET_NO_PEER);
-	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 2), 1, t), ==, 70 * SIMTIME_MS);
-	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 2), 1, t), ==, 70 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 0, net_peer_index(net, 0, 2), 1, t, NET_MSG_BLOCK), ==, 70 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 2), 1, t, NET_MSG_BLOCK), ==, 70 * SIMTIME_MS);
 	net_free(net);
 	config_clear(&sc);
 }
@@ -363,9 +614,9 @@ static void test_latency_stream_seeded(void)
 	bool differ = false;
 	for (int i = 0; i < 200; i++) {
 		simtime_t now = (simtime_t)i * SIMTIME_S;
-		simtime_t da = net_send(a, (uint32_t)i % 4, (uint32_t)i % 3, 500, now);
-		simtime_t db = net_send(b, (uint32_t)i % 4, (uint32_t)i % 3, 500, now);
-		simtime_t dc = net_send(c, (uint32_t)i % 4, (uint32_t)i % 3, 500, now);
+		simtime_t da = net_send(a, (uint32_t)i % 4, (uint32_t)i % 3, 500, now, NET_MSG_BLOCK);
+		simtime_t db = net_send(b, (uint32_t)i % 4, (uint32_t)i % 3, 500, now, NET_MSG_BLOCK);
+		simtime_t dc = net_send(c, (uint32_t)i % 4, (uint32_t)i % 3, 500, now, NET_MSG_BLOCK);
 		g_assert_cmpint(da, ==, db);
 		differ |= da != dc;
 	}
@@ -431,6 +682,13 @@ int main(int argc, char **argv)
 	g_test_add_func("/net/delay/fifo-under-jitter", test_fifo_under_jitter);
 	g_test_add_func("/net/delay/constant-and-processing", test_constant_and_processing);
 	g_test_add_func("/net/delay/bandwidth", test_bandwidth);
+	g_test_add_func("/net/delay/downlink-shared", test_downlink_shared);
+	g_test_add_func("/net/delay/downlink-gap", test_downlink_gap);
+	g_test_add_func("/net/delay/sharing-link", test_sharing_link);
+	g_test_add_func("/net/delay/control-processing", test_control_processing);
+	g_test_add_func("/net/bandwidth/histogram", test_bandwidth_histogram);
+	g_test_add_func("/net/bandwidth/group", test_group_bandwidth);
+	g_test_add_func("/net/topology/backbone", test_backbone);
 	g_test_add_func("/net/delay/link-override", test_link_latency_override);
 	g_test_add_func("/net/delay/seeded", test_latency_stream_seeded);
 	g_test_add_func("/net/reach/partition-offline", test_partition_and_offline);

@@ -133,7 +133,7 @@ static void test_region_delays(void)
 			double bps = ra == rb ? (ra == 0 ? 8e6 : 4e6) : 1e6;
 			simtime_t lat = ra != rb ? 100 * SIMTIME_MS : ra == 0 ? 10 * SIMTIME_MS : 20 * SIMTIME_MS;
 			now += SIMTIME_HOUR; /* idle uplinks */
-			simtime_t d = net_send(net, a, i, 1000, now);
+			simtime_t d = net_send(net, a, i, 1000, now, NET_MSG_BLOCK);
 			g_assert_cmpint(d, ==, lat + simtime_from_s(8000.0 / bps));
 			seen[ra][rb] = true;
 		}

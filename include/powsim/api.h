@@ -81,7 +81,12 @@ bool api_parse_nodes(const world_t *w, const char *body, size_t len, unsigned ba
 /* POST /mining/submit {"nonce": N} (also "proof", as the documents). */
 bool api_parse_submit(const char *body, size_t len, uint64_t *nonce, char **why);
 
-/* POST /difficulty {"num_zeros": Z} (also "difficulty", "value"). */
-bool api_parse_difficulty(const char *body, size_t len, uint32_t *millizeros, char **why);
+/* POST /difficulty {"num_zeros": Z} (also "difficulty", "value"), 0 to
+ * 60. HASHED: the run hashes its blocks (real or fast mode), and a Z whose
+ * block takes more than BUDGET_MAX_BLOCK_HASHES (16^Z over 2^36, Z above
+ * 9) is refused, as budget.h refuses it in a scenario; *WHY names the
+ * limit. */
+bool api_parse_difficulty(const char *body, size_t len, bool hashed, uint32_t *millizeros,
+			  char **why);
 
 #endif

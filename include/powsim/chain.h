@@ -73,6 +73,37 @@ bool chain_is_ancestor(const struct block *anc, const struct block *b);
 /* The ancestor of B at HEIGHT (<= B's height). O(log height), by skips. */
 const struct block *chain_ancestor(const struct block *b, uint32_t height);
 
+/* A block's status in one node's view, and the moves between them.
+ *
+ *   from \ to   UNKNOWN REQUESTED PENDING ORPHAN HAVE INVALID
+ *   UNKNOWN        .        a        b       c     d      e
+ *   REQUESTED      i        a        b       c     d      e
+ *   PENDING        -        -        .       -     f      f
+ *   ORPHAN         -        -        g       .     d      h
+ *   HAVE           -        -        -       -     .      -
+ *   INVALID        -        -        -       -     -      .
+ *
+ *   a  asked for by hash: an inv (getdata), or the missing ancestor of an
+ *      orphan (a fetch: the sender first, then every other reachable
+ *      peer in turn, each after a timeout or a "not found")
+ *   b  received with its parent held, or a fetched chain holding it is
+ *      accepted for checking: validation booked
+ *   c  received while its parent is not held: kept, and the first block
+ *      of its ancestry the view lacks (chain_view_missing) is fetched,
+ *      also when the parent is itself an orphan
+ *   d  connected as part of a checked chain, or mined by the node itself
+ *   e  its parent is invalid, or the chain holding it failed
+ *   f  validation ended: valid (connected, fork choice runs) or not
+ *   g  its parent connected: now validated in turn
+ *   h  its parent (or any ancestor) was found invalid
+ *   i  every reachable peer was asked in vain: the request is forgotten,
+ *      so a peer that gets the block later announces it here again (an
+ *      orphan on it, a join or a heal asks anew)
+ *   .  no change (a duplicate); "-" never happens, and asserts.
+ * HAVE and INVALID are final: a connected block stays connected (a reorg
+ * moves the tip, never a block's status), an invalid one stays invalid.
+ * So every block a node receives ends HAVE or INVALID as long as some
+ * reachable peer can supply its ancestry. */
 enum view_status {
 	VIEW_UNKNOWN = 0,
 	VIEW_HAVE,     /* connected and valid */
@@ -81,6 +112,9 @@ enum view_status {
 	VIEW_PENDING,  /* received, being validated */
 	VIEW_REQUESTED,/* asked for, not yet received */
 };
+
+/* Whether the table above allows moving a block from FROM to TO. */
+bool chain_view_can_move(enum view_status from, enum view_status to);
 
 /* One node's view. The tip implies every ancestor of it as held; only
  * blocks that are not ancestors of the tip and not unknown (side branches,
@@ -109,6 +143,8 @@ enum view_status chain_view_status(const struct chain_view *v, const struct bloc
 
 /* How many blocks V lists (its memory beyond the tip). */
 uint32_t chain_view_known(const struct chain_view *v);
+
+/* Set B's status in V to ST; a move the table above forbids asserts. */
 void chain_view_set_status(struct chain_view *v, const struct block *b, enum view_status st);
 
 /* Connect B, whose parent the view HAS and which is valid: mark it HAVE
@@ -122,5 +158,16 @@ void chain_view_add_orphan(struct chain_view *v, const struct block *b);
 /* Remove and return an orphan whose parent is PARENT, or NULL. Call until
  * NULL to drain them, oldest first. */
 const struct block *chain_view_take_orphan(struct chain_view *v, const struct block *parent);
+
+/* The orphans V keeps, oldest first: how many, and number I. */
+uint32_t chain_view_orphan_count(const struct chain_view *v);
+const struct block *chain_view_orphan(const struct chain_view *v, uint32_t i);
+
+/* What V must fetch before B can connect: the first ancestor of B, going
+ * down through the orphans V keeps, that V neither holds nor keeps as an
+ * orphan, if its status is UNKNOWN or REQUESTED. NULL if nothing is
+ * missing (B's parent is held) or the ancestor is on its way (PENDING) or
+ * INVALID (then B is rejected with it). O(orphans walked x log known). */
+const struct block *chain_view_missing(const struct chain_view *v, const struct block *b);
 
 #endif

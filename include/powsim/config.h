@@ -66,6 +66,30 @@ struct strategy_cfg {
 	uint64_t amount;        /* double-spend: the payment */
 };
 
+/* A node's bandwidth in one direction, set per group: a constant, a law
+ * drawn per node, or a draw from its region's histogram (network
+ * "bandwidth_histograms"). */
+enum bw_kind {
+	BW_NETWORK,   /* unset: the histogram if the network has one, else
+		       * the region's (or the network's) bandwidth */
+	BW_CONSTANT,  /* VALUE bit/s; 0 = unlimited */
+	BW_LOGNORMAL, /* median VALUE bit/s, sigma SHAPE */
+	BW_UNIFORM,   /* VALUE to MAX bit/s */
+	BW_HISTOGRAM, /* the region's histogram (the network must have one) */
+};
+
+struct bw_cfg {
+	enum bw_kind kind;
+	double value, max, shape;
+};
+
+/* One bin of a bandwidth histogram: a node drawn into it gets a rate
+ * uniform in [LO, HI) bit/s; bins are drawn by weight (CUM: cumulative
+ * weight up to and including this bin). */
+struct bw_bin {
+	double lo, hi, cum;
+};
+
 struct group_cfg {
 	char *name;
 	uint32_t count;
@@ -76,6 +100,8 @@ struct group_cfg {
 	GArray *shares;    /* double, COUNT of them: miner k gets HASHRATE (then
 			    * the group's total) * shares[k] / sum(shares) */
 	struct strategy_cfg strategy; /* miners only */
+	struct bw_cfg upload, download; /* per node of the group */
+	double compact_fail;   /* P(rebuild fails) at its nodes; < 0: the network's */
 };
 
 enum tl_action {
@@ -143,12 +169,38 @@ struct consensus_cfg {
 	GArray *schedule;           /* struct difficulty_change, file order */
 };
 
+/* A backbone (the 2015 Relay Network, FIBRE, Gervais et al.'s miners): its
+ * NODES (node or group names) are all linked with each other over links
+ * of their own LATENCY and BANDWIDTH that use neither end's ordinary
+ * uplink or downlink (a separate network: each backbone node has a
+ * backbone uplink and downlink of BANDWIDTH); each backbone node also
+ * opens ordinary links to random others until it has CONNECTIONS peers
+ * outside the backbone (0: only what the topology gave it). Off unless
+ * ENABLED (set by the "backbone" object; "enabled": false turns it off).
+ * Without OWN_LATENCY its links keep the network's latency (the regions'). */
+struct backbone_cfg {
+	bool enabled;
+	GPtrArray *nodes;           /* char *, names */
+	bool own_latency;
+	struct latency_cfg latency;
+	double bandwidth;           /* bit/s, 0 = unlimited */
+	uint32_t connections;
+};
+
+/* What a transfer shares: NODE, both ends' links (the sender's uplink,
+ * FIFO, and the receiver's downlink); LINK, nothing but its own
+ * connection (each link a channel of its own at min(up, down), as in
+ * simulators that give every connection its own point-to-point link). */
+enum net_sharing { NET_SHARE_NODE, NET_SHARE_LINK };
+
 struct network_cfg {
 	enum topology topology;
+	enum net_sharing sharing;
 	uint32_t degree;            /* random: outbound links per node */
 	GPtrArray *edges;           /* edges: node names, pairs in order */
 	struct latency_cfg latency;
 	simtime_t processing;       /* per message received */
+	simtime_t control_processing; /* per non-block message; -1: PROCESSING */
 	enum relay relay;
 	simtime_t validate_block;   /* per block validated */
 	simtime_t validate_tx;      /* per transaction in a validated block */
@@ -172,7 +224,19 @@ struct network_cfg {
 				     * transactions; 0 = header + txs */
 	GArray *degree_cdf;         /* double: P(outbound degree <= k+1); NULL = fixed */
 	bool compact;               /* compact relay: blocks cross as short ids */
+	double compact_share;       /* of nodes using it (drawn per node); 1 = all */
+	double compact_fail;        /* P(a compact block fails to rebuild) */
+	uint32_t compact_hb;        /* BIP 152 high-bandwidth peers: a compact
+				     * node pushes new blocks unsolicited to its
+				     * first this many compact peers (inv relay) */
 	simtime_t validate_mb;      /* validation time per megabyte of block */
+	/* Per-node bandwidth histograms per region (bit/s), HIST_N of each
+	 * (n_regions when set, 0 = none): index [region], a GArray of
+	 * struct bw_bin. A node whose group leaves its bandwidth unset
+	 * draws it from its region's histogram. */
+	uint32_t hist_n;
+	GArray **hist_up, **hist_down;
+	struct backbone_cfg backbone;
 };
 
 struct mempool_cfg {
@@ -236,6 +300,7 @@ enum expect_kind {
 	EXPECT_INTERVAL,      /* mean interval (s) of the last LAST main-chain blocks */
 	EXPECT_BLOCKS,        /* blocks matching NODE, INJECTED, MAIN */
 	EXPECT_TXS,           /* transactions matching NODE, INJECTED, MAIN */
+	EXPECT_CONVERGED,     /* 1 if converged (invariants_converged), else 0 */
 };
 
 /* A range; a side is unset, a number, or (REF >= 0) the measured value of

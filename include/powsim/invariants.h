@@ -26,10 +26,42 @@
 #ifndef POWSIM_INVARIANTS_H
 #define POWSIM_INVARIANTS_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "powsim/world.h"
 
 /* Check W as described above; CTX is unused (NULL). Returns if every
  * invariant holds, aborts otherwise. */
 void invariants_check(void *ctx, const world_t *w);
+
+/* Convergence of a finished world, over its online honest nodes. */
+struct invariants_convergence {
+	uint32_t nodes;        /* online honest nodes */
+	uint32_t tips;         /* distinct tips among them */
+	uint32_t orphans;      /* orphans they keep, in all */
+	uint32_t off_best;     /* a node not on the best of those tips, or UINT32_MAX */
+	uint32_t with_orphan;  /* a node keeping an orphan, or UINT32_MAX */
+};
+
+/* Fill *C for W; returns true if W converged: every online honest node
+ * has the same tip and none keeps a block it could not connect (an
+ * orphan). What a quiet period after mining should bring any network
+ * whose online nodes are connected to. O(nodes + orphans). */
+bool invariants_converged(const world_t *w, struct invariants_convergence *c);
+
+/* The end-of-run check of --check-invariants, for a finished run (not
+ * interrupted) whose drain ended quiet (world_quiet: nothing left in
+ * flight before WORLD_DRAIN_MAX; otherwise it returns without judging):
+ * liveness between neighbours. For every
+ * online honest node N and every online honest peer P that N can reach:
+ *   - P's tip is not better than N's (fork choice; ties may stay apart);
+ *   - every orphan N keeps waits for a block (its first missing ancestor)
+ *     that P does not hold: N would have fetched it from P.
+ * Aborts with a message naming the node and the block at the first
+ * breach. O(nodes x degree x orphans). Global convergence (one tip) is
+ * not required here: a partition or a tie may legitimately last to the
+ * end; a scenario states it with "converged" in its expectations. */
+void invariants_check_end(const world_t *w);
 
 #endif

@@ -5,10 +5,23 @@
  * message of B bytes sent from A to a peer P starts when A's uplink is
  * free (a node's uploads queue behind each other), occupies it for
  * B*8/rate, where rate is the network's bandwidth or, with regions,
- * min(A's region upload, P's region download) capped between regions;
+ * min(A's region upload, P's region download) capped between regions,
+ * or min(A's own upload, P's own download) when nodes have their own
+ * rates (a group's "upload"/"download", or the network's per-region
+ * bandwidth histograms, drawn per node from its own stream);
  * then it travels for a latency drawn from the link's law (with regions:
- * Pareto jitter around the region pair's mean) and is processed for the
- * configured per-message time. Deliveries on one link keep their order
+ * Pareto jitter around the region pair's mean). The receiver's downlink
+ * is shared too: each message books B*8/downlink of it (the network's
+ * bandwidth, or P's region download), at the earliest free gap after its
+ * first bit arrives (sending start + latency); it is received when both
+ * its upload and latency and its downlink share are done. Uncontended,
+ * the downlink adds nothing (its share ends before the upload does);
+ * transfers overlapping at a receiver queue there. Messages are then
+ * processed for the configured per-message time (block messages:
+ * "processing", others: "control_processing"). With network "sharing":
+ * "link" neither end is shared: each link queues only its own messages.
+ * Backbone links (network "backbone") use a backbone uplink and downlink
+ * of their own at the backbone's rate and latency. Deliveries on one link keep their order
  * (links behave like TCP connections). Latencies are drawn from the
  * network's own random stream, so the same sends give the same delays.
  *
@@ -63,10 +76,17 @@ uint32_t net_peer_index(const net_t *net, uint32_t from, uint32_t to);
 /* True if a message from FROM can reach TO now: both online, same side. */
 bool net_reachable(const net_t *net, uint32_t from, uint32_t to);
 
-/* The delay, from NOW, until a message of BYTES sent by FROM to its
- * peer number PEER_INDEX is delivered and processed. Books the link. */
+/* What a message is, for its processing time. */
+enum net_msg {
+	NET_MSG_BLOCK,   /* carries blocks: a block, a chain */
+	NET_MSG_CONTROL, /* anything else: announcements, requests, txs */
+};
+
+/* The delay, from NOW, until a message of BYTES and KIND sent by FROM to
+ * its peer number PEER_INDEX is delivered and processed. Books the
+ * sender's uplink and the receiver's downlink. */
 simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
-		   simtime_t now);
+		   simtime_t now, enum net_msg kind);
 
 void net_set_online(net_t *net, uint32_t node, bool online);
 bool net_online(const net_t *net, uint32_t node);
@@ -91,6 +111,12 @@ void net_set_latency(net_t *net, const struct latency_cfg *lat, uint32_t from, u
  * their numbers; the new peer comes last. Returns false if A == B or the
  * link exists already. O(degree). */
 bool net_add_link(net_t *net, uint32_t a, uint32_t b);
+
+/* NODE's own upload and download rates (bit/s, 0 = unlimited), drawn
+ * at construction from its group's "upload"/"download" or its region's
+ * histogram; false if the network has no per-node rates (the region's
+ * or the network's rate applies). */
+bool net_node_rates(const net_t *net, uint32_t node, double *up, double *down);
 
 /* Total number of links (undirected). */
 uint64_t net_link_count(const net_t *net);

@@ -13,6 +13,22 @@
  * Transactions are always pushed. A node that joins, or whose partition
  * heals, asks every peer for its chain.
  *
+ * Liveness: a block known only by its hash (an inv) or as the missing
+ * ancestor of an orphan (chain_view_missing) is fetched (struct
+ * node_fetch): from the peer that told of it first, then from each other
+ * reachable peer in turn, moving on at a "not found", or at a timeout
+ * when the request or its answer was lost. Every request is answered
+ * (the block, a chain, or "not found") unless the network loses it (a
+ * link down, a node offline); the simulator sees that loss, and the
+ * fetch then times out NODE_FETCH_TIMEOUT later (a node event relative
+ * to now). So a fetch never waits for nothing, and a run that loses no
+ * message runs no timer: its events are those of a plain request. A chain that brings
+ * a missing block is checked and stored even when it only ties the tip
+ * or is worse, so later blocks on it connect. When every peer has been
+ * asked in vain the fetch ends and the request is forgotten (a peer that
+ * gets the block later announces or pushes it); a new orphan on it, a
+ * join or a heal starts it again. The states a block goes through are in chain.h.
+ *
  * Validation costs modelled time: each node validates one thing at a
  * time (busy_until), validate_block per block plus validate_tx per
  * transaction. The verdict itself is computed once for the world and
@@ -42,6 +58,7 @@ enum node_event {
 	NODE_EV_MSG = 0,      /* a message delivered: see enum node_msg */
 	NODE_EV_VALIDATED,    /* p.ptr: the block validated; p.c: sender */
 	NODE_EV_CHAIN_DONE,   /* p.ptr: tip of a fetched chain validated */
+	NODE_EV_FETCH_TIMEOUT,/* p.ptr: the block wanted */
 	NODE_EV_KINDS,
 };
 
@@ -51,9 +68,26 @@ enum node_msg {
 	MSG_INV,         /* "I have this block" */
 	MSG_GETDATA,     /* "send me this block" */
 	MSG_ANNOUNCE,    /* pull-chain: "my tip is this block" */
-	MSG_GETCHAIN,    /* "send me your chain" */
+	MSG_GETCHAIN,    /* "send me your chain" (p.ptr NULL), or the chain
+			  * holding this block (your tip's, else the block's) */
 	MSG_CHAIN,       /* a whole chain, by its tip */
 	MSG_TX,          /* a transaction */
+	MSG_GETBLOCKTXN, /* compact block did not rebuild: "send what I lack" */
+	MSG_BLOCKTXN,    /* the missing transactions of a block */
+	MSG_NOTFOUND,    /* "I do not have this block" (answers a GETCHAIN) */
+};
+
+/* How long after a fetch's request or answer was lost the fetch turns
+ * to the next peer. */
+#define NODE_FETCH_TIMEOUT (2 * SIMTIME_S)
+
+/* A block a node wants and is asking its peers for, one at a time. */
+struct node_fetch {
+	const struct block *want;
+	uint32_t first;            /* peer index asked first */
+	uint32_t tried;            /* peers asked so far, from FIRST on */
+	uint32_t peer;             /* peer index asked now */
+	evq_id_t timer;            /* the pending timeout, or 0 */
 };
 
 /* A miner's current template: what it hashes, or draws a time for. */
@@ -86,6 +120,8 @@ struct node {
 	void *strategy_state;
 	const struct block *mine_on;
 	const struct block *published; /* its last published own block */
+	struct node_fetch *fetches;/* N_FETCHES of CAP_FETCHES, oldest first */
+	uint32_t n_fetches, cap_fetches;
 };
 
 struct node_hooks;

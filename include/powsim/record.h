@@ -16,13 +16,20 @@
 #include <glib.h>
 
 #include "powsim/config.h"
+#include "powsim/simtime.h"
 
-/* Write to OUT (through a temporary file renamed into place) the scenario
- * file SC->file with SC's seed and SC's events from index FIRST on
- * appended. NO_STOP: the live run ignored the file's stop condition, so
- * the recording's is one never reached (its own "stop" action ends it).
- * Returns false with ERR naming the file on failure. */
-bool record_write(const struct scenario *sc, guint first, bool no_stop, const char *out,
-		  GError **err);
+/* The recording: the scenario file SC->file with SC's "name" (when
+ * scenario_name_ok; else the replay derives it from its own file name),
+ * SC's seed, and SC's events from index FIRST on appended. LIVE_END > 0:
+ * the live run ignored the file's stop condition and ended at LIVE_END
+ * with a recorded "stop" action, which ends the replay too; the
+ * recording's "stop" is then a time after that run's drain (LIVE_END +
+ * WORLD_DRAIN_MAX + 1 ns), never reached. Returns the JSON text (free
+ * with g_free), or NULL with ERR naming the file. */
+char *record_text(const struct scenario *sc, guint first, simtime_t live_end, GError **err);
+
+/* Write TEXT to OUT through a temporary file renamed into place.
+ * Returns false with ERR naming OUT on failure. */
+bool record_write(const char *text, const char *out, GError **err);
 
 #endif

@@ -101,6 +101,11 @@ void report_free(struct report *r);
  * a whole report. O(nodes + timeline). */
 const struct block *report_main_tip(const world_t *w);
 
+/* A new array by node id (g_free it): true for the honest nodes, those no
+ * attack action of the timeline (invalid-txs, inject-block, withhold,
+ * release) names and that mine by no strategy. O(events + nodes). */
+bool *report_honest_nodes(const world_t *w);
+
 /* The main-chain block that includes T, or NULL. */
 const struct block *report_tx_block(const struct report *r, const struct tx *t);
 

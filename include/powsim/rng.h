@@ -26,6 +26,13 @@ enum {
 	RNG_STREAM_NODE = 1000,
 };
 
+/* Per-node bandwidth streams: RNG_STREAM_BANDWIDTH + id. */
+#define RNG_STREAM_BANDWIDTH (UINT64_C(1) << 40)
+/* Compact relay: node id's use of it, RNG_STREAM_COMPACT + id; block b's
+ * rebuild at node id, RNG_STREAM_REBUILD + b * nodes + id. */
+#define RNG_STREAM_COMPACT (UINT64_C(2) << 40)
+#define RNG_STREAM_REBUILD (UINT64_C(3) << 40)
+
 /* Seed R as stream STREAM of master seed SEED. Distinct (seed, stream)
  * pairs give independent-looking streams. */
 void rng_seed(struct rng *r, uint64_t seed, uint64_t stream);

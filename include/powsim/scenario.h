@@ -43,6 +43,10 @@ enum scenario_error {
  * truncated JSON (with line:column) are errors too. */
 bool scenario_load(const char *path, char **overrides, struct scenario *out, GError **err);
 
+/* Whether S is valid as a scenario's or a node's "name": 1 to 32
+ * characters from A-Z a-z 0-9 _ - . not starting with . or -. */
+bool scenario_name_ok(const char *s);
+
 /* The same for a scenario held in TEXT (NUL-terminated); NAME_FOR_MESSAGES
  * stands for the file name in messages, in out->file and in the default
  * scenario name (its basename without ".json"). */

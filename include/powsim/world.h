@@ -36,10 +36,14 @@
 typedef struct world world_t;
 
 /* Propagation of one block: how many nodes hold it, and when 50 %, 90 %
- * and 100 % of all nodes first did (-1: not reached). */
+ * and 100 % of all nodes first did (-1: not reached). HW_DELAY sums, over
+ * the mining nodes other than its miner that came to hold it, hash rate
+ * (H/s, at that moment) x delay (s); HW_HELD sums their hash rates. */
 struct world_block_stat {
 	uint32_t held;
 	simtime_t t50, t90, t100;
+	double hw_delay;
+	uint64_t hw_held;
 	bool injected;  /* crafted by an inject-block action, not mined */
 };
 
@@ -149,6 +153,10 @@ const chain_store_t *world_store(const world_t *w);
 /* The run's consensus rules, its difficulty schedule (live mode's
  * changes included). */
 const consensus_t *world_consensus(const world_t *w);
+const net_t *world_net(const world_t *w);    /* its topology and reachability */
+/* Whether nothing is left to happen: no event pending (after a run: the
+ * drain ended with the network quiet, not at WORLD_DRAIN_MAX). */
+bool world_quiet(const world_t *w);
 tx_keys_t *world_keys(const world_t *w);
 
 /* Node name of ID into BUF. */
@@ -191,8 +199,14 @@ struct world_live_result {
 
 /* Process every event up to simulated time T included, hashing lazily in
  * real mode exactly as world_run does. Returns false once the run has
- * stopped (then world_finish). */
+ * stopped, or has been interrupted (then world_finish). */
 bool world_advance(world_t *w, simtime_t t);
+
+/* The interrupt flag of world_advance's hashing (NULL: none), read between
+ * chunks of hashing as world_run reads its own. Hashing that finds it
+ * non-zero is cut short: the run is interrupted there (world_counts()'s
+ * "interrupted", no drain), and world_advance returns false. */
+void world_set_interrupt(world_t *w, volatile sig_atomic_t *flag);
 
 /* The earliest slot at or after T (and after the last event processed)
  * at which no event is queued: events before it are processed first. */

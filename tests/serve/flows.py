@@ -112,6 +112,16 @@ def txids(chain):
     return {t["id"] for b in chain["chain"] for t in b["transactions"]}
 
 
+def merkle(ids):
+    """block.h's merkle root of transaction ids (hex): single SHA-256 of
+    pairs, the last of an odd level paired with itself."""
+    level = [bytes.fromhex(i) for i in ids]
+    while len(level) > 1:
+        level = [hashlib.sha256(level[i] + level[min(i + 1, len(level) - 1)]).digest()
+                 for i in range(0, len(level), 2)]
+    return level[0].hex() if level else "00" * 32
+
+
 def client_mine(base, k, name, tries=20):
     """The documents' client miner: the template's header, nonces in
     hashlib until one meets the target, then POST the nonce."""
@@ -135,6 +145,13 @@ def client_mine(base, k, name, tries=20):
             b = r.json()
             check(b["message"] == "New Block Forged" and b["miner"] == name and b["proof"] == nonce,
                   "submit: %s" % b)
+            # the block's own coinbase: for its height, under its merkle root (header bytes 40..72)
+            cb = b["transactions"][0]
+            check(cb["sender"] == "0" and cb["seq"] == b["index"],
+                  "submit: block %d has the coinbase of height %s" % (b["index"], cb["seq"]))
+            check(b["header"][80:144] == merkle([t["id"] for t in b["transactions"]]),
+                  "submit: block %d: merkle root %s of the header is not its transactions'"
+                  % (b["index"], b["header"][80:144]))
             return b
         check(r.status_code == 400 and r.json()["message"] == "Proof is invalid or already submitted.",
               "submit: status %d %s" % (r.status_code, r.text[:200]))
