@@ -51,14 +51,20 @@ munged --force --socket="$t/munge/munge.socket" --key-file="$t/munge/munge.key" 
 
 # --- slurm.conf: one node, this host, ports of our own ---
 host=$(hostname -s)
-port=$((20000 + $$ % 20000))
+# Two ports free now (the kernel's choice), not a guess that another run
+# on the machine may hold.
+ports=$(python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("", 0))
+print(*[x.getsockname()[1] for x in s])') || fail "no free ports"
+port=${ports% *}; dport=${ports#* }
 mkdir -p "$t/state" "$t/spool"
 : > "$t/plugstack.conf"
 cat > "$t/slurm.conf" <<CONF
 ClusterName=powsimtest
 SlurmctldHost=$host
 SlurmctldPort=$port
-SlurmdPort=$((port + 1))
+SlurmdPort=$dport
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
