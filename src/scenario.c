@@ -104,22 +104,7 @@ static bool target_with_role(struct ctx *c, const cJSON *v, const struct jpath *
 bool scn_target(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 		const struct field *f)
 {
-	(void)f;
-	return target_with_role(c, v, p, dst, -1);
-}
-
-static bool h_target_miners(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
-			    const struct field *f)
-{
-	(void)f;
-	return target_with_role(c, v, p, dst, ROLE_MINER);
-}
-
-static bool h_target_traders(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
-			     const struct field *f)
-{
-	(void)f;
-	return target_with_role(c, v, p, dst, ROLE_TRADER);
+	return target_with_role(c, v, p, dst, (int)f->lo - 1);
 }
 
 /* The value of the decimal digits D if it is 1..MAX without a leading
@@ -564,6 +549,9 @@ static bool h_sides(struct ctx *c, const cJSON *v, const struct jpath *p, void *
 	return ok;
 }
 
+/* A target's required role, for scn_target (f->lo: role + 1, 0 any). */
+#define MINERS (ROLE_MINER + 1)
+#define TRADERS (ROLE_TRADER + 1)
 #define EV(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct event_cfg, m), __VA_ARGS__ }
 
 #define EV_COMMON                                                                                  \
@@ -575,12 +563,14 @@ static bool h_sides(struct ctx *c, const cJSON *v, const struct jpath *p, void *
 static const struct field ev_difficulty[] = { EV_COMMON, EV("value", scn_difficulty, millizeros) };
 
 static const struct field ev_hashrate[] = {
-	EV_COMMON, EV("target", h_target_miners, target), EV("value", scn_hashrate, hashrate),
+	EV_COMMON,
+	EV("target", scn_target, target, .lo = MINERS),
+	EV("value", scn_hashrate, hashrate),
 };
 
 static const struct field ev_burst[] = {
 	EV_COMMON,
-	EV("target", h_target_traders, target),
+	EV("target", scn_target, target, .lo = TRADERS),
 	EV("count", scn_u32, count, .lo = 1, .hi = 1000000),
 };
 
@@ -606,16 +596,19 @@ static const struct field ev_invalid_txs[] = {
 
 static const struct field ev_inject_block[] = {
 	EV_COMMON,
-	EV("target", h_target_miners, target),
+	EV("target", scn_target, target, .lo = MINERS),
 	EV("kind", scn_kind, kind, .names = inject_block_kinds),
 	EV("delay", scn_duration, duration),
 };
 
 static const struct field ev_withhold[] = {
-	EV_COMMON, EV("target", h_target_miners, target), EV("duration", scn_duration, duration),
+	EV_COMMON,
+	EV("target", scn_target, target, .lo = MINERS),
+	EV("duration", scn_duration, duration),
 };
 
-static const struct field ev_release[] = { EV_COMMON, EV("target", h_target_miners, target) };
+static const struct field ev_release[] = { EV_COMMON,
+					   EV("target", scn_target, target, .lo = MINERS) };
 
 /* A name that designates exactly one node (live mode's actions act for
  * one node, as a request to one node's port does). */

@@ -14,7 +14,8 @@
 /* Resolve V (a string naming a node or a group) into IDS (cleared). */
 bool scn_resolve(struct ctx *c, const cJSON *v, const struct jpath *p, GArray *ids);
 
-/* A target: a node or group name, resolved (field_fn). */
+/* A target: a node or group name, resolved (field_fn); with f->lo > 0
+ * every node it names must have role f->lo - 1. */
 bool scn_target(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
                 const struct field *f);
 
