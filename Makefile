@@ -76,6 +76,7 @@ demo: deps $(POWSIM)
 # (user + sys), wall time, peak memory (GNU time's %M) and events per CPU
 # second.
 BENCH_SCENARIOS ?= scenarios/six-node-lecture.json scenarios/bench/bitcoin-6000.json \
+                   scenarios/bench/simblock-2019-6000.json scenarios/bench/simblock-2015-6000.json \
                    scenarios/bench/bitcoin-100k.json
 bench: deps $(POWSIM)
 	./$(POWSIM) bench
