@@ -24,7 +24,7 @@ struct harness {
 	struct node nodes[N];
 	struct node_hooks hooks;
 	struct node_env env;
-	uint32_t msgs[MSG_TX + 1];   /* messages delivered, by type */
+	uint32_t msgs[MSG_KINDS];    /* messages delivered, by type */
 	uint32_t reorg_depth[N];     /* deepest reorg of each node */
 	uint64_t nonce;
 };
@@ -32,8 +32,10 @@ struct harness {
 static void on_event(void *ctx, const struct evq_event *ev)
 {
 	struct harness *h = ctx;
-	if (ev->kind == NODE_EV_MSG)
+	if (ev->kind == NODE_EV_MSG) {
+		g_assert_cmpuint(ev->p.a, <, MSG_KINDS);
 		h->msgs[ev->p.a]++;
+	}
 	node_handle(&h->env, &h->nodes[ev->dst], ev);
 }
 

@@ -77,6 +77,10 @@ enum node_msg {
 	MSG_NOTFOUND,    /* "I do not have this block" (answers a GETCHAIN) */
 };
 
+/* One past the last message kind: the size of a table by kind (keep it
+ * after the enum's last member). */
+#define MSG_KINDS (MSG_NOTFOUND + 1)
+
 /* How long after a fetch's request or answer was lost the fetch turns
  * to the next peer. */
 #define NODE_FETCH_TIMEOUT (2 * SIMTIME_S)
