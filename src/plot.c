@@ -229,35 +229,52 @@ static bool draw(const char *scripts, const char *const *figures, size_t n_figur
 	return ok;
 }
 
+/* Make OUTDIR if need be and a new temporary directory beside it, whose
+ * path is returned (g_free it); NULL with ERR set on failure. */
+static char *staging_beside(const char *outdir, GError **err)
+{
+	if (g_mkdir_with_parents(outdir, 0777) != 0) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: cannot create: %s", outdir, g_strerror(errno));
+		return NULL;
+	}
+	g_autofree char *abs = g_canonicalize_filename(outdir, NULL);
+	g_autofree char *parent = g_path_get_dirname(abs);
+	char *tmp = g_build_filename(parent, ".plots-XXXXXX", NULL);
+	if (!g_mkdtemp(tmp)) {
+		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: cannot create a temporary directory: %s",
+			    parent, g_strerror(errno));
+		g_free(tmp);
+		return NULL;
+	}
+	return tmp;
+}
+
+/* Rename FROM_DIR/NAME to OUTDIR/NAME. */
+static bool move_into(const char *from_dir, const char *name, const char *outdir, GError **err)
+{
+	g_autofree char *from = g_build_filename(from_dir, name, NULL);
+	g_autofree char *to = g_build_filename(outdir, name, NULL);
+	if (g_rename(from, to) == 0)
+		return true;
+	g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "cannot move %s to %s: %s", from, to,
+		    g_strerror(errno));
+	return false;
+}
+
 /* Draw FIGURES into a temporary directory beside OUTDIR, then rename each
  * PNG and SVG into OUTDIR (the comparison figures: OUTDIR may hold other
  * files, which stay). */
 static bool render(const char *scripts, const char *const *figures, size_t n_figures,
 		   const char *vars, const char *outdir, GError **err)
 {
-	if (g_mkdir_with_parents(outdir, 0777) != 0) {
-		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: cannot create: %s", outdir, g_strerror(errno));
+	g_autofree char *tmp = staging_beside(outdir, err);
+	if (!tmp)
 		return false;
-	}
-	g_autofree char *abs = g_canonicalize_filename(outdir, NULL);
-	g_autofree char *parent = g_path_get_dirname(abs);
-	g_autofree char *tmp = g_build_filename(parent, ".plots-XXXXXX", NULL);
-	if (!g_mkdtemp(tmp)) {
-		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: cannot create a temporary directory: %s",
-			    parent, g_strerror(errno));
-		return false;
-	}
 	bool ok = draw(scripts, figures, n_figures, vars, tmp, err);
 	for (size_t i = 0; ok && i < n_figures; i++) {
 		for (int k = 0; ok && k < 2; k++) {
 			g_autofree char *file = g_strconcat(figures[i], k ? ".svg" : ".png", NULL);
-			g_autofree char *from = g_build_filename(tmp, file, NULL);
-			g_autofree char *to = g_build_filename(outdir, file, NULL);
-			if (g_rename(from, to) != 0) {
-				g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "cannot move %s to %s: %s",
-					    from, to, g_strerror(errno));
-				ok = false;
-			}
+			ok = move_into(tmp, file, outdir, err);
 		}
 	}
 	outdir_remove_tree(tmp, NULL);
@@ -412,33 +429,24 @@ bool plot_script(const char *script, const char *const *names, const char *const
 	g_autofree char *scripts = find_scripts(err);
 	if (!scripts)
 		return false;
-	if (g_mkdir_with_parents(outdir, 0777) != 0) {
-		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: cannot create: %s", outdir, g_strerror(errno));
+	g_autofree char *tmp = staging_beside(outdir, err);
+	if (!tmp)
 		return false;
-	}
-	g_autofree char *abs = g_canonicalize_filename(outdir, NULL);
-	g_autofree char *parent = g_path_get_dirname(abs);
-	g_autofree char *tmp = g_build_filename(parent, ".plots-XXXXXX", NULL);
-	if (!g_mkdtemp(tmp)) {
-		g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "%s: cannot create a temporary directory: %s",
-			    parent, g_strerror(errno));
-		return false;
-	}
 	g_autoptr(GString) vars = g_string_new(NULL);
 	g_autofree char *prefix = g_strconcat(tmp, G_DIR_SEPARATOR_S, NULL);
 	bool ok = gp_assign(vars, "out", prefix, err);
 	for (unsigned i = 0; ok && i < n; i++)
 		ok = gp_assign(vars, names[i], values[i], err);
 	ok = ok && run_gnuplot(scripts, script, vars->str, err);
+	/* The script names its own figures: check each whole, move them all. */
 	GDir *d = ok ? g_dir_open(tmp, 0, NULL) : NULL;
 	for (const char *e; d && ok && (e = g_dir_read_name(d));) {
-		g_autofree char *from = g_build_filename(tmp, e, NULL);
-		g_autofree char *to = g_build_filename(outdir, e, NULL);
-		if (g_rename(from, to) != 0) {
-			g_set_error(err, PLOT_ERROR, PLOT_ERROR_IO, "cannot move %s to %s: %s", from, to,
-				    g_strerror(errno));
-			ok = false;
+		bool png = g_str_has_suffix(e, ".png");
+		if (png || g_str_has_suffix(e, ".svg")) {
+			g_autofree char *file = g_build_filename(tmp, e, NULL);
+			ok = figure_complete(file, png, err);
 		}
+		ok = ok && move_into(tmp, e, outdir, err);
 	}
 	if (d)
 		g_dir_close(d);
