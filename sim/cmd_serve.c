@@ -170,6 +170,16 @@ static void queue_event(struct serve *s, struct pending *p, struct event_cfg *e)
 	memset(e, 0, sizeof *e);
 }
 
+/* A request answered once its one action E (for node ID) has been applied:
+ * queue E and wait on it. */
+static void queue_request(struct serve *s, SoupServerMessage *msg, uint32_t id, struct event_cfg *e)
+{
+	struct pending *p = pending_new(s, msg, W_EVENTS, id);
+	p->action = e->action;
+	queue_event(s, p, e);
+	g_ptr_array_add(s->queued, p);
+}
+
 static struct event_cfg live_event(const world_t *w, enum tl_action a, uint32_t node)
 {
 	struct event_cfg e = { .action = a };
@@ -512,10 +522,7 @@ static void route_transaction(struct serve *s, SoupServerMessage *msg, uint32_t 
 		g_free(e.target);
 		return;
 	}
-	struct pending *p = pending_new(s, msg, W_EVENTS, id);
-	p->action = TL_TRANSFER;
-	queue_event(s, p, &e);
-	g_ptr_array_add(s->queued, p);
+	queue_request(s, msg, id, &e);
 }
 
 static void route_register(struct serve *s, SoupServerMessage *msg, uint32_t id,
@@ -586,12 +593,9 @@ static void route_submit(struct serve *s, SoupServerMessage *msg, uint32_t id, c
 		g_free(why);
 		return;
 	}
-	struct pending *p = pending_new(s, msg, W_EVENTS, id);
-	p->action = TL_SUBMIT;
 	struct event_cfg e = live_event(s->w, TL_SUBMIT, id);
 	e.nonce = nonce;
-	queue_event(s, p, &e);
-	g_ptr_array_add(s->queued, p);
+	queue_request(s, msg, id, &e);
 }
 
 static void route_difficulty(struct serve *s, SoupServerMessage *msg, const char *body, size_t len)
@@ -604,12 +608,9 @@ static void route_difficulty(struct serve *s, SoupServerMessage *msg, const char
 		g_free(why);
 		return;
 	}
-	struct pending *p = pending_new(s, msg, W_EVENTS, API_NO_NODE);
-	p->action = TL_DIFFICULTY;
 	struct event_cfg e = live_event(s->w, TL_DIFFICULTY, API_NO_NODE);
 	e.millizeros = mz;
-	queue_event(s, p, &e);
-	g_ptr_array_add(s->queued, p);
+	queue_request(s, msg, API_NO_NODE, &e);
 }
 
 static void route_resolve(struct serve *s, SoupServerMessage *msg, uint32_t id)

@@ -127,6 +127,18 @@ void outdir_unlock(outdir_lock_t *l)
 
 /* ---- removing ---- */
 
+/* g_dir_open(PATH) with its error as an OUTDIR_ERROR_IO. */
+static GDir *open_dir(const char *path, GError **err)
+{
+	GError *e = NULL;
+	GDir *d = g_dir_open(path, 0, &e);
+	if (!d) {
+		g_set_error(err, OUTDIR_ERROR, OUTDIR_ERROR_IO, "%s", e->message);
+		g_error_free(e);
+	}
+	return d;
+}
+
 bool outdir_remove_tree(const char *path, GError **err)
 {
 	GStatBuf st;
@@ -137,13 +149,9 @@ bool outdir_remove_tree(const char *path, GError **err)
 		return false;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		GError *e = NULL;
-		GDir *d = g_dir_open(path, 0, &e);
-		if (!d) {
-			g_set_error(err, OUTDIR_ERROR, OUTDIR_ERROR_IO, "%s", e->message);
-			g_error_free(e);
+		GDir *d = open_dir(path, err);
+		if (!d)
 			return false;
-		}
 		const char *name;
 		bool ok = true;
 		while (ok && (name = g_dir_read_name(d))) {
@@ -224,13 +232,9 @@ static bool replaceable(const outdir_t *o, bool *exists, GError **err)
 						: "not a directory");
 		return false;
 	}
-	GError *e = NULL;
-	GDir *d = g_dir_open(o->abs, 0, &e);
-	if (!d) {
-		g_set_error(err, OUTDIR_ERROR, OUTDIR_ERROR_IO, "%s", e->message);
-		g_error_free(e);
+	GDir *d = open_dir(o->abs, err);
+	if (!d)
 		return false;
-	}
 	const char *name;
 	bool ok = true;
 	while (ok && (name = g_dir_read_name(d))) {
