@@ -5,6 +5,12 @@
 
 #include <string.h>
 
+static void free_ids(GArray *ids)
+{
+	if (ids != NULL)
+		g_array_unref(ids);
+}
+
 static void group_clear(void *p)
 {
 	struct group_cfg *g = p;
@@ -149,6 +155,7 @@ void config_clear(struct scenario *s)
 		g_array_unref(s->consensus.schedule);
 	if (s->network.edges != NULL)
 		g_ptr_array_unref(s->network.edges);
+	free_ids(s->network.edge_ids);
 	config_network_clear_regions(&s->network);
 	for (uint32_t r = 0; r < s->network.hist_n; r++) {
 		if (s->network.hist_up[r])
@@ -159,6 +166,7 @@ void config_clear(struct scenario *s)
 	g_free(s->network.hist_up);
 	if (s->network.backbone.nodes != NULL)
 		g_ptr_array_unref(s->network.backbone.nodes);
+	free_ids(s->network.backbone.node_ids);
 	g_free(s->network.hist_down);
 	if (s->network.degree_cdf != NULL)
 		g_array_unref(s->network.degree_cdf);
@@ -270,4 +278,29 @@ bool config_resolve(const struct scenario *s, const char *name, GArray *out)
 		first += g->count;
 	}
 	return false;
+}
+
+struct net_node_bw *config_node_bw(const struct scenario *s)
+{
+	uint32_t n = config_node_count(s), id = 0;
+	struct net_node_bw *bw = g_new(struct net_node_bw, n ? n : 1);
+
+	for (guint g = 0; g < s->groups->len; g++) {
+		const struct group_cfg *gc = group_at(s, g);
+		for (uint32_t k = 0; k < gc->count; k++, id++)
+			bw[id] = (struct net_node_bw){ gc->upload, gc->download };
+	}
+	return bw;
+}
+
+struct node_spec config_node_spec(const struct scenario *s, uint32_t g)
+{
+	const struct group_cfg *gc = group_at(s, g);
+
+	return (struct node_spec){
+		.role = gc->role,
+		.hashrate = gc->hashrate,
+		.strategy = &gc->strategy,
+		.compact_fail = gc->compact_fail >= 0 ? gc->compact_fail : s->network.compact_fail,
+	};
 }

@@ -829,6 +829,22 @@ static char *default_name(const char *file)
 	return g_string_free(g, FALSE);
 }
 
+/* A group's {"law": "histogram"} needs the network's histograms (read
+ * after the groups, so checked once both are). */
+static bool check_histogram_laws(struct ctx *c, const struct jpath *nodes_path)
+{
+	for (guint i = 0; c->s->network.hist_n == 0 && i < c->s->groups->len; i++) {
+		const struct group_cfg *g = group_at(c->s, i);
+		struct jpath ep = { nodes_path, NULL, (long)i },
+			     bp = { &ep, g->upload.kind == BW_HISTOGRAM ? "upload" : "download", 0 };
+		if (g->upload.kind == BW_HISTOGRAM || g->download.kind == BW_HISTOGRAM)
+			return scn_fail(c, &bp,
+					"{\"law\": \"histogram\"} needs network.bandwidth_histograms "
+					"(and regions); the network has none");
+	}
+	return true;
+}
+
 static bool parse_root(struct ctx *c, const cJSON *root)
 {
 	struct jpath np = { NULL, "nodes", 0 };
@@ -845,6 +861,8 @@ static bool parse_root(struct ctx *c, const cJSON *root)
 	if (!scn_parse_object(c, root, NULL, TABLE(root_fields), c->s, &seen))
 		return false;
 	if (!scn_require_key(c, NULL, TABLE(root_fields), seen, "stop", "{\"time\": \"10min\"}"))
+		return false;
+	if (!check_histogram_laws(c, &np))
 		return false;
 	if (c->s->name == NULL)
 		c->s->name = default_name(c->file);

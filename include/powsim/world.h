@@ -112,8 +112,9 @@ void world_set_threads(world_t *w, unsigned threads);
 /* Called when a block is mined (for the lecture's console feed). */
 typedef void (*world_mined_fn)(void *ctx, const world_t *w, const struct block *b);
 
-/* Build the world of scenario SC (which must outlive it). Returns NULL
- * with ERR set if the scenario cannot be built (an edge naming no node). */
+/* Build the world of scenario SC (which must outlive it), as the reader
+ * left it (names resolved to ids). Returns NULL with ERR set if the
+ * scenario cannot be built; a scenario the reader accepted always can. */
 world_t *world_new(const struct scenario *sc, GError **err);
 
 /* NULL-safe. */
