@@ -415,6 +415,10 @@ static bool check_trade_targets(struct ctx *c, const struct jpath *nodes_path)
 		if (ok && ids->len == 1 && g->count == 1 &&
 		    config_node_group(c->s, g_array_index(ids, guint32, 0)) == i)
 			ok = scn_fail(c, &top, "a trader cannot pay only itself");
+		if (ok) {
+			struct group_cfg *gm = &g_array_index(c->s->groups, struct group_cfg, i);
+			gm->trade.to_ids = g_array_copy(ids);
+		}
 	}
 	g_array_unref(ids);
 	return ok;
@@ -735,6 +739,8 @@ static bool read_event(struct ctx *c, const cJSON *v, const struct jpath *ep)
 	g_array_append_val(c->s->events, e); /* the array owns its strings now */
 	if (!ok || !check_event(c, &actions[action], &e, ep, seen))
 		return false;
+	config_event_resolve(c->s, &g_array_index(c->s->events, struct event_cfg,
+						  c->s->events->len - 1));
 	if (e.action == TL_DIFFICULTY) {
 		struct difficulty_change d = { .by_height = e.by_height, .height = e.at_height,
 					       .at = e.at, .millizeros = e.millizeros };

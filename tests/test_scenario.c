@@ -678,8 +678,9 @@ static void assert_ids(const GArray *ids, const int *want)
 	g_assert_cmpuint(ids->len, ==, n);
 }
 
-/* The reader resolves the network's names once: edges and backbone nodes
- * (miner1..miner3 are ids 0..2, shop 3). */
+/* The reader resolves every name once: event targets and "to", transfer
+ * senders, partition sides (per node), trade targets, expectation nodes,
+ * edges and backbone nodes (BASE: miner1..miner3 are ids 0..2, shop 3). */
 static void test_resolved_names(void)
 {
 	struct scenario s;
@@ -687,10 +688,30 @@ static void test_resolved_names(void)
 	load_ok("{" STOP ", 'nodes': [{'name': 'miner', 'count': 3, 'hashrate': '60kH/s'}, "
 		"{'name': 'shop', 'role': 'trader', 'trade': {'interval': '4.5s', 'to': 'miner'}}], "
 		"'network': {'topology': 'edges', 'edges': [['miner3', 'shop'], ['miner1', 'miner2']], "
-		"'backbone': {'nodes': ['shop', 'miner'], 'enabled': false}}}",
+		"'backbone': {'nodes': ['shop', 'miner'], 'enabled': false}}, "
+		"'events': [{'at': '1m', 'action': 'hashrate', 'target': 'miner', 'value': '1kH/s'}, "
+		"{'at': '1m', 'action': 'latency', 'latency': '1s', 'target': 'miner2', 'to': 'shop'}, "
+		"{'at': '1m', 'action': 'partition', 'sides': [['miner3'], ['shop', 'miner1']]}, "
+		"{'at': '1m', 'action': 'transfer', 'target': 'miner1', 'from': 'shop', 'to': 'miner2', "
+		"'amount': 1}, {'at': '1m', 'action': 'heal'}], "
+		"'expect': {'blocks': [{'miner': 'miner', 'count': {'min': 0}}, {'count': {'min': 0}}]}}",
 		NULL, &s);
+	assert_ids(ev(&s, 0)->target_ids, (const int[]){ 0, 1, 2, -1 });
+	assert_ids(ev(&s, 1)->target_ids, (const int[]){ 1, -1 });
+	assert_ids(ev(&s, 1)->to_ids, (const int[]){ 3, -1 });
+	g_assert_null(ev(&s, 2)->target_ids);
+	assert_ids(ev(&s, 2)->side_of, (const int[]){ 2, 0, 1, 2, -1 });
+	assert_ids(ev(&s, 3)->from_ids, (const int[]){ 3, -1 });
+	assert_ids(ev(&s, 3)->to_ids, (const int[]){ 1, -1 });
+	g_assert_null(ev(&s, 4)->target_ids);
+	g_assert_null(ev(&s, 4)->side_of);
+	const struct group_cfg *shop = &g_array_index(s.groups, struct group_cfg, 1);
+	assert_ids(shop->trade.to_ids, (const int[]){ 0, 1, 2, -1 });
+	g_assert_null(g_array_index(s.groups, struct group_cfg, 0).trade.to_ids);
 	assert_ids(s.network.edge_ids, (const int[]){ 2, 3, 0, 1, -1 });
 	assert_ids(s.network.backbone.node_ids, (const int[]){ 3, 0, 1, 2, -1 });
+	assert_ids(g_array_index(s.expects, struct expect_cfg, 0).node_ids, (const int[]){ 0, 1, 2, -1 });
+	g_assert_null(g_array_index(s.expects, struct expect_cfg, 1).node_ids);
 	config_clear(&s);
 }
 

@@ -15,9 +15,10 @@
  * Node names: a group of COUNT > 1 named "miner" gives nodes "miner1" ..
  * "minerCOUNT"; a group of one gives a node named after the group. Node
  * ids follow group order, then index: they are stable for a scenario.
- * The reader resolves the network's names (edges, backbone nodes) to
- * node ids once (the *_ids fields beside the names, guint32 in
- * config_resolve's order); the names stay for messages and the outputs.
+ * The reader resolves every name a scenario uses to node ids once (the
+ * *_ids fields beside the names, guint32 in config_resolve's order); the
+ * names stay for messages and the outputs, nothing below the reader looks
+ * them up again.
  */
 #ifndef POWSIM_CONFIG_H
 #define POWSIM_CONFIG_H
@@ -39,8 +40,8 @@ enum interval_law { INTERVAL_FIXED, INTERVAL_UNIFORM, INTERVAL_EXP };
 
 /* How a trader trades. fixed: every INTERVAL; uniform: INTERVAL..
  * INTERVAL_MAX; exponential: mean INTERVAL. Amounts uniform in
- * [AMOUNT_MIN, AMOUNT_MAX]. TO names the recipient node (NULL: a random
- * other node each time). */
+ * [AMOUNT_MIN, AMOUNT_MAX]. TO names the recipient nodes, one drawn per
+ * transfer (NULL: a random other node each time). */
 struct trade_cfg {
 	enum interval_law law;
 	simtime_t interval;
@@ -48,6 +49,7 @@ struct trade_cfg {
 	uint64_t amount_min, amount_max;
 	uint64_t fee;
 	char *to;
+	GArray *to_ids;  /* the nodes TO names (NULL when TO is) */
 	simtime_t start; /* first transfer no earlier than this */
 };
 
@@ -93,16 +95,21 @@ struct event_cfg {
 	bool by_height;
 	enum tl_action action;
 	char *target;          /* node or group name; NULL = all */
+	GArray *target_ids;    /* the nodes TARGET names (NULL when TARGET is) */
 	uint32_t millizeros;   /* difficulty */
 	double hashrate;       /* hashrate: new H/s per node */
 	uint32_t count;        /* burst: transfers */
 	GPtrArray *sides;      /* partition: array of GStrv of node/group names */
+	GArray *side_of;       /* partition: guint32 per node, its side + 1 in
+				* SIDES, 0 = on none (the unnamed side) */
 	struct latency_cfg latency; /* latency */
 	char *link_to;         /* latency: with TARGET, only link TARGET-LINK_TO */
+	GArray *to_ids;        /* the nodes LINK_TO names (NULL when LINK_TO is) */
 	char *kind;            /* invalid-txs, inject-block: what is wrong */
 	simtime_t duration;    /* withhold: release after this (0: at a release);
 				* inject-block withheld-parent: parent's delay */
 	char *from;            /* transfer: the sender's node */
+	GArray *from_ids;      /* the node FROM names (NULL when FROM is) */
 	uint64_t amount;       /* transfer */
 	uint64_t nonce;        /* submit */
 };
@@ -183,6 +190,7 @@ struct expect_cfg {
 	uint32_t millizeros;
 	uint32_t last;         /* INTERVAL: blocks */
 	char *node;            /* BLOCKS: miner, TXS: sender (node or group); NULL = any */
+	GArray *node_ids;      /* the nodes NODE names (NULL when NODE is) */
 	int injected;          /* -1 either, 0 honest only, 1 injected only */
 	int main;              /* BLOCKS: on the main chain; TXS: confirmed on it; -1 either */
 };
@@ -207,7 +215,8 @@ void config_node_name(const struct scenario *s, uint32_t id, char *buf, unsigned
 uint32_t config_node_group(const struct scenario *s, uint32_t id);
 
 /* Node ids named by NAME (a node or a group), appended to OUT (guint32).
- * Returns false if NAME names nothing. */
+ * Returns false if NAME names nothing. For the reader (and live mode's
+ * requests): a run uses the ids resolved in the struct. */
 bool config_resolve(const struct scenario *s, const char *name, GArray *out);
 
 /* What the modules below take of S's groups, per node: each node's own
@@ -215,5 +224,12 @@ bool config_resolve(const struct scenario *s, const char *name, GArray *out);
  * for node_init (pointing into S). */
 struct net_node_bw *config_node_bw(const struct scenario *s);
 struct node_spec config_node_spec(const struct scenario *s, uint32_t g);
+
+/* The ids NAME names as a new array (NULL if NAME is NULL). */
+GArray *config_resolve_new(const struct scenario *s, const char *name);
+
+/* Fill E's *_ids fields from its names (replacing what they held). The
+ * names must have been checked: one that names nothing gives no ids. */
+void config_event_resolve(const struct scenario *s, struct event_cfg *e);
 
 #endif

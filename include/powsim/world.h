@@ -215,8 +215,9 @@ simtime_t world_live_slot(world_t *w, simtime_t t);
 
 /* Schedule event INDEX of the scenario given to world_new, appended to it
  * by the caller since (its "at" a slot from world_live_slot, not by
- * height). A difficulty action becomes a consensus rule now, as it is
- * one from the start in a replay. */
+ * height; its names resolved by config_event_resolve). A difficulty
+ * action becomes a consensus rule now, as it is one from the start in a
+ * replay. */
 void world_schedule_event(world_t *w, uint32_t index);
 
 /* The result of live event INDEX (applied false until its time). */
