@@ -331,6 +331,7 @@ static void schedule_queued(struct serve *s, simtime_t t)
 	for (guint i = 0; i < s->queued_events->len; i++) {
 		struct event_cfg *e = &g_array_index(s->queued_events, struct event_cfg, i);
 		e->at = t;
+		config_event_resolve(&s->sc, e); /* its names, as the reader resolves them */
 		g_array_append_val(s->sc.events, *e); /* the scenario owns its strings now */
 		world_schedule_event(s->w, base + i);
 	}

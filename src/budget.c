@@ -19,25 +19,22 @@ static double undirected_pairs(double n)
 	return n * (n - 1) / 2;
 }
 
-/* Miners among the nodes NAME names (NULL: every miner). */
-static double miners_named(const struct scenario *s, const char *name)
+/* Miners among IDS (an action's resolved target; NULL: every miner). */
+static double miners_named(const struct scenario *s, const GArray *ids)
 {
 	double count = 0;
 
-	if (name == NULL) {
+	if (ids == NULL) {
 		for (guint i = 0; i < s->groups->len; i++) {
 			const struct group_cfg *g = &g_array_index(s->groups, struct group_cfg, i);
 			count += g->role == ROLE_MINER ? g->count : 0;
 		}
 		return count;
 	}
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
-	if (config_resolve(s, name, ids))
-		for (guint i = 0; i < ids->len; i++) {
-			uint32_t grp = config_node_group(s, g_array_index(ids, guint32, i));
-			count += g_array_index(s->groups, struct group_cfg, grp).role == ROLE_MINER;
-		}
-	g_array_free(ids, TRUE);
+	for (guint i = 0; i < ids->len; i++) {
+		uint32_t grp = config_node_group(s, g_array_index(ids, guint32, i));
+		count += g_array_index(s->groups, struct group_cfg, grp).role == ROLE_MINER;
+	}
 	return count;
 }
 
@@ -55,7 +52,7 @@ static double hashrate(const struct scenario *s)
 	for (guint i = 0; i < s->events->len; i++) {
 		const struct event_cfg *e = &g_array_index(s->events, struct event_cfg, i);
 		if (e->action == TL_HASHRATE)
-			extra = MAX(extra, e->hashrate * miners_named(s, e->target));
+			extra = MAX(extra, e->hashrate * miners_named(s, e->target_ids));
 	}
 	return total + extra;
 }

@@ -5,6 +5,12 @@
 
 #include <string.h>
 
+static void free_ids(GArray *ids)
+{
+	if (ids != NULL)
+		g_array_unref(ids);
+}
+
 static void group_clear(void *p)
 {
 	struct group_cfg *g = p;
@@ -13,6 +19,7 @@ static void group_clear(void *p)
 		g_array_unref(g->shares);
 	g_free(g->name);
 	g_free(g->trade.to);
+	free_ids(g->trade.to_ids);
 	g_free(g->strategy.name);
 	g_free(g->strategy.variant);
 	g_free(g->strategy.merchant);
@@ -29,6 +36,10 @@ static void event_clear(void *p)
 	g_free(e->from);
 	if (e->sides != NULL)
 		g_ptr_array_unref(e->sides);
+	free_ids(e->target_ids);
+	free_ids(e->to_ids);
+	free_ids(e->from_ids);
+	free_ids(e->side_of);
 	memset(e, 0, sizeof *e);
 }
 
@@ -77,6 +88,7 @@ static void expect_clear(void *p)
 	g_free(e->label);
 	g_free(e->reason);
 	g_free(e->node);
+	free_ids(e->node_ids);
 	memset(e, 0, sizeof *e);
 }
 
@@ -149,6 +161,7 @@ void config_clear(struct scenario *s)
 		g_array_unref(s->consensus.schedule);
 	if (s->network.edges != NULL)
 		g_ptr_array_unref(s->network.edges);
+	free_ids(s->network.edge_ids);
 	config_network_clear_regions(&s->network);
 	for (uint32_t r = 0; r < s->network.hist_n; r++) {
 		if (s->network.hist_up[r])
@@ -159,6 +172,7 @@ void config_clear(struct scenario *s)
 	g_free(s->network.hist_up);
 	if (s->network.backbone.nodes != NULL)
 		g_ptr_array_unref(s->network.backbone.nodes);
+	free_ids(s->network.backbone.node_ids);
 	g_free(s->network.hist_down);
 	if (s->network.degree_cdf != NULL)
 		g_array_unref(s->network.degree_cdf);
@@ -270,4 +284,71 @@ bool config_resolve(const struct scenario *s, const char *name, GArray *out)
 		first += g->count;
 	}
 	return false;
+}
+
+GArray *config_resolve_new(const struct scenario *s, const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+	config_resolve(s, name, ids);
+	return ids;
+}
+
+/* *IDS = the ids NAME names (NULL for no name), replacing what it held. */
+static void resolve_into(const struct scenario *s, const char *name, GArray **ids)
+{
+	free_ids(*ids);
+	*ids = config_resolve_new(s, name);
+}
+
+void config_event_resolve(const struct scenario *s, struct event_cfg *e)
+{
+	resolve_into(s, e->target, &e->target_ids);
+	resolve_into(s, e->link_to, &e->to_ids);
+	resolve_into(s, e->from, &e->from_ids);
+	free_ids(e->side_of);
+	e->side_of = NULL;
+	if (e->sides == NULL)
+		return;
+	/* Later sides win a node named twice (the reader refuses that). */
+	uint32_t n = config_node_count(s);
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+	e->side_of = g_array_new(FALSE, TRUE, sizeof(guint32));
+	g_array_set_size(e->side_of, n);
+	for (guint k = 0; k < e->sides->len; k++) {
+		GStrv names = g_ptr_array_index(e->sides, k);
+		for (guint j = 0; names[j]; j++) {
+			g_array_set_size(ids, 0);
+			config_resolve(s, names[j], ids);
+			for (guint i = 0; i < ids->len; i++)
+				g_array_index(e->side_of, guint32, g_array_index(ids, guint32, i)) = k + 1;
+		}
+	}
+	g_array_unref(ids);
+}
+
+struct net_node_bw *config_node_bw(const struct scenario *s)
+{
+	uint32_t n = config_node_count(s), id = 0;
+	struct net_node_bw *bw = g_new(struct net_node_bw, n ? n : 1);
+
+	for (guint g = 0; g < s->groups->len; g++) {
+		const struct group_cfg *gc = group_at(s, g);
+		for (uint32_t k = 0; k < gc->count; k++, id++)
+			bw[id] = (struct net_node_bw){ gc->upload, gc->download };
+	}
+	return bw;
+}
+
+struct node_spec config_node_spec(const struct scenario *s, uint32_t g)
+{
+	const struct group_cfg *gc = group_at(s, g);
+
+	return (struct node_spec){
+		.role = gc->role,
+		.hashrate = gc->hashrate,
+		.strategy = &gc->strategy,
+		.compact_fail = gc->compact_fail >= 0 ? gc->compact_fail : s->network.compact_fail,
+	};
 }

@@ -170,17 +170,6 @@ static bool within(const struct report *r, const struct expect_bound *b, double 
 
 /* ---- evaluation ---- */
 
-static GArray *resolve_names(const world_t *w, const char *name)
-{
-	GArray *ids;
-
-	if (name == NULL)
-		return NULL;
-	ids = g_array_new(FALSE, FALSE, sizeof(guint32));
-	config_resolve(world_scenario(w), name, ids);
-	return ids;
-}
-
 /* Measure E into R (label, measured, measured_ok); returns whether the
  * bound is in seconds. */
 static bool measure(const struct report *rep, const struct expect_cfg *e, struct expect_result *r)
@@ -190,7 +179,6 @@ static bool measure(const struct report *rep, const struct expect_cfg *e, struct
 	const struct world_counts *c = world_counts(w);
 	const struct report_phase *p;
 	const struct block *tip, *anc;
-	GArray *ids;
 
 	r->measured_ok = true;
 	switch (e->kind) {
@@ -230,16 +218,10 @@ static bool measure(const struct report *rep, const struct expect_cfg *e, struct
 		r->measured = simtime_to_s(tip->mined_at - anc->mined_at) / e->last;
 		return true;
 	case EXPECT_BLOCKS:
-		ids = resolve_names(w, e->node);
-		r->measured = count_blocks(rep, e->injected, e->main, ids);
-		if (ids)
-			g_array_unref(ids);
+		r->measured = count_blocks(rep, e->injected, e->main, e->node_ids);
 		return false;
 	case EXPECT_TXS:
-		ids = resolve_names(w, e->node);
-		r->measured = count_txs(rep, e->injected, e->main, ids);
-		if (ids)
-			g_array_unref(ids);
+		r->measured = count_txs(rep, e->injected, e->main, e->node_ids);
 		return false;
 	case EXPECT_CONVERGED:
 		r->measured = converged(w);

@@ -191,40 +191,22 @@ static void connect_components(struct net *net)
 	g_free(parent);
 }
 
-static bool build_edges(struct net *net, const struct scenario *sc, GError **err)
+/* The links of CFG's edges (node id pairs, as the reader resolved them). */
+static void build_edges(struct net *net, const struct network_cfg *cfg)
 {
-	GArray *a = g_array_new(FALSE, FALSE, sizeof(guint32));
-	GArray *b = g_array_new(FALSE, FALSE, sizeof(guint32));
 	/* Links made so far, as (low << 32 | high), so that a duplicate is
 	 * found in O(1) (a scan of a hub's peers per edge was O(degree)). */
 	GHashTable *made = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-	bool ok = true;
-	for (guint i = 0; ok && i + 1 < sc->network.edges->len; i += 2) {
-		const char *na = g_ptr_array_index(sc->network.edges, i);
-		const char *nb = g_ptr_array_index(sc->network.edges, i + 1);
-		g_array_set_size(a, 0);
-		g_array_set_size(b, 0);
-		if (!config_resolve(sc, na, a) || !config_resolve(sc, nb, b)) {
-			g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-				    "%s: network.edges[%u]: no node named \"%s\"", sc->file,
-				    i / 2, config_resolve(sc, na, a) ? nb : na);
-			ok = false;
-			break;
-		}
-		for (guint x = 0; x < a->len; x++)
-			for (guint y = 0; y < b->len; y++) {
-				uint32_t u = g_array_index(a, guint32, x), v = g_array_index(b, guint32, y);
-				gint64 key = (gint64)(((uint64_t)MIN(u, v) << 32) | MAX(u, v));
-				if (u == v || g_hash_table_contains(made, &key))
-					continue;
-				g_hash_table_add(made, g_memdup2(&key, sizeof key));
-				add_new_link(net, u, v);
-			}
+	const GArray *ids = cfg->edge_ids;
+	for (guint i = 0; ids && i + 1 < ids->len; i += 2) {
+		uint32_t u = g_array_index(ids, guint32, i), v = g_array_index(ids, guint32, i + 1);
+		gint64 key = (gint64)(((uint64_t)MIN(u, v) << 32) | MAX(u, v));
+		if (u == v || g_hash_table_contains(made, &key))
+			continue;
+		g_hash_table_add(made, g_memdup2(&key, sizeof key));
+		add_new_link(net, u, v);
 	}
 	g_hash_table_destroy(made);
-	g_array_free(a, TRUE);
-	g_array_free(b, TRUE);
-	return ok;
 }
 
 /* Each node's region, drawn by the regions' shares. */
@@ -277,53 +259,39 @@ static double draw_bw(struct rng *r, const struct bw_cfg *b, const GArray *hist,
 	case BW_UNIFORM:
 		return rng_uniform(r, b->value, b->max);
 	case BW_HISTOGRAM:
+		assert(hist != NULL); /* the reader requires the network's histograms */
 		return draw_hist(r, hist);
 	}
 	return dflt;
 }
 
-/* Per-node bandwidths, when a group sets its own or the network has
- * histograms: node i draws its upload, then its download, from its own
- * stream (RNG_STREAM_BANDWIDTH + i), so adding a node or a group
- * changes no other node's draw. Returns false with ERR if a group asks
- * for a histogram the network lacks. */
-static bool assign_bandwidths(struct net *net, const struct scenario *sc, uint64_t seed,
-			      GError **err)
+/* Per-node bandwidths, when a node has laws of its own (BW) or the
+ * network has histograms: node i draws its upload, then its download,
+ * from its own stream (RNG_STREAM_BANDWIDTH + i), so adding a node or a
+ * group changes no other node's draw. */
+static void assign_bandwidths(struct net *net, const struct net_node_bw *bw, uint64_t seed)
 {
-	const struct network_cfg *c = &sc->network;
+	const struct network_cfg *c = net->cfg;
+	static const struct net_node_bw unset = { { BW_NETWORK, 0, 0, 0 }, { BW_NETWORK, 0, 0, 0 } };
 	bool any = c->hist_n > 0;
-	for (guint g = 0; g < sc->groups->len; g++) {
-		const struct group_cfg *gc = &g_array_index(sc->groups, struct group_cfg, g);
-		bool wants = gc->upload.kind == BW_HISTOGRAM || gc->download.kind == BW_HISTOGRAM;
-		if (wants && c->hist_n == 0) {
-			g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-				    "%s: nodes[%u]: {\"law\": \"histogram\"} needs "
-				    "network.bandwidth_histograms (and regions); the network has none",
-				    sc->file, g);
-			return false;
-		}
-		any = any || gc->upload.kind != BW_NETWORK || gc->download.kind != BW_NETWORK;
-	}
+	for (uint32_t id = 0; bw && !any && id < net->n; id++)
+		any = bw[id].upload.kind != BW_NETWORK || bw[id].download.kind != BW_NETWORK;
 	if (!any)
-		return true;
+		return;
 	net->up = g_new(double, net->n);
 	net->down = g_new(double, net->n);
-	uint32_t id = 0;
-	for (guint g = 0; g < sc->groups->len; g++) {
-		const struct group_cfg *gc = &g_array_index(sc->groups, struct group_cfg, g);
-		for (uint32_t k = 0; k < gc->count && id < net->n; k++, id++) {
-			struct rng r;
-			rng_seed(&r, seed, RNG_STREAM_BANDWIDTH + id);
-			int reg = net->region ? net->region[id] : -1;
-			const GArray *hu = reg >= 0 && c->hist_n ? c->hist_up[reg] : NULL;
-			const GArray *hd = reg >= 0 && c->hist_n ? c->hist_down[reg] : NULL;
-			double du = reg >= 0 ? c->region_up[reg] : c->bandwidth;
-			double dd = reg >= 0 ? c->region_down[reg] : c->bandwidth;
-			net->up[id] = draw_bw(&r, &gc->upload, hu, du);
-			net->down[id] = draw_bw(&r, &gc->download, hd, dd);
-		}
+	for (uint32_t id = 0; id < net->n; id++) {
+		const struct net_node_bw *b = bw ? &bw[id] : &unset;
+		struct rng r;
+		rng_seed(&r, seed, RNG_STREAM_BANDWIDTH + id);
+		int reg = net->region ? net->region[id] : -1;
+		const GArray *hu = reg >= 0 && c->hist_n ? c->hist_up[reg] : NULL;
+		const GArray *hd = reg >= 0 && c->hist_n ? c->hist_down[reg] : NULL;
+		double du = reg >= 0 ? c->region_up[reg] : c->bandwidth;
+		double dd = reg >= 0 ? c->region_down[reg] : c->bandwidth;
+		net->up[id] = draw_bw(&r, &b->upload, hu, du);
+		net->down[id] = draw_bw(&r, &b->download, hd, dd);
 	}
-	return true;
 }
 
 /* Mark the link a-b (both halves) as a backbone link. O(degree). */
@@ -341,24 +309,12 @@ static void mark_backbone(struct net *net, uint32_t a, uint32_t b)
 /* The backbone: every pair of its nodes linked by a backbone link, then
  * each opens ordinary links to random nodes outside it until it has
  * CONNECTIONS of them (draws from the topology stream, bounded as in
- * build_random). Returns false with ERR if a name names no node.
- * O(members^2 * degree + connections * degree). */
-static bool build_backbone(struct net *net, const struct scenario *sc, GError **err)
+ * build_random). O(members^2 * degree + connections * degree). */
+static void build_backbone(struct net *net, const struct backbone_cfg *bb)
 {
-	const struct backbone_cfg *bb = &sc->network.backbone;
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
-	for (guint i = 0; i < bb->nodes->len; i++) {
-		const char *name = g_ptr_array_index(bb->nodes, i);
-		if (!config_resolve(sc, name, ids)) {
-			g_set_error(err, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-				    "%s: network.backbone.nodes[%u]: no node or group named \"%s\"",
-				    sc->file, i, name);
-			g_array_free(ids, TRUE);
-			return false;
-		}
-	}
+	const GArray *ids = bb->node_ids;
 	uint8_t *member = g_new0(uint8_t, net->n);
-	for (guint i = 0; i < ids->len; i++)
+	for (guint i = 0; ids && i < ids->len; i++)
 		member[g_array_index(ids, guint32, i)] = 1;
 	for (uint32_t a = 0; a < net->n; a++)
 		for (uint32_t b = a + 1; member[a] && b < net->n; b++)
@@ -385,13 +341,12 @@ static bool build_backbone(struct net *net, const struct scenario *sc, GError **
 		}
 	}
 	g_free(member);
-	g_array_free(ids, TRUE);
 	net->bb_up_free = g_new0(simtime_t, net->n);
 	net->bb_spans = g_new0(GArray *, net->n);
-	return true;
 }
 
-net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **err)
+net_t *net_new(const struct network_cfg *cfg, uint32_t n, const struct net_node_bw *bw,
+	       uint64_t seed)
 {
 	net_t *net = g_new0(net_t, 1);
 	net->n = n;
@@ -401,41 +356,33 @@ net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **er
 	net->side = g_new0(uint32_t, n);
 	net->upload_free = g_new0(simtime_t, n);
 	net->spans = g_new0(GArray *, n);
-	net->cfg = &sc->network;
-	net->law = sc->network.latency;
+	net->cfg = cfg;
+	net->law = cfg->latency;
 	net->laws = g_array_new(FALSE, FALSE, sizeof(struct latency_cfg));
-	net->processing = sc->network.processing;
-	net->control_processing = sc->network.control_processing >= 0 ?
-		sc->network.control_processing : sc->network.processing;
-	net->bandwidth = sc->network.bandwidth;
+	net->processing = cfg->processing;
+	net->control_processing = cfg->control_processing >= 0 ?
+		cfg->control_processing : cfg->processing;
+	net->bandwidth = cfg->bandwidth;
 	rng_seed(&net->rng, seed, RNG_STREAM_TOPOLOGY);
-	if (sc->network.n_regions > 0)
+	if (cfg->n_regions > 0)
 		assign_regions(net);
-	if (!assign_bandwidths(net, sc, seed, err)) {
-		net_free(net);
-		return NULL;
-	}
-	switch (sc->network.topology) {
+	assign_bandwidths(net, bw, seed);
+	switch (cfg->topology) {
 	case TOPO_FULL:
 		build_full(net);
 		break;
 	case TOPO_RANDOM:
 		if (n > 1) {
-			build_random(net, sc->network.degree, sc->network.degree_cdf);
+			build_random(net, cfg->degree, cfg->degree_cdf);
 			connect_components(net);
 		}
 		break;
 	case TOPO_EDGES:
-		if (!build_edges(net, sc, err)) {
-			net_free(net);
-			return NULL;
-		}
+		build_edges(net, cfg);
 		break;
 	}
-	if (sc->network.backbone.enabled && !build_backbone(net, sc, err)) {
-		net_free(net);
-		return NULL;
-	}
+	if (cfg->backbone.enabled)
+		build_backbone(net, &cfg->backbone);
 	for (uint32_t a = 0; a < n; a++)
 		if (net->adj[a].len > 0)
 			net->adj[a].start = (uint32_t)rng_below(&net->rng, net->adj[a].len);

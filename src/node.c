@@ -114,7 +114,7 @@ static bool fetch_ask_next(const struct node_env *env, struct node *n, struct no
 	while (f->tried < d) {
 		uint32_t i = (f->first + f->tried++) % d;
 		simtime_t due = send_to(env, n, i, MSG_GETCHAIN, f->want,
-					env->sc->network.header_bytes);
+					env->net_cfg->header_bytes);
 		if (due < 0)
 			continue;
 		f->peer = i;
@@ -263,7 +263,7 @@ static void announce(const struct node_env *env, struct node *n, uint32_t except
 		     const struct block *b, uint64_t bytes)
 {
 	uint32_t d = net_degree(env->net, n->id);
-	uint32_t hb = uses_compact(env, n->id) ? env->sc->network.compact_hb : 0;
+	uint32_t hb = uses_compact(env, n->id) ? env->net_cfg->compact_hb : 0;
 	for (uint32_t i = 0; i < d; i++) {
 		uint32_t peer = net_peer(env->net, n->id, i);
 		bool high = hb > 0 && uses_compact(env, peer);
@@ -295,8 +295,8 @@ static void broadcast(const struct node_env *env, struct node *n, uint32_t excep
 static uint64_t chain_bytes(const struct node_env *env, const struct block *tip,
 			    const struct node *peer)
 {
-	uint64_t bytes = env->sc->network.header_bytes;
-	bool whole = env->sc->network.relay == RELAY_PULL_CHAIN;
+	uint64_t bytes = env->net_cfg->header_bytes;
+	bool whole = env->net_cfg->relay == RELAY_PULL_CHAIN;
 	for (const struct block *b = tip; b; b = b->parent) {
 		if (!whole && chain_view_status(&peer->view, b) == VIEW_HAVE)
 			break;
@@ -310,13 +310,13 @@ static uint64_t chain_bytes(const struct node_env *env, const struct block *tip,
  * moves). */
 static bool uses_compact(const struct node_env *env, uint32_t id)
 {
-	const struct network_cfg *c = &env->sc->network;
+	const struct network_cfg *c = env->net_cfg;
 	if (!c->compact)
 		return false;
 	if (c->compact_share >= 1)
 		return true;
 	struct rng r;
-	rng_seed(&r, env->sc->seed, RNG_STREAM_COMPACT + id);
+	rng_seed(&r, env->seed, RNG_STREAM_COMPACT + id);
 	return rng_unit(&r) < c->compact_share;
 }
 
@@ -334,7 +334,7 @@ static bool compact_link(const struct node_env *env, uint32_t from, uint32_t pee
 static uint64_t block_wire_size(const struct node_env *env, const struct block *b, uint32_t from,
 				const struct node *peer)
 {
-	const struct network_cfg *c = &env->sc->network;
+	const struct network_cfg *c = env->net_cfg;
 	if (!compact_link(env, from, peer->id))
 		return b->size;
 	uint64_t body = b->size > c->header_bytes ? b->size - c->header_bytes : 0;
@@ -350,14 +350,11 @@ static uint64_t block_wire_size(const struct node_env *env, const struct block *
  * its own stream, so a second copy fails alike. */
 static bool rebuild_fails(const struct node_env *env, const struct node *n, const struct block *b)
 {
-	const struct scenario *sc = env->sc;
-	const struct group_cfg *g = &g_array_index(sc->groups, struct group_cfg,
-						   config_node_group(sc, n->id));
-	double p = g->compact_fail >= 0 ? g->compact_fail : sc->network.compact_fail;
+	double p = n->compact_fail;
 	if (p <= 0)
 		return false;
 	struct rng r;
-	rng_seed(&r, sc->seed, RNG_STREAM_REBUILD + (uint64_t)b->id * env->n + n->id);
+	rng_seed(&r, env->seed, RNG_STREAM_REBUILD + (uint64_t)b->id * env->n + n->id);
 	return rng_unit(&r) < p;
 }
 
@@ -368,7 +365,7 @@ static uint64_t blocktxn_bytes(const struct node_env *env, const struct block *b
 			       const struct node *peer)
 {
 	uint64_t sent = block_wire_size(env, b, from, peer);
-	uint64_t h = env->sc->network.header_bytes;
+	uint64_t h = env->net_cfg->header_bytes;
 	return b->size > sent ? b->size - sent + h : h;
 }
 
@@ -391,16 +388,16 @@ static void push_block(const struct node_env *env, struct node *n, uint32_t exce
 static void relay_block(const struct node_env *env, struct node *n, const struct block *b,
 			uint32_t from, bool tip_changed)
 {
-	uint64_t small = env->sc->network.header_bytes;
+	uint64_t small = env->net_cfg->header_bytes;
 	if (n->strategy)
 		return;
 	if (n->withholding) {
 		if (b->h.miner == n->id)
 			return;
-		if (chain_compare(b, n->public_tip, env->sc->consensus.fork_choice) > 0)
+		if (chain_compare(b, n->public_tip, env->cons_cfg->fork_choice) > 0)
 			n->public_tip = b;
 	}
-	switch (env->sc->network.relay) {
+	switch (env->net_cfg->relay) {
 	case RELAY_PUSH:
 		push_block(env, n, from, b);
 		break;
@@ -416,7 +413,7 @@ static void relay_block(const struct node_env *env, struct node *n, const struct
 
 void node_inject_tx(const struct node_env *env, struct node *n, const struct tx *t)
 {
-	broadcast(env, n, NET_NO_PEER, MSG_TX, t, env->sc->network.tx_bytes);
+	broadcast(env, n, NET_NO_PEER, MSG_TX, t, env->net_cfg->tx_bytes);
 }
 
 void node_inject_block(const struct node_env *env, struct node *n, const struct block *b)
@@ -447,7 +444,7 @@ void node_release(const struct node_env *env, struct node *n)
 
 void node_request_chains(const struct node_env *env, struct node *n)
 {
-	broadcast(env, n, NET_NO_PEER, MSG_GETCHAIN, NULL, env->sc->network.header_bytes);
+	broadcast(env, n, NET_NO_PEER, MSG_GETCHAIN, NULL, env->net_cfg->header_bytes);
 	/* Fetches that gave up (no peer could be reached) start again. */
 	for (uint32_t i = 0; i < chain_view_orphan_count(&n->view); i++) {
 		const struct block *o = chain_view_orphan(&n->view, i);
@@ -462,7 +459,7 @@ void node_request_chains(const struct node_env *env, struct node *n)
 
 static simtime_t validation_cost(const struct node_env *env, const struct block *b)
 {
-	const struct network_cfg *c = &env->sc->network;
+	const struct network_cfg *c = env->net_cfg;
 	return c->validate_block + (simtime_t)b->n_tx * c->validate_tx +
 	       (simtime_t)((double)b->size * (double)c->validate_mb / 1e6);
 }
@@ -510,8 +507,8 @@ struct strategy_ctx {
 static void publish_one(const struct node_env *env, struct node *n, const struct block *b,
 			bool last)
 {
-	uint64_t small = env->sc->network.header_bytes;
-	switch (env->sc->network.relay) {
+	uint64_t small = env->net_cfg->header_bytes;
+	switch (env->net_cfg->relay) {
 	case RELAY_PUSH:
 		push_block(env, n, NET_NO_PEER, b);
 		break;
@@ -575,7 +572,7 @@ static const struct block *shown_tip(const struct node *n)
 /* N connected B, someone else's block: its strategy decides. */
 static void strategy_learned(const struct node_env *env, struct node *n, const struct block *b)
 {
-	if (chain_compare(b, n->public_tip, env->sc->consensus.fork_choice) > 0)
+	if (chain_compare(b, n->public_tip, env->cons_cfg->fork_choice) > 0)
 		n->public_tip = b;
 	struct strategy_ctx s = { env, n };
 	struct strategy_io io = strategy_io_of(&s);
@@ -634,7 +631,7 @@ static void connect_block(const struct node_env *env, struct node *n,
 			  const struct block *b, uint32_t from, bool relay)
 {
 	struct chain_reorg r;
-	bool changed = chain_view_connect(&n->view, b, env->sc->consensus.fork_choice, &r);
+	bool changed = chain_view_connect(&n->view, b, env->cons_cfg->fork_choice, &r);
 	fetch_resolved(env, n, b);
 	HOOK(env, block_held, n, b);
 	if (changed)
@@ -688,7 +685,7 @@ static void on_block(const struct node_env *env, struct node *n, const struct bl
 		if (pst != VIEW_PENDING && pst != VIEW_ORPHAN) {
 			chain_view_set_status(&n->view, b->parent, VIEW_REQUESTED);
 			bool sent = send_to(env, n, back, MSG_GETCHAIN, b->parent,
-					    env->sc->network.header_bytes) >= 0;
+					    env->net_cfg->header_bytes) >= 0;
 			fetch_start(env, n, b->parent, back, sent);
 		} else if (m && fetch_find(n, m) < 0) {
 			fetch_start(env, n, m, back, false);
@@ -701,7 +698,7 @@ static void on_block(const struct node_env *env, struct node *n, const struct bl
 static void on_chain(const struct node_env *env, struct node *n, const struct block *tip,
 		     uint32_t from)
 {
-	enum fork_choice rule = env->sc->consensus.fork_choice;
+	enum fork_choice rule = env->cons_cfg->fork_choice;
 	enum view_status st = chain_view_status(&n->view, tip);
 	if (st == VIEW_HAVE || st == VIEW_INVALID)
 		return;
@@ -722,7 +719,7 @@ static void on_chain(const struct node_env *env, struct node *n, const struct bl
 		brings_missing(env, n, tip, true);
 	/* The source documents' nodes check every block of a fetched chain;
 	 * other relays check only the blocks they lack. */
-	bool whole = env->sc->network.relay == RELAY_PULL_CHAIN;
+	bool whole = env->net_cfg->relay == RELAY_PULL_CHAIN;
 	simtime_t work = 0;
 	for (const struct block *b = tip; b && b->parent; b = b->parent) {
 		if (!whole && chain_view_status(&n->view, b) == VIEW_HAVE)
@@ -781,8 +778,8 @@ static bool accept_tx(const struct node_env *env, struct node *n, const struct t
 	}
 	if (v.evicted)
 		HOOK(env, tx_rejected, n, v.evicted, "mempool-full");
-	broadcast(env, n, from, MSG_TX, t, env->sc->network.tx_bytes);
-	if (env->sc->mempool.refresh == REFRESH_ON_TX)
+	broadcast(env, n, from, MSG_TX, t, env->net_cfg->tx_bytes);
+	if (env->pool_cfg->refresh == REFRESH_ON_TX)
 		node_rebuild_template(env, n);
 	return true;
 }
@@ -798,7 +795,7 @@ static bool serve_fetch(const struct node_env *env, struct node *n, const struct
 	bool private = n->withholding && want->h.miner == n->id &&
 		       !chain_is_ancestor(want, n->public_tip);
 	if (chain_view_status(&n->view, want) != VIEW_HAVE || private)
-		return send_to(env, n, back, MSG_NOTFOUND, want, env->sc->network.header_bytes) >= 0;
+		return send_to(env, n, back, MSG_NOTFOUND, want, env->net_cfg->header_bytes) >= 0;
 	if (!chain_is_ancestor(want, tip))
 		tip = want;
 	return send_to(env, n, back, MSG_CHAIN, tip, chain_bytes(env, tip, &env->nodes[from])) >= 0;
@@ -813,7 +810,7 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 	}
 	uint32_t back = (uint32_t)ev->p.b;
 	const struct block *b = ev->p.ptr;
-	uint64_t small = env->sc->network.header_bytes;
+	uint64_t small = env->net_cfg->header_bytes;
 	switch ((enum node_msg)ev->p.a) {
 	case MSG_BLOCK: {
 		enum view_status st = chain_view_status(&n->view, b);
@@ -865,7 +862,7 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 	}
 	case MSG_ANNOUNCE:
 		if (chain_view_status(&n->view, b) != VIEW_HAVE &&
-		    chain_compare(b, shown_tip(n), env->sc->consensus.fork_choice) > 0)
+		    chain_compare(b, shown_tip(n), env->cons_cfg->fork_choice) > 0)
 			send_to(env, n, back, MSG_GETCHAIN, NULL, small);
 		break;
 	case MSG_GETCHAIN:
@@ -942,7 +939,7 @@ void node_rebuild_template(const struct node_env *env, struct node *n)
 	}
 	const struct block *tip = n->mine_on ? n->mine_on : n->view.tip;
 	simtime_t now = evq_now(env->q);
-	uint32_t max = MIN(env->sc->consensus.max_block_txs, mempool_size(n->mempool));
+	uint32_t max = MIN(env->cons_cfg->max_block_txs, mempool_size(n->mempool));
 	const struct tx **sel = g_new(const struct tx *, (gsize)max + 1);
 	uint32_t k = mempool_select(n->mempool, chain_store_aux(env->store, tip->id), max, sel + 1);
 	uint64_t fees = 0;
@@ -957,7 +954,7 @@ void node_rebuild_template(const struct node_env *env, struct node *n)
 	struct block_header *h = &n->tpl.h;
 	memset(h, 0, sizeof *h);
 	h->version = BLOCK_VERSION |
-		     (env->sc->consensus.mode == MINING_MODEL ? BLOCK_FLAG_MODELLED : 0);
+		     (env->cons_cfg->mode == MINING_MODEL ? BLOCK_FLAG_MODELLED : 0);
 	h->height = tip->h.height + 1;
 	memcpy(h->prev, tip->hash, 32);
 	block_merkle((const struct tx *const *)n->tpl.txs->pdata, n->tpl.txs->len, h->merkle);
@@ -991,22 +988,23 @@ bool node_submit_tx(const struct node_env *env, struct node *n, const struct tx 
 	return accept_tx(env, n, t, NET_NO_PEER);
 }
 
-void node_init(struct node *n, uint32_t id, const struct group_cfg *g,
+void node_init(struct node *n, uint32_t id, const struct node_spec *g,
 	       const struct node_env *env)
 {
 	memset(n, 0, sizeof *n);
 	n->id = id;
 	n->role = g->role;
 	n->online = true;
+	n->compact_fail = g->compact_fail;
 	n->hashrate = g->role == ROLE_MINER ? (uint64_t)(g->hashrate + 0.5) : 0;
 	chain_view_init(&n->view, chain_store_genesis(env->store));
 	n->public_tip = n->view.tip;
-	n->mempool = mempool_new(env->sc->mempool.order, env->sc->mempool.capacity);
-	rng_seed(&n->rng, env->sc->seed, RNG_STREAM_NODE + id);
+	n->mempool = mempool_new(env->pool_cfg->order, env->pool_cfg->capacity);
+	rng_seed(&n->rng, env->seed, RNG_STREAM_NODE + id);
 	n->tpl.txs = g_ptr_array_new();
-	n->strategy = g->role == ROLE_MINER ? strategy_find(g->strategy.name) : NULL;
+	n->strategy = g->role == ROLE_MINER && g->strategy ? strategy_find(g->strategy->name) : NULL;
 	if (n->strategy) {
-		n->strategy_state = n->strategy->new_state(&g->strategy, n->view.tip);
+		n->strategy_state = n->strategy->new_state(g->strategy, n->view.tip);
 		n->withholding = true;
 		n->mine_on = n->view.tip;
 	}

@@ -20,21 +20,16 @@ static bool is_attack(enum tl_action a)
 static void mark_named(const world_t *w, bool (*want)(enum tl_action), bool *flags)
 {
 	const struct scenario *sc = world_scenario(w);
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
 	for (guint i = 0; i < sc->events->len; i++) {
 		const struct event_cfg *e = &g_array_index(sc->events, struct event_cfg, i);
 		if (!want(e->action))
 			continue;
-		g_array_set_size(ids, 0);
-		if (e->target == NULL)
+		if (e->target_ids == NULL)
 			for (guint32 k = 0; k < world_node_count(w); k++)
-				g_array_append_val(ids, k);
-		else
-			config_resolve(sc, e->target, ids);
-		for (guint k = 0; k < ids->len; k++)
-			flags[g_array_index(ids, guint32, k)] = true;
+				flags[k] = true;
+		for (guint k = 0; e->target_ids && k < e->target_ids->len; k++)
+			flags[g_array_index(e->target_ids, guint32, k)] = true;
 	}
-	g_array_unref(ids);
 }
 
 static bool is_withhold(enum tl_action a)

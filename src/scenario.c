@@ -415,6 +415,10 @@ static bool check_trade_targets(struct ctx *c, const struct jpath *nodes_path)
 		if (ok && ids->len == 1 && g->count == 1 &&
 		    config_node_group(c->s, g_array_index(ids, guint32, 0)) == i)
 			ok = scn_fail(c, &top, "a trader cannot pay only itself");
+		if (ok) {
+			struct group_cfg *gm = &g_array_index(c->s->groups, struct group_cfg, i);
+			gm->trade.to_ids = g_array_copy(ids);
+		}
 	}
 	g_array_unref(ids);
 	return ok;
@@ -735,6 +739,8 @@ static bool read_event(struct ctx *c, const cJSON *v, const struct jpath *ep)
 	g_array_append_val(c->s->events, e); /* the array owns its strings now */
 	if (!ok || !check_event(c, &actions[action], &e, ep, seen))
 		return false;
+	config_event_resolve(c->s, &g_array_index(c->s->events, struct event_cfg,
+						  c->s->events->len - 1));
 	if (e.action == TL_DIFFICULTY) {
 		struct difficulty_change d = { .by_height = e.by_height, .height = e.at_height,
 					       .at = e.at, .millizeros = e.millizeros };
@@ -829,6 +835,22 @@ static char *default_name(const char *file)
 	return g_string_free(g, FALSE);
 }
 
+/* A group's {"law": "histogram"} needs the network's histograms (read
+ * after the groups, so checked once both are). */
+static bool check_histogram_laws(struct ctx *c, const struct jpath *nodes_path)
+{
+	for (guint i = 0; c->s->network.hist_n == 0 && i < c->s->groups->len; i++) {
+		const struct group_cfg *g = group_at(c->s, i);
+		struct jpath ep = { nodes_path, NULL, (long)i },
+			     bp = { &ep, g->upload.kind == BW_HISTOGRAM ? "upload" : "download", 0 };
+		if (g->upload.kind == BW_HISTOGRAM || g->download.kind == BW_HISTOGRAM)
+			return scn_fail(c, &bp,
+					"{\"law\": \"histogram\"} needs network.bandwidth_histograms "
+					"(and regions); the network has none");
+	}
+	return true;
+}
+
 static bool parse_root(struct ctx *c, const cJSON *root)
 {
 	struct jpath np = { NULL, "nodes", 0 };
@@ -845,6 +867,8 @@ static bool parse_root(struct ctx *c, const cJSON *root)
 	if (!scn_parse_object(c, root, NULL, TABLE(root_fields), c->s, &seen))
 		return false;
 	if (!scn_require_key(c, NULL, TABLE(root_fields), seen, "stop", "{\"time\": \"10min\"}"))
+		return false;
+	if (!check_histogram_laws(c, &np))
 		return false;
 	if (c->s->name == NULL)
 		c->s->name = default_name(c->file);

@@ -388,6 +388,7 @@ static bool h_expect_select(struct ctx *c, const cJSON *v, const struct jpath *p
 		    !scn_require_key(c, &ep, fields, G_N_ELEMENTS(block_sel_fields), seen, "count",
 				     "{\"min\": 1}"))
 			return false;
+		e->node_ids = config_resolve_new(c->s, e->node);
 	}
 	return true;
 }

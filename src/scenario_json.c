@@ -408,7 +408,8 @@ int scn_read_enum(struct ctx *c, const cJSON *v, const struct jpath *p, const ch
 	return -1;
 }
 
-/* Every enum of config.h is int-sized with values from 0 in order. */
+/* Every enum the format reads (config.h and the headers it composes) is
+ * int-sized with values from 0 in order. */
 G_STATIC_ASSERT(sizeof(enum mining_mode) == sizeof(int));
 
 G_STATIC_ASSERT(sizeof(enum relay) == sizeof(int));

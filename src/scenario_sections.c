@@ -331,6 +331,9 @@ static bool h_edges(struct ctx *c, const cJSON *v, const struct jpath *p, void *
 	if (!cJSON_IsArray(v))
 		ok = scn_fail_found(c, p, v, "an array of pairs [[\"miner1\", \"miner2\"], ...]");
 	g_ptr_array_set_size(edges, 0);
+	if (c->s->network.edge_ids)
+		g_array_unref(c->s->network.edge_ids);
+	c->s->network.edge_ids = g_array_new(FALSE, FALSE, sizeof(guint32));
 	for (const cJSON *it = ok ? v->child : NULL; ok && it != NULL; it = it->next, i++) {
 		struct jpath ep = { p, NULL, i };
 		uint32_t end[2];
@@ -344,6 +347,7 @@ static bool h_edges(struct ctx *c, const cJSON *v, const struct jpath *p, void *
 			g_array_append_val(keys, key);
 			g_ptr_array_add(edges, g_strdup(it->child->valuestring));
 			g_ptr_array_add(edges, g_strdup(it->child->next->valuestring));
+			g_array_append_vals(c->s->network.edge_ids, end, 2);
 		}
 	}
 	if (ok && keys->len > 1) {
@@ -672,8 +676,8 @@ static bool h_histograms(struct ctx *c, const cJSON *v, const struct jpath *p, v
 	return true;
 }
 
-/* "nodes": a non-empty array of node or group names (resolved when the
- * network is built). */
+/* "nodes": a non-empty array of node or group names (resolved by
+ * h_backbone). */
 static bool h_names(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 		    const struct field *f)
 {
@@ -703,6 +707,30 @@ static const struct field backbone_fields[] = {
 	BB("connections", scn_u32, connections),
 };
 
+/* B's node ids, from the names of V's "nodes" (every one a node or a
+ * group), in order. */
+static bool resolve_backbone(struct ctx *c, const cJSON *v, const struct jpath *p,
+			     struct backbone_cfg *b)
+{
+	const cJSON *names = cJSON_GetObjectItemCaseSensitive(v, "nodes");
+	struct jpath np = { p, "nodes", 0 };
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+	long i = 0;
+	bool ok = true;
+
+	if (b->node_ids)
+		g_array_unref(b->node_ids);
+	b->node_ids = g_array_new(FALSE, FALSE, sizeof(guint32));
+	for (const cJSON *it = names ? names->child : NULL; ok && it; it = it->next, i++) {
+		struct jpath ip = { &np, NULL, i };
+		ok = scn_resolve(c, it, &ip, ids);
+		if (ok)
+			g_array_append_vals(b->node_ids, ids->data, ids->len);
+	}
+	g_array_unref(ids);
+	return ok;
+}
+
 /* "backbone": {"nodes": [...], "latency": ..., "bandwidth": ...,
  * "connections": N, "enabled": true}. */
 static bool h_backbone(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
@@ -717,7 +745,7 @@ static bool h_backbone(struct ctx *c, const cJSON *v, const struct jpath *p, voi
 	b->own_latency = scn_has_key(TABLE(backbone_fields), seen, "latency");
 	if (!b->nodes && b->enabled)
 		return scn_fail(c, p, "a backbone needs \"nodes\": [names of its nodes or groups]");
-	return true;
+	return resolve_backbone(c, v, p, b);
 }
 
 static const char *const sharing_names[] = { "node", "link", NULL };

@@ -70,8 +70,9 @@ static void init_nodes(world_t *w)
 		double sum = 0;
 		for (guint k = 0; gc->shares && k < gc->shares->len; k++)
 			sum += g_array_index(gc->shares, double, k);
+		struct node_spec spec = config_node_spec(w->sc, g);
 		for (uint32_t k = 0; k < gc->count; k++, id++) {
-			node_init(&w->nodes[id], id, gc, &w->env);
+			node_init(&w->nodes[id], id, &spec, &w->env);
 			if (gc->role == ROLE_MINER)
 				w->miner_ids[w->n_miners++] = id;
 			if (gc->role == ROLE_MINER && gc->shares && sum > 0)
@@ -135,14 +136,13 @@ static void start(world_t *w)
 
 world_t *world_new(const struct scenario *sc, GError **err)
 {
+	(void)err;
 	world_t *w = g_new0(world_t, 1);
 	w->sc = sc;
 	w->n = config_node_count(sc);
-	w->net = net_new(sc, w->n, sc->seed, err);
-	if (!w->net) {
-		g_free(w);
-		return NULL;
-	}
+	struct net_node_bw *bw = config_node_bw(sc);
+	w->net = net_new(&sc->network, w->n, bw, sc->seed);
+	g_free(bw);
 	w->q = evq_new();
 	w->keys = tx_keys_new(sc->seed, w->n);
 	w->store = chain_store_new(block_genesis());
@@ -182,7 +182,9 @@ world_t *world_new(const struct scenario *sc, GError **err)
 		.strategy_event = world_strategy_hook,
 	};
 	w->env = (struct node_env){
-		.q = w->q, .net = w->net, .store = w->store, .cons = w->cons, .sc = sc,
+		.q = w->q, .net = w->net, .store = w->store, .cons = w->cons,
+		.net_cfg = &sc->network, .cons_cfg = &sc->consensus, .pool_cfg = &sc->mempool,
+		.seed = sc->seed,
 		.keys = w->keys, .nodes = w->nodes, .n = w->n, .tx_arena = w->tx_arena,
 		.hooks = &w->hooks, .hook_ctx = w,
 	};

@@ -16,14 +16,10 @@ static struct world_live_result *live_result(world_t *w, const struct event_cfg 
 	return &g_array_index(w->live.results, struct world_live_result, idx);
 }
 
-static uint32_t one_node(const world_t *w, const char *name)
+/* The first node of IDS (an action's resolved names), or UINT32_MAX. */
+static uint32_t one_node(const GArray *ids)
 {
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
-	uint32_t id = UINT32_MAX;
-	if (name && config_resolve(w->sc, name, ids) && ids->len > 0)
-		id = g_array_index(ids, guint32, 0);
-	g_array_free(ids, TRUE);
-	return id;
+	return ids && ids->len > 0 ? g_array_index(ids, guint32, 0) : UINT32_MAX;
 }
 
 uint64_t world_oneshot_rate(const world_t *w, uint32_t id)
@@ -48,7 +44,7 @@ uint64_t world_oneshot_rate(const world_t *w, uint32_t id)
 static void live_transfer(world_t *w, const struct event_cfg *e, struct node *at,
 			  struct world_live_result *r)
 {
-	uint32_t from = one_node(w, e->from), to = one_node(w, e->link_to);
+	uint32_t from = one_node(e->from_ids), to = one_node(e->to_ids);
 	ledger_state_t *st = node_tip_state(&w->env, at);
 	r->height = at->view.tip->h.height + 1;
 	if (from == UINT32_MAX || to == UINT32_MAX || e->amount == 0) {
@@ -164,7 +160,7 @@ char *world_live_apply(world_t *w, const struct event_cfg *e, GArray *ids)
 		node_request_chains(&w->env, n);
 		return g_strdup("");
 	case TL_LINK: {
-		uint32_t to = one_node(w, e->link_to);
+		uint32_t to = one_node(e->to_ids);
 		r->ok = to != UINT32_MAX && net_add_link(w->net, n->id, to);
 		if (!r->ok)
 			r->reason = "linked-already";

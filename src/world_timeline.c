@@ -10,24 +10,19 @@ static void rebuild_all(world_t *w)
 
 #define ANY_ROLE (-1)
 
-/* The nodes NAME designates; without a name, every node of ROLE (or
- * every node, ANY_ROLE). */
-static GArray *targets_of(world_t *w, const char *name, int role)
+/* The nodes an action's target designates (NAMED, its resolved ids); without a
+ * target, every node of ROLE (or every node, ANY_ROLE). */
+static GArray *targets_of(world_t *w, const GArray *named, int role)
 {
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
-	if (name) {
-		config_resolve(w->sc, name, ids);
+	if (named) {
+		g_array_append_vals(ids, named->data, named->len);
 		return ids;
 	}
 	for (guint32 i = 0; i < w->n; i++)
 		if (role == ANY_ROLE || (int)w->nodes[i].role == role)
 			g_array_append_val(ids, i);
 	return ids;
-}
-
-static GArray *targets(world_t *w, const char *name)
-{
-	return targets_of(w, name, ANY_ROLE);
 }
 
 /* Who an action without a target addresses: hashrate all miners, burst
@@ -56,18 +51,8 @@ static void set_online(world_t *w, uint32_t id, bool online)
 
 static void do_partition(world_t *w, const struct event_cfg *e)
 {
-	uint32_t *side = g_new0(uint32_t, w->n);
-	for (guint s = 0; s < e->sides->len; s++) {
-		GStrv names = g_ptr_array_index(e->sides, s);
-		for (guint k = 0; names[k]; k++) {
-			GArray *ids = targets(w, names[k]);
-			for (guint j = 0; j < ids->len; j++)
-				side[g_array_index(ids, guint32, j)] = s + 1;
-			g_array_free(ids, TRUE);
-		}
-	}
-	net_partition(w->net, side);
-	g_free(side);
+	g_assert(e->side_of != NULL && e->side_of->len == w->n);
+	net_partition(w->net, (const uint32_t *)(const void *)e->side_of->data);
 }
 
 /* A latency action: every link; the links of the targets; or the links
@@ -78,7 +63,7 @@ static void set_latency(world_t *w, const struct event_cfg *e, GArray *ids)
 		net_set_latency(w->net, &e->latency, NET_NO_PEER, NET_NO_PEER);
 		return;
 	}
-	GArray *to = e->link_to ? targets(w, e->link_to) : NULL;
+	const GArray *to = e->to_ids;
 	for (guint i = 0; i < ids->len; i++) {
 		uint32_t a = g_array_index(ids, guint32, i);
 		uint32_t d = net_degree(w->net, a);
@@ -91,13 +76,11 @@ static void set_latency(world_t *w, const struct event_cfg *e, GArray *ids)
 				net_set_latency(w->net, &e->latency, a, b);
 		}
 	}
-	if (to)
-		g_array_free(to, TRUE);
 }
 
 static void apply_event(world_t *w, const struct event_cfg *e)
 {
-	GArray *ids = targets_of(w, e->target, default_role(e->action));
+	GArray *ids = targets_of(w, e->target_ids, default_role(e->action));
 	char *value = NULL;
 	switch (e->action) {
 	case TL_DIFFICULTY:

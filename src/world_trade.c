@@ -3,13 +3,9 @@
 
 static uint32_t pick_recipient(world_t *w, struct node *n, const struct group_cfg *g)
 {
-	if (g->trade.to) {
-		GArray *ids = g_array_new(FALSE, FALSE, sizeof(guint32));
-		config_resolve(w->sc, g->trade.to, ids);
-		uint32_t r = g_array_index(ids, guint32, rng_below(&n->rng, ids->len));
-		g_array_free(ids, TRUE);
-		return r;
-	}
+	const GArray *ids = g->trade.to_ids;
+	if (ids)
+		return g_array_index(ids, guint32, rng_below(&n->rng, ids->len));
 	uint32_t r = (uint32_t)rng_below(&n->rng, w->n - 1);
 	return r >= n->id ? r + 1 : r;
 }

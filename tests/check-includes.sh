@@ -6,13 +6,16 @@ rank() {
 	case "$1" in
 	simtime|version|stats|csv) echo 0 ;; # csv: the CSV header rows (header only)
 	rng|hash|units|sha256x|outdir) echo 1 ;; # outdir: output directories replaced as one unit
-	evq|pow|wallet|config) echo 2 ;;
+	evq|pow|wallet) echo 2 ;;
 	tx|net) echo 3 ;;
-	block|ledger|budget) echo 4 ;; # budget: estimates from config alone
-	chain|mempool|consensus) echo 5 ;;
+	block|ledger) echo 4 ;;
+	chain|mempool) echo 5 ;;
+	consensus) echo 5.2 ;; # its settings name the fork rule (chain.h)
 	strategy) echo 5.5 ;; # below node, which calls it
 	strategy_*) echo 5.6 ;; # one file per strategy
 	node) echo 6 ;;
+	config) echo 6.5 ;; # composes the modules' settings into struct scenario
+	budget) echo 6.6 ;; # estimates from the scenario alone
 	world|world_*) echo 7 ;; # world_*: one concern of the world each (world_int.h)
 	attack) echo 7.5 ;; # what strategies achieved, for the traces
 	scenario|plot|report) echo 8 ;;

@@ -211,8 +211,7 @@ static void test_add_link(void)
 	const char *t = "{\"stop\": {\"blocks\": 1}, \"network\": {\"topology\": \"random\", \"degree\": 2},"
 			" \"nodes\": [{\"name\": \"r\", \"count\": 12, \"role\": \"miner\", \"hashrate\": \"1kH/s\"}]}";
 	g_assert_true(scenario_load_string(t, "links.json", NULL, &sc, &err));
-	net_t *net = net_new(&sc, 12, 5, &err);
-	g_assert_no_error(err);
+	net_t *net = net_new(&sc.network, 12, NULL, 5);
 	for (uint32_t a = 0; a < 12; a++)
 		for (uint32_t b = 0; b < 12; b++) {
 			uint32_t before[2][16], da = net_degree(net, a), db = net_degree(net, b);

@@ -143,6 +143,7 @@ static char *live_run(simtime_t *slots, bool use_slot)
 				   "\"action\": \"submit\", \"target\": \"m2\", \"nonce\": %" G_GUINT64_FORMAT,
 				   client_nonce(w, 1));
 		struct event_cfg e = ask_event(&asks[i], t);
+		config_event_resolve(&sc, &e); /* its names in this run, as serve does */
 		g_array_append_val(sc.events, e);
 		world_schedule_event(w, first + (guint)i);
 		slots[i] = t;

@@ -32,9 +32,9 @@ static void load(struct scenario *sc, uint32_t relays, const char *network)
 
 static net_t *build(const struct scenario *sc, uint64_t seed)
 {
-	GError *err = NULL;
-	net_t *net = net_new(sc, config_node_count(sc), seed, &err);
-	g_assert_no_error(err);
+	struct net_node_bw *bw = config_node_bw(sc);
+	net_t *net = net_new(&sc->network, config_node_count(sc), bw, seed);
+	g_free(bw);
 	g_assert_nonnull(net);
 	return net;
 }
@@ -492,8 +492,8 @@ static void test_bandwidth_histogram(void)
 }
 
 /* Without histograms or group rates nodes have none of their own; a
- * group's law draws per node; a histogram law without histograms is an
- * error naming the group. */
+ * group's law draws per node; a histogram law without histograms is a
+ * reader's error naming the group's field. */
 static void test_group_bandwidth(void)
 {
 	struct scenario sc;
@@ -518,14 +518,14 @@ static void test_group_bandwidth(void)
 	net_free(net);
 	config_clear(&sc);
 
-	load_groups(&sc, "{\"topology\": \"full\", " ONE_REGION "}",
-		    "[{\"name\": \"m\", \"count\": 3, \"hashrate\": \"1kH/s\", "
-		    "\"download\": {\"law\": \"histogram\"}}]");
+	/* the reader refuses a histogram law without histograms */
 	GError *err = NULL;
-	net = net_new(&sc, 3, 1, &err);
-	g_assert_null(net);
+	const char *text = "{\"stop\": {\"blocks\": 1}, \"network\": {\"topology\": \"full\", "
+		ONE_REGION "}, \"nodes\": [{\"name\": \"m\", \"count\": 3, \"hashrate\": \"1kH/s\", "
+		"\"download\": {\"law\": \"histogram\"}}]}";
+	g_assert_false(scenario_load_string(text, "net-test.json", NULL, &sc, &err));
 	g_assert_nonnull(err);
-	g_assert_nonnull(strstr(err->message, "nodes[0]"));
+	g_assert_nonnull(strstr(err->message, "net-test.json: nodes[0].download"));
 	g_assert_nonnull(strstr(err->message, "bandwidth_histograms"));
 	g_error_free(err);
 	config_clear(&sc);

@@ -64,8 +64,7 @@ static struct harness *harness_new(const char *relay)
 		g_error("%s", err->message);
 	g_free(text);
 	h->q = evq_new();
-	h->net = net_new(&h->sc, N, h->sc.seed, &err);
-	g_assert_no_error(err);
+	h->net = net_new(&h->sc.network, N, NULL, h->sc.seed);
 	h->store = chain_store_new(block_genesis());
 	chain_store_set_verdict(h->store, 0, CHAIN_VALID, NULL);
 	uint64_t bal[N] = { 0 };
@@ -75,13 +74,15 @@ static struct harness *harness_new(const char *relay)
 	h->arena = g_ptr_array_new_with_free_func(g_free);
 	h->hooks = (struct node_hooks){ .tip_changed = tip_changed };
 	h->env = (struct node_env){
-		.q = h->q, .net = h->net, .store = h->store, .cons = h->cons, .sc = &h->sc,
+		.q = h->q, .net = h->net, .store = h->store, .cons = h->cons,
+		.net_cfg = &h->sc.network, .cons_cfg = &h->sc.consensus, .pool_cfg = &h->sc.mempool,
+		.seed = h->sc.seed,
 		.keys = h->keys, .nodes = h->nodes, .n = N, .tx_arena = h->arena,
 		.hooks = &h->hooks, .hook_ctx = h,
 	};
-	const struct group_cfg *g = &g_array_index(h->sc.groups, struct group_cfg, 0);
+	struct node_spec spec = config_node_spec(&h->sc, 0);
 	for (uint32_t i = 0; i < N; i++)
-		node_init(&h->nodes[i], i, g, &h->env);
+		node_init(&h->nodes[i], i, &spec, &h->env);
 	for (uint32_t k = 0; k < NODE_EV_KINDS; k++)
 		evq_register(h->q, k, on_event, h);
 	return h;

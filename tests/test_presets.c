@@ -122,7 +122,7 @@ static void test_region_delays(void)
 			   "\"upload\": [\"8Mbit/s\", \"80Mbit/s\"], \"download\": [\"80Mbit/s\", \"4Mbit/s\"], "
 			   "\"inter\": \"1Mbit/s\"}}", &sc, &err));
 	g_assert_no_error(err);
-	net_t *net = net_new(&sc, 64, 1, &err);
+	net_t *net = net_new(&sc.network, 64, NULL, 1);
 	g_assert_nonnull(net);
 	simtime_t now = 0;
 	bool seen[2][2] = { { false } };

@@ -609,6 +609,14 @@ static void test_bad_network(void)
 	expect_error(BASE ", 'network': {'latency': 50}}", NULL, "network.latency", "found 50", NULL);
 	expect_error(BASE ", 'network': {'validation': {'block': '1ms', 'txs': '1us'}}}", NULL,
 	             "network.validation.txs: unknown key", NULL);
+	expect_error(BASE ", 'network': {'backbone': {'nodes': ['miner', 'pool']}}}", NULL,
+	             "bad.json: network.backbone.nodes[1]: unknown node or group 'pool'", "miner1..miner3", NULL);
+	expect_error(BASE ", 'network': {'backbone': {'nodes': ['miner', 7]}}}", NULL,
+	             "network.backbone.nodes[1]", NULL);
+	expect_error("{" STOP ", 'network': {'regions': {'names': ['A'], 'share': [1], 'latency': [['10ms']], "
+		     "'upload': ['1Mbit/s'], 'download': ['2Mbit/s']}}, "
+		     "'nodes': [{'name': 'm', 'hashrate': '1kH/s', 'upload': {'law': 'histogram'}}]}", NULL,
+	             "bad.json: nodes[0].upload: {'law': 'histogram'} needs network.bandwidth_histograms", NULL);
 }
 
 static void test_bad_events(void)
@@ -654,6 +662,56 @@ static void test_partition_rest(void)
 
 	load_ok(BASE ", 'events': [{'at': '1m', 'action': 'partition', 'sides': [['miner1']]}]}", NULL, &s);
 	g_assert_cmpuint(ev(&s, 0)->sides->len, ==, 1);
+	config_clear(&s);
+}
+
+/* IDS holds exactly the node ids of WANT (-1 terminated), in order. */
+static void assert_ids(const GArray *ids, const int *want)
+{
+	guint n = 0;
+
+	g_assert_nonnull(ids);
+	for (; want[n] >= 0; n++) {
+		g_assert_cmpuint(n, <, ids->len);
+		g_assert_cmpuint(g_array_index(ids, guint32, n), ==, (guint32)want[n]);
+	}
+	g_assert_cmpuint(ids->len, ==, n);
+}
+
+/* The reader resolves every name once: event targets and "to", transfer
+ * senders, partition sides (per node), trade targets, expectation nodes,
+ * edges and backbone nodes (BASE: miner1..miner3 are ids 0..2, shop 3). */
+static void test_resolved_names(void)
+{
+	struct scenario s;
+
+	load_ok("{" STOP ", 'nodes': [{'name': 'miner', 'count': 3, 'hashrate': '60kH/s'}, "
+		"{'name': 'shop', 'role': 'trader', 'trade': {'interval': '4.5s', 'to': 'miner'}}], "
+		"'network': {'topology': 'edges', 'edges': [['miner3', 'shop'], ['miner1', 'miner2']], "
+		"'backbone': {'nodes': ['shop', 'miner'], 'enabled': false}}, "
+		"'events': [{'at': '1m', 'action': 'hashrate', 'target': 'miner', 'value': '1kH/s'}, "
+		"{'at': '1m', 'action': 'latency', 'latency': '1s', 'target': 'miner2', 'to': 'shop'}, "
+		"{'at': '1m', 'action': 'partition', 'sides': [['miner3'], ['shop', 'miner1']]}, "
+		"{'at': '1m', 'action': 'transfer', 'target': 'miner1', 'from': 'shop', 'to': 'miner2', "
+		"'amount': 1}, {'at': '1m', 'action': 'heal'}], "
+		"'expect': {'blocks': [{'miner': 'miner', 'count': {'min': 0}}, {'count': {'min': 0}}]}}",
+		NULL, &s);
+	assert_ids(ev(&s, 0)->target_ids, (const int[]){ 0, 1, 2, -1 });
+	assert_ids(ev(&s, 1)->target_ids, (const int[]){ 1, -1 });
+	assert_ids(ev(&s, 1)->to_ids, (const int[]){ 3, -1 });
+	g_assert_null(ev(&s, 2)->target_ids);
+	assert_ids(ev(&s, 2)->side_of, (const int[]){ 2, 0, 1, 2, -1 });
+	assert_ids(ev(&s, 3)->from_ids, (const int[]){ 3, -1 });
+	assert_ids(ev(&s, 3)->to_ids, (const int[]){ 1, -1 });
+	g_assert_null(ev(&s, 4)->target_ids);
+	g_assert_null(ev(&s, 4)->side_of);
+	const struct group_cfg *shop = &g_array_index(s.groups, struct group_cfg, 1);
+	assert_ids(shop->trade.to_ids, (const int[]){ 0, 1, 2, -1 });
+	g_assert_null(g_array_index(s.groups, struct group_cfg, 0).trade.to_ids);
+	assert_ids(s.network.edge_ids, (const int[]){ 2, 3, 0, 1, -1 });
+	assert_ids(s.network.backbone.node_ids, (const int[]){ 3, 0, 1, 2, -1 });
+	assert_ids(g_array_index(s.expects, struct expect_cfg, 0).node_ids, (const int[]){ 0, 1, 2, -1 });
+	g_assert_null(g_array_index(s.expects, struct expect_cfg, 1).node_ids);
 	config_clear(&s);
 }
 
@@ -848,6 +906,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/scenario/bad/network", test_bad_network);
 	g_test_add_func("/scenario/bad/events", test_bad_events);
 	g_test_add_func("/scenario/partition-rest", test_partition_rest);
+	g_test_add_func("/scenario/resolved-names", test_resolved_names);
 	g_test_add_func("/scenario/bad/text", test_bad_text);
 	g_test_add_func("/scenario/files", test_files);
 	g_test_add_func("/scenario/expect/good", test_expect_good);

@@ -20,9 +20,12 @@
 #include <stdint.h>
 
 #include "powsim/block.h"
-#include "powsim/config.h"
 
 typedef struct chain_store chain_store_t;
+
+/* The fork rule (consensus "fork_choice"): most cumulative work, or
+ * greatest height. */
+enum fork_choice { FORK_MOST_WORK, FORK_LONGEST };
 
 enum chain_verdict {
 	CHAIN_UNCHECKED = 0,

@@ -4,9 +4,21 @@
  * validated and completed with defaults (scenario.h reads it; the world
  * runs it). Every field has a documented default in scenarios/README.md.
  * Strings and arrays are owned by the struct and freed by config_clear().
+ *
+ * Each module's own settings live in its header and are composed here:
+ * consensus_cfg (consensus.h), network_cfg and its latency, bandwidth and
+ * backbone parts (net.h), mempool_cfg (mempool.h), strategy_cfg
+ * (strategy.h), the fork rule (chain.h), node roles (node.h). What only
+ * the run as a whole needs (groups, traders, the timeline, the stop rule,
+ * expectations) is defined here.
+ *
  * Node names: a group of COUNT > 1 named "miner" gives nodes "miner1" ..
  * "minerCOUNT"; a group of one gives a node named after the group. Node
  * ids follow group order, then index: they are stable for a scenario.
+ * The reader resolves every name a scenario uses to node ids once (the
+ * *_ids fields beside the names, guint32 in config_resolve's order); the
+ * names stay for messages and the outputs, nothing below the reader looks
+ * them up again.
  */
 #ifndef POWSIM_CONFIG_H
 #define POWSIM_CONFIG_H
@@ -16,31 +28,20 @@
 
 #include <glib.h>
 
+#include "powsim/chain.h"
+#include "powsim/consensus.h"
+#include "powsim/mempool.h"
+#include "powsim/net.h"
+#include "powsim/node.h"
 #include "powsim/simtime.h"
+#include "powsim/strategy.h"
 
-enum mining_mode { MINING_REAL, MINING_FAST, MINING_MODEL };
-enum fork_choice { FORK_MOST_WORK, FORK_LONGEST };
-enum topology { TOPO_FULL, TOPO_RANDOM, TOPO_EDGES };
-enum relay { RELAY_PUSH, RELAY_PULL_CHAIN, RELAY_INV };
-enum latency_law { LAT_CONSTANT, LAT_UNIFORM, LAT_LOGNORMAL, LAT_PARETO };
-enum node_role { ROLE_MINER, ROLE_TRADER, ROLE_RELAY };
 enum interval_law { INTERVAL_FIXED, INTERVAL_UNIFORM, INTERVAL_EXP };
-enum mempool_order { MEMPOOL_ARRIVAL, MEMPOOL_FEE };
-enum template_refresh { REFRESH_ON_TX, REFRESH_ON_BLOCK };
-
-/* A latency law. constant: VALUE. uniform: VALUE..MAX. lognormal: median
- * VALUE, SHAPE = sigma of the log. pareto: mean VALUE, SHAPE = alpha > 1. */
-struct latency_cfg {
-	enum latency_law law;
-	simtime_t value;
-	simtime_t max;
-	double shape;
-};
 
 /* How a trader trades. fixed: every INTERVAL; uniform: INTERVAL..
  * INTERVAL_MAX; exponential: mean INTERVAL. Amounts uniform in
- * [AMOUNT_MIN, AMOUNT_MAX]. TO names the recipient node (NULL: a random
- * other node each time). */
+ * [AMOUNT_MIN, AMOUNT_MAX]. TO names the recipient nodes, one drawn per
+ * transfer (NULL: a random other node each time). */
 struct trade_cfg {
 	enum interval_law law;
 	simtime_t interval;
@@ -48,46 +49,8 @@ struct trade_cfg {
 	uint64_t amount_min, amount_max;
 	uint64_t fee;
 	char *to;
+	GArray *to_ids;  /* the nodes TO names (NULL when TO is) */
 	simtime_t start; /* first transfer no earlier than this */
-};
-
-/* A miner group's strategy (strategy.h). NAME is a registered strategy;
- * NULL means honest. The other fields are the parameters of the
- * strategies that read them (defaults: scenarios/README.md, "Attacks"). */
-struct strategy_cfg {
-	char *name;
-	char *variant;          /* stubborn: "lead", "equal-fork", "trail" or
-				 * several joined by '+' */
-	uint32_t trail;         /* stubborn trail: blocks behind it keeps mining */
-	char *merchant;         /* double-spend: the node it pays */
-	uint32_t confirmations; /* double-spend: blocks the merchant waits */
-	uint32_t give_up;       /* double-spend: deficit at which it gives up */
-	uint32_t premine;       /* double-spend: private blocks before paying */
-	uint64_t amount;        /* double-spend: the payment */
-};
-
-/* A node's bandwidth in one direction, set per group: a constant, a law
- * drawn per node, or a draw from its region's histogram (network
- * "bandwidth_histograms"). */
-enum bw_kind {
-	BW_NETWORK,   /* unset: the histogram if the network has one, else
-		       * the region's (or the network's) bandwidth */
-	BW_CONSTANT,  /* VALUE bit/s; 0 = unlimited */
-	BW_LOGNORMAL, /* median VALUE bit/s, sigma SHAPE */
-	BW_UNIFORM,   /* VALUE to MAX bit/s */
-	BW_HISTOGRAM, /* the region's histogram (the network must have one) */
-};
-
-struct bw_cfg {
-	enum bw_kind kind;
-	double value, max, shape;
-};
-
-/* One bin of a bandwidth histogram: a node drawn into it gets a rate
- * uniform in [LO, HI) bit/s; bins are drawn by weight (CUM: cumulative
- * weight up to and including this bin). */
-struct bw_bin {
-	double lo, hi, cum;
 };
 
 struct group_cfg {
@@ -132,117 +95,23 @@ struct event_cfg {
 	bool by_height;
 	enum tl_action action;
 	char *target;          /* node or group name; NULL = all */
+	GArray *target_ids;    /* the nodes TARGET names (NULL when TARGET is) */
 	uint32_t millizeros;   /* difficulty */
 	double hashrate;       /* hashrate: new H/s per node */
 	uint32_t count;        /* burst: transfers */
 	GPtrArray *sides;      /* partition: array of GStrv of node/group names */
+	GArray *side_of;       /* partition: guint32 per node, its side + 1 in
+				* SIDES, 0 = on none (the unnamed side) */
 	struct latency_cfg latency; /* latency */
 	char *link_to;         /* latency: with TARGET, only link TARGET-LINK_TO */
+	GArray *to_ids;        /* the nodes LINK_TO names (NULL when LINK_TO is) */
 	char *kind;            /* invalid-txs, inject-block: what is wrong */
 	simtime_t duration;    /* withhold: release after this (0: at a release);
 				* inject-block withheld-parent: parent's delay */
 	char *from;            /* transfer: the sender's node */
+	GArray *from_ids;      /* the node FROM names (NULL when FROM is) */
 	uint64_t amount;       /* transfer */
 	uint64_t nonce;        /* submit */
-};
-
-/* A scheduled difficulty change: a timeline "difficulty" action, whose
- * value binds the first block of a chain that crosses its trigger
- * (consensus.h says how). The reader puts each one here, in file order;
- * the action stays in the events too, as what the timeline log shows. */
-struct difficulty_change {
-	bool by_height;
-	uint32_t height;            /* by_height: the block at this height */
-	simtime_t at;               /* else: the first block stamped at or after */
-	uint32_t millizeros;
-};
-
-struct consensus_cfg {
-	enum mining_mode mode;
-	uint32_t millizeros;        /* initial difficulty */
-	enum fork_choice fork_choice;
-	uint64_t reward;
-	uint32_t max_block_txs;     /* transactions per block, coinbase excluded */
-	uint32_t retarget_every;    /* 0 = no automatic retargeting */
-	simtime_t retarget_interval;/* target block interval */
-	double retarget_clamp;      /* max factor per retarget, >= 1 */
-	GArray *schedule;           /* struct difficulty_change, file order */
-};
-
-/* A backbone (the 2015 Relay Network, FIBRE, Gervais et al.'s miners): its
- * NODES (node or group names) are all linked with each other over links
- * of their own LATENCY and BANDWIDTH that use neither end's ordinary
- * uplink or downlink (a separate network: each backbone node has a
- * backbone uplink and downlink of BANDWIDTH); each backbone node also
- * opens ordinary links to random others until it has CONNECTIONS peers
- * outside the backbone (0: only what the topology gave it). Off unless
- * ENABLED (set by the "backbone" object; "enabled": false turns it off).
- * Without OWN_LATENCY its links keep the network's latency (the regions'). */
-struct backbone_cfg {
-	bool enabled;
-	GPtrArray *nodes;           /* char *, names */
-	bool own_latency;
-	struct latency_cfg latency;
-	double bandwidth;           /* bit/s, 0 = unlimited */
-	uint32_t connections;
-};
-
-/* What a transfer shares: NODE, both ends' links (the sender's uplink,
- * FIFO, and the receiver's downlink); LINK, nothing but its own
- * connection (each link a channel of its own at min(up, down), as in
- * simulators that give every connection its own point-to-point link). */
-enum net_sharing { NET_SHARE_NODE, NET_SHARE_LINK };
-
-struct network_cfg {
-	enum topology topology;
-	enum net_sharing sharing;
-	uint32_t degree;            /* random: outbound links per node */
-	GPtrArray *edges;           /* edges: node names, pairs in order */
-	struct latency_cfg latency;
-	simtime_t processing;       /* per message received */
-	simtime_t control_processing; /* per non-block message; -1: PROCESSING */
-	enum relay relay;
-	simtime_t validate_block;   /* per block validated */
-	simtime_t validate_tx;      /* per transaction in a validated block */
-	double bandwidth;           /* bit/s per link, 0 = unlimited */
-	uint64_t header_bytes;      /* wire size of a header/announcement */
-	uint64_t tx_bytes;          /* wire size of one transaction */
-	/* Regions (a preset's): node i lies in a region drawn by the shares;
-	 * latency between regions a and b has mean m = latency[a * n + b] with
-	 * Pareto jitter of scale m - JITTER_SPREAD (shape m / spread, as
-	 * SimBlock draws it; 0: constant); a transfer runs at
-	 * min(upload of the sender's region, download of the receiver's),
-	 * capped at INTER between regions (0: no cap). n_regions 0: none. */
-	uint32_t n_regions;
-	char **region_names;        /* n_regions, owned */
-	double *region_share;       /* n_regions, sum 1 */
-	simtime_t *region_latency;  /* n_regions * n_regions means */
-	simtime_t jitter_spread;    /* 0: no jitter */
-	double *region_up, *region_down; /* bit/s, n_regions each */
-	double inter_bandwidth;     /* bit/s cap between regions, 0 = none */
-	uint64_t block_size;        /* bytes of a block without simulated
-				     * transactions; 0 = header + txs */
-	GArray *degree_cdf;         /* double: P(outbound degree <= k+1); NULL = fixed */
-	bool compact;               /* compact relay: blocks cross as short ids */
-	double compact_share;       /* of nodes using it (drawn per node); 1 = all */
-	double compact_fail;        /* P(a compact block fails to rebuild) */
-	uint32_t compact_hb;        /* BIP 152 high-bandwidth peers: a compact
-				     * node pushes new blocks unsolicited to its
-				     * first this many compact peers (inv relay) */
-	simtime_t validate_mb;      /* validation time per megabyte of block */
-	/* Per-node bandwidth histograms per region (bit/s), HIST_N of each
-	 * (n_regions when set, 0 = none): index [region], a GArray of
-	 * struct bw_bin. A node whose group leaves its bandwidth unset
-	 * draws it from its region's histogram. */
-	uint32_t hist_n;
-	GArray **hist_up, **hist_down;
-	struct backbone_cfg backbone;
-};
-
-struct mempool_cfg {
-	enum mempool_order order;
-	uint32_t capacity;
-	enum template_refresh refresh;
 };
 
 /* The run stops at the first of these that is set (0 = unset). */
@@ -321,6 +190,7 @@ struct expect_cfg {
 	uint32_t millizeros;
 	uint32_t last;         /* INTERVAL: blocks */
 	char *node;            /* BLOCKS: miner, TXS: sender (node or group); NULL = any */
+	GArray *node_ids;      /* the nodes NODE names (NULL when NODE is) */
 	int injected;          /* -1 either, 0 honest only, 1 injected only */
 	int main;              /* BLOCKS: on the main chain; TXS: confirmed on it; -1 either */
 };
@@ -345,7 +215,21 @@ void config_node_name(const struct scenario *s, uint32_t id, char *buf, unsigned
 uint32_t config_node_group(const struct scenario *s, uint32_t id);
 
 /* Node ids named by NAME (a node or a group), appended to OUT (guint32).
- * Returns false if NAME names nothing. */
+ * Returns false if NAME names nothing. For the reader (and live mode's
+ * requests): a run uses the ids resolved in the struct. */
 bool config_resolve(const struct scenario *s, const char *name, GArray *out);
+
+/* What the modules below take of S's groups, per node: each node's own
+ * bandwidth laws for net_new (g_free it), and the node_spec of group G
+ * for node_init (pointing into S). */
+struct net_node_bw *config_node_bw(const struct scenario *s);
+struct node_spec config_node_spec(const struct scenario *s, uint32_t g);
+
+/* The ids NAME names as a new array (NULL if NAME is NULL). */
+GArray *config_resolve_new(const struct scenario *s, const char *name);
+
+/* Fill E's *_ids fields from its names (replacing what they held). The
+ * names must have been checked: one that names nothing gives no ids. */
+void config_event_resolve(const struct scenario *s, struct event_cfg *e);
 
 #endif

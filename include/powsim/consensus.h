@@ -38,11 +38,41 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "powsim/block.h"
-#include "powsim/config.h"
+#include "powsim/chain.h"
 #include "powsim/ledger.h"
+#include "powsim/simtime.h"
 
 typedef struct consensus consensus_t;
+
+/* How blocks are mined (world.h): real hashing, a drawn time and a real
+ * nonce, or a drawn time only (the header says the PoW was modelled). */
+enum mining_mode { MINING_REAL, MINING_FAST, MINING_MODEL };
+
+/* A scheduled difficulty change: a timeline "difficulty" action, whose
+ * value binds the first block of a chain that crosses its trigger
+ * (consensus.h says how). The reader puts each one here, in file order;
+ * the action stays in the events too, as what the timeline log shows. */
+struct difficulty_change {
+	bool by_height;
+	uint32_t height;            /* by_height: the block at this height */
+	simtime_t at;               /* else: the first block stamped at or after */
+	uint32_t millizeros;
+};
+
+struct consensus_cfg {
+	enum mining_mode mode;
+	uint32_t millizeros;        /* initial difficulty */
+	enum fork_choice fork_choice;
+	uint64_t reward;
+	uint32_t max_block_txs;     /* transactions per block, coinbase excluded */
+	uint32_t retarget_every;    /* 0 = no automatic retargeting */
+	simtime_t retarget_interval;/* target block interval */
+	double retarget_clamp;      /* max factor per retarget, >= 1 */
+	GArray *schedule;           /* struct difficulty_change, file order */
+};
 
 /* How far ahead of the moment it was sent a timestamp may be (Bitcoin's
  * two hours). */

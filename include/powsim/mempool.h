@@ -38,11 +38,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "powsim/config.h"
 #include "powsim/ledger.h"
 #include "powsim/tx.h"
 
 typedef struct mempool mempool_t;
+
+enum mempool_order { MEMPOOL_ARRIVAL, MEMPOOL_FEE };
+
+/* When a miner rebuilds its template (node.h): at every transaction it
+ * accepts, or only when its tip changes. */
+enum template_refresh { REFRESH_ON_TX, REFRESH_ON_BLOCK };
+
+/* The scenario's "mempool" section: every node's pool alike. */
+struct mempool_cfg {
+	enum mempool_order order;
+	uint32_t capacity;
+	enum template_refresh refresh;
+};
 
 enum mempool_code {
 	MEMPOOL_ADDED = 0,

@@ -40,20 +40,141 @@
 
 #include <glib.h>
 
-#include "powsim/config.h"
 #include "powsim/simtime.h"
 
 typedef struct net net_t;
+
+enum topology { TOPO_FULL, TOPO_RANDOM, TOPO_EDGES };
+
+/* How nodes relay blocks (node.h says what each does). Declared here
+ * because network_cfg, which the network section fills, carries it. */
+enum relay { RELAY_PUSH, RELAY_PULL_CHAIN, RELAY_INV };
+
+enum latency_law { LAT_CONSTANT, LAT_UNIFORM, LAT_LOGNORMAL, LAT_PARETO };
+
+/* A latency law. constant: VALUE. uniform: VALUE..MAX. lognormal: median
+ * VALUE, SHAPE = sigma of the log. pareto: mean VALUE, SHAPE = alpha > 1. */
+struct latency_cfg {
+	enum latency_law law;
+	simtime_t value;
+	simtime_t max;
+	double shape;
+};
+
+/* A node's bandwidth in one direction, set per group: a constant, a law
+ * drawn per node, or a draw from its region's histogram (network
+ * "bandwidth_histograms"). */
+enum bw_kind {
+	BW_NETWORK,   /* unset: the histogram if the network has one, else
+		       * the region's (or the network's) bandwidth */
+	BW_CONSTANT,  /* VALUE bit/s; 0 = unlimited */
+	BW_LOGNORMAL, /* median VALUE bit/s, sigma SHAPE */
+	BW_UNIFORM,   /* VALUE to MAX bit/s */
+	BW_HISTOGRAM, /* the region's histogram (the network must have one) */
+};
+
+struct bw_cfg {
+	enum bw_kind kind;
+	double value, max, shape;
+};
+
+/* One bin of a bandwidth histogram: a node drawn into it gets a rate
+ * uniform in [LO, HI) bit/s; bins are drawn by weight (CUM: cumulative
+ * weight up to and including this bin). */
+struct bw_bin {
+	double lo, hi, cum;
+};
+
+/* A backbone (the 2015 Relay Network, FIBRE, Gervais et al.'s miners): its
+ * NODES (node or group names) are all linked with each other over links
+ * of their own LATENCY and BANDWIDTH that use neither end's ordinary
+ * uplink or downlink (a separate network: each backbone node has a
+ * backbone uplink and downlink of BANDWIDTH); each backbone node also
+ * opens ordinary links to random others until it has CONNECTIONS peers
+ * outside the backbone (0: only what the topology gave it). Off unless
+ * ENABLED (set by the "backbone" object; "enabled": false turns it off).
+ * Without OWN_LATENCY its links keep the network's latency (the regions'). */
+struct backbone_cfg {
+	bool enabled;
+	GPtrArray *nodes;           /* char *, names */
+	GArray *node_ids;           /* guint32: the nodes NODES name, in order
+				     * (the reader resolves them) */
+	bool own_latency;
+	struct latency_cfg latency;
+	double bandwidth;           /* bit/s, 0 = unlimited */
+	uint32_t connections;
+};
+
+/* What a transfer shares: NODE, both ends' links (the sender's uplink,
+ * FIFO, and the receiver's downlink); LINK, nothing but its own
+ * connection (each link a channel of its own at min(up, down), as in
+ * simulators that give every connection its own point-to-point link). */
+enum net_sharing { NET_SHARE_NODE, NET_SHARE_LINK };
+
+struct network_cfg {
+	enum topology topology;
+	enum net_sharing sharing;
+	uint32_t degree;            /* random: outbound links per node */
+	GPtrArray *edges;           /* edges: node names, pairs in order */
+	GArray *edge_ids;           /* guint32: EDGES as node ids (the reader's) */
+	struct latency_cfg latency;
+	simtime_t processing;       /* per message received */
+	simtime_t control_processing; /* per non-block message; -1: PROCESSING */
+	enum relay relay;           /* the node protocol's (node.h) */
+	simtime_t validate_block;   /* per block validated */
+	simtime_t validate_tx;      /* per transaction in a validated block */
+	double bandwidth;           /* bit/s per link, 0 = unlimited */
+	uint64_t header_bytes;      /* wire size of a header/announcement */
+	uint64_t tx_bytes;          /* wire size of one transaction */
+	/* Regions (a preset's): node i lies in a region drawn by the shares;
+	 * latency between regions a and b has mean m = latency[a * n + b] with
+	 * Pareto jitter of scale m - JITTER_SPREAD (shape m / spread, as
+	 * SimBlock draws it; 0: constant); a transfer runs at
+	 * min(upload of the sender's region, download of the receiver's),
+	 * capped at INTER between regions (0: no cap). n_regions 0: none. */
+	uint32_t n_regions;
+	char **region_names;        /* n_regions, owned */
+	double *region_share;       /* n_regions, sum 1 */
+	simtime_t *region_latency;  /* n_regions * n_regions means */
+	simtime_t jitter_spread;    /* 0: no jitter */
+	double *region_up, *region_down; /* bit/s, n_regions each */
+	double inter_bandwidth;     /* bit/s cap between regions, 0 = none */
+	uint64_t block_size;        /* bytes of a block without simulated
+				     * transactions; 0 = header + txs */
+	GArray *degree_cdf;         /* double: P(outbound degree <= k+1); NULL = fixed */
+	bool compact;               /* compact relay: blocks cross as short ids */
+	double compact_share;       /* of nodes using it (drawn per node); 1 = all */
+	double compact_fail;        /* P(a compact block fails to rebuild) */
+	uint32_t compact_hb;        /* BIP 152 high-bandwidth peers: a compact
+				     * node pushes new blocks unsolicited to its
+				     * first this many compact peers (inv relay) */
+	simtime_t validate_mb;      /* validation time per megabyte of block */
+	/* Per-node bandwidth histograms per region (bit/s), HIST_N of each
+	 * (n_regions when set, 0 = none): index [region], a GArray of
+	 * struct bw_bin. A node whose group leaves its bandwidth unset
+	 * draws it from its region's histogram. */
+	uint32_t hist_n;
+	GArray **hist_up, **hist_down;
+	struct backbone_cfg backbone;
+};
 
 #define NET_NO_PEER UINT32_MAX
 
 /* The longest latency of one message; draws above it are cut to it. */
 #define NET_LATENCY_MAX SIMTIME_DAY
 
-/* Build the network of N nodes for scenario SC, drawing the random graph
- * from SEED's topology stream. Edges name nodes as config.h resolves them.
- * Returns NULL with ERR set if an edge names no node. */
-net_t *net_new(const struct scenario *sc, uint32_t n, uint64_t seed, GError **err);
+/* A node's own bandwidth laws (its group's "upload" and "download"). */
+struct net_node_bw {
+	struct bw_cfg upload, download;
+};
+
+/* Build the network of N nodes of CFG (kept: it must outlive the
+ * network), drawing the random graph from SEED's topology stream. BW: N
+ * nodes' own laws, or NULL if none has one. Edges and backbone nodes are
+ * CFG's resolved ids. A node whose law is BW_HISTOGRAM needs CFG's
+ * histograms (the reader checks it). */
+net_t *net_new(const struct network_cfg *cfg, uint32_t n, const struct net_node_bw *bw,
+	       uint64_t seed);
 
 /* NULL-safe. */
 void net_free(net_t *net);

@@ -45,13 +45,16 @@
 #include <stdint.h>
 
 #include "powsim/chain.h"
-#include "powsim/config.h"
 #include "powsim/consensus.h"
 #include "powsim/evq.h"
 #include "powsim/mempool.h"
 #include "powsim/net.h"
 #include "powsim/rng.h"
 #include "powsim/strategy.h"
+
+/* What a node does besides relaying: mine, trade (the world's traders,
+ * world.h), or neither. */
+enum node_role { ROLE_MINER, ROLE_TRADER, ROLE_RELAY };
 
 /* Event kinds the node protocol schedules (the world registers them). */
 enum node_event {
@@ -126,6 +129,7 @@ struct node {
 	const struct block *published; /* its last published own block */
 	struct node_fetch *fetches;/* N_FETCHES of CAP_FETCHES, oldest first */
 	uint32_t n_fetches, cap_fetches;
+	double compact_fail;       /* its node_spec's */
 };
 
 struct node_hooks;
@@ -136,7 +140,11 @@ struct node_env {
 	net_t *net;
 	chain_store_t *store;
 	consensus_t *cons;
-	const struct scenario *sc;
+	/* The run's settings the protocol reads (the scenario's sections). */
+	const struct network_cfg *net_cfg;   /* relay, sizes, validation, compact */
+	const struct consensus_cfg *cons_cfg;/* fork rule, block size, mode */
+	const struct mempool_cfg *pool_cfg;
+	uint64_t seed;                       /* for the per-node streams */
 	tx_keys_t *keys;
 	struct node *nodes;
 	uint32_t n;
@@ -166,8 +174,17 @@ struct node_hooks {
 	void (*strategy_event)(void *ctx, const struct node *n, const struct strategy_event *e);
 };
 
-/* Set up node ID of group G at genesis; it mines if G is a miner group. */
-void node_init(struct node *n, uint32_t id, const struct group_cfg *g,
+/* What node_init takes of a node's group (config.h's group_cfg). */
+struct node_spec {
+	enum node_role role;
+	double hashrate;                     /* H/s; miners only */
+	const struct strategy_cfg *strategy; /* miners only; NULL or no name: honest */
+	double compact_fail;                 /* P(a compact block fails to rebuild
+					      * here): the group's, else the network's */
+};
+
+/* Set up node ID of SPEC at genesis; it mines if it is a miner. */
+void node_init(struct node *n, uint32_t id, const struct node_spec *spec,
 	       const struct node_env *env);
 void node_clear(struct node *n);
 

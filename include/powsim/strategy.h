@@ -19,7 +19,7 @@
  *
  * Adding a strategy: one file src/strategy_<name>.c defining a const
  * struct strategy_ops, and one line in the registry in strategy.c.
- * Parameters come from struct strategy_cfg (config.h), read by the
+ * Parameters come from struct strategy_cfg (below), read by the
  * scenario reader.
  */
 #ifndef POWSIM_STRATEGY_H
@@ -29,7 +29,21 @@
 #include <stdint.h>
 
 #include "powsim/block.h"
-#include "powsim/config.h"
+
+/* A miner group's strategy (strategy.h). NAME is a registered strategy;
+ * NULL means honest. The other fields are the parameters of the
+ * strategies that read them (defaults: scenarios/README.md, "Attacks"). */
+struct strategy_cfg {
+	char *name;
+	char *variant;          /* stubborn: "lead", "equal-fork", "trail" or
+				 * several joined by '+' */
+	uint32_t trail;         /* stubborn trail: blocks behind it keeps mining */
+	char *merchant;         /* double-spend: the node it pays */
+	uint32_t confirmations; /* double-spend: blocks the merchant waits */
+	uint32_t give_up;       /* double-spend: deficit at which it gives up */
+	uint32_t premine;       /* double-spend: private blocks before paying */
+	uint64_t amount;        /* double-spend: the payment */
+};
 
 /* What a strategy reports. */
 enum strategy_event_kind {

@@ -112,8 +112,9 @@ void world_set_threads(world_t *w, unsigned threads);
 /* Called when a block is mined (for the lecture's console feed). */
 typedef void (*world_mined_fn)(void *ctx, const world_t *w, const struct block *b);
 
-/* Build the world of scenario SC (which must outlive it). Returns NULL
- * with ERR set if the scenario cannot be built (an edge naming no node). */
+/* Build the world of scenario SC (which must outlive it), as the reader
+ * left it (names resolved to ids). Returns NULL with ERR set if the
+ * scenario cannot be built; a scenario the reader accepted always can. */
 world_t *world_new(const struct scenario *sc, GError **err);
 
 /* NULL-safe. */
@@ -214,8 +215,9 @@ simtime_t world_live_slot(world_t *w, simtime_t t);
 
 /* Schedule event INDEX of the scenario given to world_new, appended to it
  * by the caller since (its "at" a slot from world_live_slot, not by
- * height). A difficulty action becomes a consensus rule now, as it is
- * one from the start in a replay. */
+ * height; its names resolved by config_event_resolve). A difficulty
+ * action becomes a consensus rule now, as it is one from the start in a
+ * replay. */
 void world_schedule_event(world_t *w, uint32_t index);
 
 /* The result of live event INDEX (applied false until its time). */
