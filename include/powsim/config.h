@@ -187,11 +187,17 @@ struct backbone_cfg {
 	uint32_t connections;
 };
 
-/* What a transfer shares: NODE, both ends' links (the sender's uplink,
- * FIFO, and the receiver's downlink); LINK, nothing but its own
+/* What a transfer shares and at what rate (net.h has the timing):
+ * NODE, both ends, each at its own rate (the sender's uplink, FIFO, at
+ * its upload; the receiver's downlink at its download; the inter-region
+ * cap a floor on the transfer's duration); LINK, nothing but its own
  * connection (each link a channel of its own at min(up, down), as in
- * simulators that give every connection its own point-to-point link). */
-enum net_sharing { NET_SHARE_NODE, NET_SHARE_LINK };
+ * simulators that give every connection its own point-to-point link);
+ * PAIR, the sender's uplink held for the transfer at min(up, down, cap)
+ * and the receiver's downlink; SLOT, SimBlock's: one block upload at a
+ * time per sender at min(up, down), its slot held until the block has
+ * landed (transfer, latency, processing), control messages unqueued. */
+enum net_sharing { NET_SHARE_NODE, NET_SHARE_LINK, NET_SHARE_PAIR, NET_SHARE_SLOT };
 
 struct network_cfg {
 	enum topology topology;
@@ -226,6 +232,9 @@ struct network_cfg {
 	bool compact;               /* compact relay: blocks cross as short ids */
 	double compact_share;       /* of nodes using it (drawn per node); 1 = all */
 	double compact_fail;        /* P(a compact block fails to rebuild) */
+	double compact_missing;     /* of a block a failed rebuild fetches
+				     * (blocktxn); < 0: all it lacks, the
+				     * block less the compact block */
 	uint32_t compact_hb;        /* BIP 152 high-bandwidth peers: a compact
 				     * node pushes new blocks unsolicited to its
 				     * first this many compact peers (inv relay) */
