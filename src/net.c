@@ -668,9 +668,10 @@ struct ends {
 /* A transfer of BYTES on link K from FROM over ENDS: it starts when the
  * uplink is free, holds it for BYTES at the uplink's rate, travels for
  * the link's latency, and books its share of the downlink from its first
- * bit's arrival on (uncontended, the share ends before the upload does,
- * so it adds nothing). Returns when it has arrived: the latest of the
- * upload plus latency, the downlink share's end, and the cap's floor. */
+ * bit's arrival on (uncontended, the share adds time only when the
+ * downlink is slower than the uplink). Returns when it has arrived: the
+ * latest of the upload plus latency, the downlink share's end, and the
+ * cap's floor. O(spans booked at the receiver). */
 static simtime_t transfer(struct net *net, struct link *k, uint32_t from, uint64_t bytes,
 			  simtime_t now, const struct ends *e)
 {
@@ -680,9 +681,9 @@ static simtime_t transfer(struct net *net, struct link *k, uint32_t from, uint64
 	simtime_t first = simtime_add_sat(start, lat);
 	simtime_t done = simtime_add_sat(*e->up_free, lat);
 	if (e->cap > 0) {
-		simtime_t floor = simtime_add_sat(first, tx_time(bytes, e->cap));
-		if (floor > done)
-			done = floor;
+		simtime_t capped = simtime_add_sat(first, tx_time(bytes, e->cap));
+		if (capped > done)
+			done = capped;
 	}
 	if (e->spans && e->down > 0 && bytes > 0) {
 		simtime_t end = book_down(e->spans, first, tx_time(bytes, e->down), now);
