@@ -1,7 +1,7 @@
 #!/bin/sh
 # no-sanitize
 # powsim on SimBlock's own workloads (scenarios/bench/simblock-2019-6000.json
-# and simblock-2015-6000.json, 6000 nodes, 100 blocks each, about 6 s of
+# and simblock-2015-6000.json, 6000 nodes, 100 blocks each, 4-7 s of
 # CPU) against SimBlock's output on the same workloads (README,
 # Benchmarks: SimBlock built from its public source, 6000 nodes, 100
 # blocks): the medians over blocks of the time to 50 % and 90 % of nodes
