@@ -115,6 +115,7 @@ void config_init(struct scenario *s)
 	s->network.processing = 1 * SIMTIME_MS;
 	s->network.control_processing = -1;
 	s->network.compact_share = 1;
+	s->network.compact_missing = -1;
 	s->network.relay = RELAY_PUSH;
 	s->network.validate_block = 1 * SIMTIME_MS;
 	s->network.validate_tx = 10 * SIMTIME_US;

@@ -578,39 +578,124 @@ static simtime_t link_latency(struct net *net, const struct link *k, uint32_t fr
 	return cut(simtime_from_s(rng_pareto(&net->rng, simtime_to_s(mean), alpha)));
 }
 
+/* Bits per second of FROM's uplink, 0 for unlimited. */
+static double up_rate(const struct net *net, uint32_t from)
+{
+	if (net->up)
+		return net->up[from];
+	if (!net->region)
+		return net->bandwidth;
+	return net->cfg->region_up[net->region[from]];
+}
+
+/* The cap on one connection from FROM to TO (the inter-region rate when
+ * their regions differ), 0 for none. */
+static double link_cap(const struct net *net, uint32_t from, uint32_t to)
+{
+	double inter = net->cfg->inter_bandwidth;
+	return net->region && inter > 0 && net->region[from] != net->region[to] ? inter : 0;
+}
+
+/* The time BYTES take at BPS bit/s (0: unlimited, no time). */
+static simtime_t tx_time(uint64_t bytes, double bps)
+{
+	return bps > 0 ? simtime_from_s((double)bytes * 8.0 / bps) : 0;
+}
+
+/* The ends of one transfer: the uplink it queues on (*UP_FREE, when it
+ * is idle) and its rate, the downlink it books (*SPANS, NULL: none) and
+ * its rate, and a per-connection rate CAP (0: none) that floors the
+ * transfer's duration from its first bit's arrival. */
+struct ends {
+	simtime_t *up_free;
+	GArray **spans;
+	double up, down, cap;
+};
+
+/* A transfer of BYTES on link K from FROM over ENDS: it starts when the
+ * uplink is free, holds it for BYTES at the uplink's rate, travels for
+ * the link's latency, and books its share of the downlink from its first
+ * bit's arrival on (uncontended, the share adds time only when the
+ * downlink is slower than the uplink). Returns when it has arrived: the
+ * latest of the upload plus latency, the downlink share's end, and the
+ * cap's floor. O(spans booked at the receiver). */
+static simtime_t transfer(struct net *net, struct link *k, uint32_t from, uint64_t bytes,
+			  simtime_t now, const struct ends *e)
+{
+	simtime_t start = *e->up_free > now ? *e->up_free : now;
+	*e->up_free = simtime_add_sat(start, tx_time(bytes, e->up));
+	simtime_t lat = link_latency(net, k, from, k->peer);
+	simtime_t first = simtime_add_sat(start, lat);
+	simtime_t done = simtime_add_sat(*e->up_free, lat);
+	if (e->cap > 0) {
+		simtime_t capped = simtime_add_sat(first, tx_time(bytes, e->cap));
+		if (capped > done)
+			done = capped;
+	}
+	if (e->spans && e->down > 0 && bytes > 0) {
+		simtime_t end = book_down(e->spans, first, tx_time(bytes, e->down), now);
+		if (end > done)
+			done = end;
+	}
+	return done;
+}
+
+/* SimBlock's discipline: a block message waits for the sender's single
+ * upload slot and holds it, at min(up, down), until it has landed and
+ * been processed (PROC); other messages take their latency alone. */
+static simtime_t transfer_slot(struct net *net, struct link *k, uint32_t from, uint64_t bytes,
+			       simtime_t now, enum net_msg kind, simtime_t proc)
+{
+	if (kind != NET_MSG_BLOCK)
+		return simtime_add_sat(now, link_latency(net, k, from, k->peer));
+	simtime_t *slot = k->backbone ? &net->bb_up_free[from] : &net->upload_free[from];
+	double bps = k->backbone ? net->cfg->backbone.bandwidth : rate(net, from, k->peer);
+	simtime_t start = *slot > now ? *slot : now;
+	simtime_t done = simtime_add_sat(simtime_add_sat(start, tx_time(bytes, bps)),
+					 link_latency(net, k, from, k->peer));
+	*slot = simtime_add_sat(done, proc);
+	return done;
+}
+
 simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
 		   simtime_t now, enum net_msg kind)
 {
 	struct adj *x = &net->adj[from];
 	assert(peer_index < x->len);
 	struct link *k = &x->links[phys(x, peer_index)];
+	uint32_t to = k->peer;
+	simtime_t proc = kind == NET_MSG_BLOCK ? net->processing : net->control_processing;
 	/* A backbone link has its own uplink and downlink at its own rate. */
-	simtime_t *up_free = k->backbone ? &net->bb_up_free[from] : &net->upload_free[from];
-	GArray **spans = k->backbone ? &net->bb_spans[k->peer] : &net->spans[k->peer];
-	double bps = k->backbone ? net->cfg->backbone.bandwidth : rate(net, from, k->peer);
-	double dbps = k->backbone ? bps : down_rate(net, k->peer);
-	/* The sender's uploads queue behind each other on its uplink (with
-	 * sharing "link", only on this link, and no downlink is shared). */
-	bool per_link = net->cfg->sharing == NET_SHARE_LINK;
-	if (per_link) {
-		up_free = &k->busy_until;
-		spans = NULL;
+	double bb = net->cfg->backbone.bandwidth;
+	struct ends e = {
+		.up_free = k->backbone ? &net->bb_up_free[from] : &net->upload_free[from],
+		.spans = k->backbone ? &net->bb_spans[to] : &net->spans[to],
+	};
+	simtime_t done;
+	switch (net->cfg->sharing) {
+	case NET_SHARE_NODE:
+		e.up = k->backbone ? bb : up_rate(net, from);
+		e.down = k->backbone ? bb : down_rate(net, to);
+		e.cap = k->backbone ? 0 : link_cap(net, from, to);
+		done = transfer(net, k, from, bytes, now, &e);
+		break;
+	case NET_SHARE_PAIR:
+		e.up = k->backbone ? bb : rate(net, from, to);
+		e.down = k->backbone ? bb : down_rate(net, to);
+		done = transfer(net, k, from, bytes, now, &e);
+		break;
+	case NET_SHARE_LINK:
+		e.up_free = &k->busy_until;
+		e.spans = NULL;
+		e.up = k->backbone ? bb : rate(net, from, to);
+		done = transfer(net, k, from, bytes, now, &e);
+		break;
+	case NET_SHARE_SLOT:
+	default:
+		done = transfer_slot(net, k, from, bytes, now, kind, proc);
+		break;
 	}
-	simtime_t start = *up_free > now ? *up_free : now;
-	simtime_t tx = bps > 0 ? simtime_from_s((double)bytes * 8.0 / bps) : 0;
-	*up_free = simtime_add_sat(start, tx);
-	simtime_t lat = link_latency(net, k, from, k->peer);
-	simtime_t done = simtime_add_sat(*up_free, lat);
-	/* The receiver's downloads share its downlink: the message's bits
-	 * take bytes*8/downlink of it, from its first bit's arrival on. */
-	if (spans && dbps > 0 && bytes > 0) {
-		simtime_t dtx = simtime_from_s((double)bytes * 8.0 / dbps);
-		simtime_t end = book_down(spans, simtime_add_sat(start, lat), dtx, now);
-		if (end > done)
-			done = end;
-	}
-	simtime_t at = simtime_add_sat(done, kind == NET_MSG_BLOCK ? net->processing
-							      : net->control_processing);
+	simtime_t at = simtime_add_sat(done, proc);
 	if (at < k->last_delivery)
 		at = k->last_delivery;
 	k->last_delivery = at;

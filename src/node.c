@@ -2,6 +2,7 @@
 #include "powsim/node.h"
 
 #include <assert.h>
+#include <math.h>
 #include <string.h>
 
 #include "powsim/rng.h"
@@ -358,14 +359,20 @@ static bool rebuild_fails(const struct node_env *env, const struct node *n, cons
 	return rng_unit(&r) < p;
 }
 
-/* What a failed rebuild fetches (blocktxn): the block's transactions
+/* What a failed rebuild fetches (blocktxn): the share compact_missing
+ * of the block when set (SimBlock's cost), else the block's transactions
  * beyond the compact block's short ids, i.e. its full size less what
- * already crossed (at least the header). */
+ * already crossed; at least the header. */
 static uint64_t blocktxn_bytes(const struct node_env *env, const struct block *b, uint32_t from,
 			       const struct node *peer)
 {
-	uint64_t sent = block_wire_size(env, b, from, peer);
 	uint64_t h = env->net_cfg->header_bytes;
+	double missing = env->net_cfg->compact_missing;
+	if (missing >= 0) {
+		uint64_t m = (uint64_t)llround(missing * (double)b->size);
+		return m > h ? m : h;
+	}
+	uint64_t sent = block_wire_size(env, b, from, peer);
 	return b->size > sent ? b->size - sent + h : h;
 }
 

@@ -748,7 +748,7 @@ static bool h_backbone(struct ctx *c, const cJSON *v, const struct jpath *p, voi
 	return resolve_backbone(c, v, p, b);
 }
 
-static const char *const sharing_names[] = { "node", "link", NULL };
+static const char *const sharing_names[] = { "node", "link", "pair", "slot", NULL };
 
 static const struct field network_fields[] = {
 	NET("topology", scn_enum, topology, .names = topology_names),
@@ -769,6 +769,7 @@ static const struct field network_fields[] = {
 	NET("compact", h_bool, compact),
 	NET("compact_share", scn_fraction, compact_share),
 	NET("compact_fail", scn_fraction, compact_fail),
+	NET("compact_missing", scn_fraction, compact_missing),
 	NET("compact_hb", scn_u32, compact_hb, .hi = 1000),
 	{ .key = "bandwidth_histograms", .fn = h_histograms, .off = 0 },
 	NET("backbone", h_backbone, backbone),

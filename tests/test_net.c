@@ -531,6 +531,100 @@ static void test_group_bandwidth(void)
 	config_clear(&sc);
 }
 
+/* One fast node f1 (8 Mbit/s both ways) and two slow ones s1, s2
+ * (1 Mbit/s), fully meshed, 10 ms apart, under discipline SHARING. */
+static net_t *fast_and_slow(struct scenario *sc, const char *sharing)
+{
+	char *json = g_strdup_printf("{\"topology\": \"full\", \"latency\": \"10ms\", "
+				     "\"processing\": \"0s\", \"sharing\": \"%s\"}", sharing);
+	load_groups(sc, json,
+		    "[{\"name\": \"f\", \"count\": 1, \"hashrate\": \"1kH/s\", "
+		    "\"upload\": \"8Mbit/s\", \"download\": \"8Mbit/s\"}, "
+		    "{\"name\": \"s\", \"count\": 2, \"hashrate\": \"1kH/s\", "
+		    "\"upload\": \"1Mbit/s\", \"download\": \"1Mbit/s\"}]");
+	g_free(json);
+	return build(sc, 1);
+}
+
+/* The fast node sends 125 000 bytes (1 Mbit) to each slow one at once.
+ * "node": its uplink is busy 125 ms per message, each slow downlink 1 s,
+ * so the two land at 1.010 s and 1.135 s; "pair": the uplink is held for
+ * the slow transfer, 1.010 s and 2.010 s; "link": 1.010 s both; "slot":
+ * the slot is held through the flight too, 1.010 s and 2.020 s, while a
+ * control message passes at its latency. A slow sender into the fast
+ * node takes its own upload time under "node" (1.010 s). */
+static void test_disciplines(void)
+{
+	static const struct {
+		const char *sharing;
+		simtime_t first, second;
+	} cases[] = {
+		{ "node", 1010 * SIMTIME_MS, 1135 * SIMTIME_MS },
+		{ "pair", 1010 * SIMTIME_MS, 2010 * SIMTIME_MS },
+		{ "link", 1010 * SIMTIME_MS, 1010 * SIMTIME_MS },
+		{ "slot", 1010 * SIMTIME_MS, 2020 * SIMTIME_MS },
+	};
+	for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+		struct scenario sc;
+		net_t *net = fast_and_slow(&sc, cases[c].sharing);
+		g_test_message("sharing %s", cases[c].sharing);
+		uint32_t to1 = net_peer_index(net, 0, 1), to2 = net_peer_index(net, 0, 2);
+		g_assert_cmpint(net_send(net, 0, to1, 125000, 0, NET_MSG_BLOCK), ==, cases[c].first);
+		g_assert_cmpint(net_send(net, 0, to2, 125000, 0, NET_MSG_BLOCK), ==, cases[c].second);
+		if (strcmp(cases[c].sharing, "slot") == 0) {
+			uint32_t back = net_peer_index(net, 1, 0);
+			g_assert_cmpint(net_send(net, 0, to1, 80, SIMTIME_S, NET_MSG_CONTROL), >=,
+					10 * SIMTIME_MS); /* behind the block on its link */
+			g_assert_cmpint(net_send(net, 1, back, 80, 0, NET_MSG_CONTROL), ==,
+					10 * SIMTIME_MS);
+		}
+		if (strcmp(cases[c].sharing, "node") == 0)
+			g_assert_cmpint(net_send(net, 1, net_peer_index(net, 1, 0), 125000, 5 * SIMTIME_S,
+						 NET_MSG_BLOCK), ==, 1010 * SIMTIME_MS);
+		net_free(net);
+		config_clear(&sc);
+	}
+}
+
+/* Under "node" a capped connection (between regions) lasts at least
+ * bytes*8/cap, but holds the uplink only for bytes*8/up: at 8 Mbit/s
+ * with a 1 Mbit/s cap, two 125 000-byte messages from one node to
+ * another region land at 1.010 s and 1.135 s, one to its own region at
+ * 135 ms; under "pair" the uplink is held at the cap (1.010 s, 2.010 s). */
+static void test_inter_cap(void)
+{
+	for (int pair = 0; pair < 2; pair++) {
+		struct scenario sc;
+		char *json = g_strdup_printf(
+			"{\"topology\": \"full\", \"processing\": \"0s\", \"sharing\": \"%s\", "
+			"\"regions\": {\"names\": [\"A\", \"B\"], \"share\": [0.5, 0.5], "
+			"\"latency\": [[\"10ms\", \"10ms\"], [\"10ms\", \"10ms\"]], "
+			"\"upload\": [\"8Mbit/s\", \"8Mbit/s\"], \"download\": [\"8Mbit/s\", \"8Mbit/s\"], "
+			"\"inter\": \"1Mbit/s\"}}", pair ? "pair" : "node");
+		load(&sc, 8, json);
+		g_free(json);
+		net_t *net = build(&sc, 1);
+		/* node 0, a node of the other region and one of its own */
+		uint32_t other = NET_NO_PEER, same = NET_NO_PEER;
+		for (uint32_t i = 1; i < 8; i++) {
+			if (net_region(net, i) != net_region(net, 0) && other == NET_NO_PEER)
+				other = i;
+			if (net_region(net, i) == net_region(net, 0) && same == NET_NO_PEER)
+				same = i;
+		}
+		g_assert_cmpuint(other, !=, NET_NO_PEER);
+		g_assert_cmpuint(same, !=, NET_NO_PEER);
+		uint32_t po = net_peer_index(net, 0, other), ps = net_peer_index(net, 0, same);
+		g_assert_cmpint(net_send(net, 0, po, 125000, 0, NET_MSG_BLOCK), ==, 1010 * SIMTIME_MS);
+		g_assert_cmpint(net_send(net, 0, po, 125000, 0, NET_MSG_BLOCK), ==,
+				(pair ? 2010 : 1135) * SIMTIME_MS);
+		simtime_t t = 10 * SIMTIME_S;
+		g_assert_cmpint(net_send(net, 0, ps, 125000, t, NET_MSG_BLOCK), ==, 135 * SIMTIME_MS);
+		net_free(net);
+		config_clear(&sc);
+	}
+}
+
 /* A backbone links its nodes pairwise with links of its own latency and
  * rate, on an uplink and downlink of their own: a pool whose ordinary
  * uplink is busy for 10 s still reaches another pool at once. Each pool
@@ -685,6 +779,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/net/delay/downlink-shared", test_downlink_shared);
 	g_test_add_func("/net/delay/downlink-gap", test_downlink_gap);
 	g_test_add_func("/net/delay/sharing-link", test_sharing_link);
+	g_test_add_func("/net/delay/disciplines", test_disciplines);
+	g_test_add_func("/net/delay/inter-cap", test_inter_cap);
 	g_test_add_func("/net/delay/control-processing", test_control_processing);
 	g_test_add_func("/net/bandwidth/histogram", test_bandwidth_histogram);
 	g_test_add_func("/net/bandwidth/group", test_group_bandwidth);

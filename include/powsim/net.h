@@ -1,29 +1,44 @@
 /* net: the modelled network between nodes.
  *
  * Topology (full mesh, random graph of a fixed or drawn outbound degree,
- * explicit edges), the delay of each message, and who can reach whom. A
- * message of B bytes sent from A to a peer P starts when A's uplink is
- * free (a node's uploads queue behind each other), occupies it for
- * B*8/rate, where rate is the network's bandwidth or, with regions,
- * min(A's region upload, P's region download) capped between regions,
- * or min(A's own upload, P's own download) when nodes have their own
- * rates (a group's "upload"/"download", or the network's per-region
- * bandwidth histograms, drawn per node from its own stream);
- * then it travels for a latency drawn from the link's law (with regions:
- * Pareto jitter around the region pair's mean). The receiver's downlink
- * is shared too: each message books B*8/downlink of it (the network's
- * bandwidth, or P's region download), at the earliest free gap after its
- * first bit arrives (sending start + latency); it is received when both
- * its upload and latency and its downlink share are done. Uncontended,
- * the downlink adds nothing (its share ends before the upload does);
- * transfers overlapping at a receiver queue there. Messages are then
- * processed for the configured per-message time (block messages:
- * "processing", others: "control_processing"). With network "sharing":
- * "link" neither end is shared: each link queues only its own messages.
+ * explicit edges), the delay of each message, and who can reach whom.
+ *
+ * Rates. A node's upload and download are the network's bandwidth or,
+ * with regions, its region's, or its own when nodes have their own rates
+ * (a group's "upload"/"download", or the network's per-region bandwidth
+ * histograms, drawn per node from its own stream). Between regions a
+ * connection may be capped (the regions' "inter" rate). Latencies are
+ * drawn from the link's law (with regions: Pareto jitter around the
+ * region pair's mean) from the network's own random stream, so the same
+ * sends give the same delays.
+ *
+ * Disciplines (network "sharing"): how a message of B bytes from A to a
+ * peer P is timed.
+ * - "node" (the default, the physical one): each end is a resource at
+ *   its own rate. The message starts when A's uplink is free (A's
+ *   uploads queue behind each other, FIFO) and holds it for B*8/up(A);
+ *   it books B*8/down(P) of P's downlink at the earliest free gap after
+ *   its first bit arrives (start + latency), so transfers converging on
+ *   P queue there; a capped connection lasts at least B*8/cap from its
+ *   first bit. It arrives at the latest of: upload + latency, the end
+ *   of its downlink share, the cap's floor. A fast sender is thus not
+ *   held up by a slow receiver, nor a fast receiver by a slow sender.
+ * - "pair": A's uplink is held for B*8/min(up(A), down(P), cap), then
+ *   the latency, with P's downlink booked as above (a 100 Mbit/s node
+ *   serving a 2 Mbit/s peer blocks its uplink for the slow transfer).
+ * - "link": neither end is shared; each link queues only its own
+ *   messages, at min(up(A), down(P), cap) (simulators that give every
+ *   connection its own point-to-point channel).
+ * - "slot" (SimBlock's): a block message waits for A's single upload
+ *   slot and holds it, at min(up(A), down(P), cap), until it has landed
+ *   and been processed (transfer + latency + processing); other messages
+ *   take their latency alone, unqueued and free of bandwidth.
  * Backbone links (network "backbone") use a backbone uplink and downlink
- * of their own at the backbone's rate and latency. Deliveries on one link keep their order
- * (links behave like TCP connections). Latencies are drawn from the
- * network's own random stream, so the same sends give the same delays.
+ * of their own at the backbone's rate (no cap) and latency. Messages are
+ * then processed for the configured per-message time (block messages:
+ * "processing", others: "control_processing"). Deliveries on one link
+ * keep their order (links behave like TCP connections). Uncontended and
+ * with equal rates at both ends, "node" and "pair" give the same delays.
  *
  * A drawn latency is cut at NET_LATENCY_MAX (a heavy tail, such as a
  * lognormal of sigma 20, would otherwise draw centuries), and every sum
@@ -105,11 +120,17 @@ struct backbone_cfg {
 	uint32_t connections;
 };
 
-/* What a transfer shares: NODE, both ends' links (the sender's uplink,
- * FIFO, and the receiver's downlink); LINK, nothing but its own
- * connection (each link a channel of its own at min(up, down), as in
- * simulators that give every connection its own point-to-point link). */
-enum net_sharing { NET_SHARE_NODE, NET_SHARE_LINK };
+/* What a transfer shares and at what rate (the comment at the top has the
+ * timing): NODE, both ends, each at its own rate (the sender's uplink,
+ * FIFO, at its upload; the receiver's downlink at its download; the
+ * inter-region cap a floor on the transfer's duration); LINK, nothing but
+ * its own connection (each link a channel of its own at min(up, down), as
+ * in simulators that give every connection its own point-to-point link);
+ * PAIR, the sender's uplink held for the transfer at min(up, down, cap)
+ * and the receiver's downlink; SLOT, SimBlock's: one block upload at a
+ * time per sender at min(up, down), its slot held until the block has
+ * landed (transfer, latency, processing), control messages unqueued. */
+enum net_sharing { NET_SHARE_NODE, NET_SHARE_LINK, NET_SHARE_PAIR, NET_SHARE_SLOT };
 
 struct network_cfg {
 	enum topology topology;
@@ -145,6 +166,9 @@ struct network_cfg {
 	bool compact;               /* compact relay: blocks cross as short ids */
 	double compact_share;       /* of nodes using it (drawn per node); 1 = all */
 	double compact_fail;        /* P(a compact block fails to rebuild) */
+	double compact_missing;     /* of a block a failed rebuild fetches
+				     * (blocktxn); < 0: all it lacks, the
+				     * block less the compact block */
 	uint32_t compact_hb;        /* BIP 152 high-bandwidth peers: a compact
 				     * node pushes new blocks unsolicited to its
 				     * first this many compact peers (inv relay) */
