@@ -515,6 +515,56 @@ static void test_interrupt_before_start(void)
 	rm_dir(dir);
 }
 
+/* A busy fast-mode run of BLOCKS blocks that a hook of the test's stops
+ * by raising r->stop, as the SIGINT handler does. */
+struct interrupted {
+	struct scenario sc;
+	char *text, *dir;
+	world_t *w;
+	volatile sig_atomic_t stop;
+};
+
+static world_t *interrupted_new(struct interrupted *r, unsigned blocks)
+{
+	GError *err = NULL;
+	r->text = busy_scenario("fast", "push", 2.5, blocks);
+	load(&r->sc, r->text, NULL);
+	r->stop = 0;
+	r->dir = NULL;
+	r->w = world_new(&r->sc, &err);
+	g_assert_no_error(err);
+	return r->w;
+}
+
+/* Runs R: it must end marked interrupted with MINED blocks, at the
+ * moment *RAISED_AT the flag was raised (nothing done after the event
+ * in progress), its records consistent, and its summary saying so.
+ * The outputs' directory. */
+static const char *interrupted_run(struct interrupted *r, uint64_t mined, const simtime_t *raised_at)
+{
+	world_run(r->w, &r->stop);
+	const struct world_counts *c = world_counts(r->w);
+	g_assert_true(c->interrupted);
+	g_assert_cmpuint(c->blocks_mined, ==, mined);
+	g_assert_cmpint(world_now(r->w), ==, *raised_at);
+	invariants_check(NULL, r->w);
+	r->dir = tmpdir();
+	write_traces(r->w, r->dir);
+	cJSON *sum = parse_file(r->dir, "summary.json");
+	g_assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sum, "interrupted")));
+	g_assert_cmpfloat(jnum(sum, "blocks_mined"), ==, mined);
+	cJSON_Delete(sum);
+	return r->dir;
+}
+
+static void interrupted_free(struct interrupted *r)
+{
+	world_free(r->w);
+	config_clear(&r->sc);
+	g_free(r->text);
+	rm_dir(r->dir);
+}
+
 struct stop_after {
 	volatile sig_atomic_t *flag;
 	uint64_t after;
@@ -535,39 +585,20 @@ static void mined_cb(void *ctx, const world_t *w, const struct block *b)
  * the event in progress; the outputs describe exactly what was done. */
 static void test_interrupt_mid_run(void)
 {
-	char *text = busy_scenario("fast", "push", 2.5, 60);
-	struct scenario sc;
-	load(&sc, text, NULL);
-	volatile sig_atomic_t stop = 0;
-	struct stop_after sa = { &stop, 17, -1 };
-	GError *err = NULL;
-	world_t *w = world_new(&sc, &err);
-	g_assert_no_error(err);
+	struct interrupted r;
+	world_t *w = interrupted_new(&r, 60);
+	struct stop_after sa = { &r.stop, 17, -1 };
 	world_on_mined(w, mined_cb, &sa);
-	world_run(w, &stop);
-	const struct world_counts *c = world_counts(w);
-	g_assert_true(c->interrupted);
-	g_assert_cmpuint(c->blocks_mined, ==, 17);
 	/* no event after the one that raised the flag (none later in time;
 	 * the 17th block's own relays are all in the future) */
-	g_assert_cmpint(world_now(w), ==, sa.raised_at);
-	invariants_check(NULL, w);
-	char *dir = tmpdir();
-	write_traces(w, dir);
+	const char *dir = interrupted_run(&r, 17, &sa.raised_at);
 	char *blocks = slurp(dir, "blocks.csv");
 	char **lines = g_strsplit(blocks, "\n", -1);
 	g_assert_cmpuint(g_strv_length(lines), ==, 1 + 17 + 1); /* header, rows, "" */
 	g_strfreev(lines);
 	g_free(blocks);
-	cJSON *sum = parse_file(dir, "summary.json");
-	g_assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sum, "interrupted")));
-	g_assert_cmpfloat(jnum(sum, "blocks_mined"), ==, 17);
-	cJSON_Delete(sum);
 	verify_chain_json(dir, w, false);
-	world_free(w);
-	config_clear(&sc);
-	g_free(text);
-	rm_dir(dir);
+	interrupted_free(&r);
 }
 
 /* A signal while the network drains after the stop: the run ends there,
@@ -593,30 +624,13 @@ static void drain_step(void *ctx, const world_t *w)
 
 static void test_interrupt_drain(void)
 {
-	char *text = busy_scenario("fast", "push", 2.5, 12);
-	struct scenario sc;
-	load(&sc, text, NULL);
-	volatile sig_atomic_t stop = 0;
-	struct drain_stop d = { &stop, 12, 0, -1 };
-	GError *err = NULL;
-	world_t *w = world_new(&sc, &err);
-	g_assert_no_error(err);
+	struct interrupted r;
+	world_t *w = interrupted_new(&r, 12);
+	struct drain_stop d = { &r.stop, 12, 0, -1 };
 	world_on_step(w, drain_step, &d);
-	world_run(w, &stop);
+	interrupted_run(&r, 12, &d.raised_at);
 	g_assert_cmpint(d.raised_at, >=, world_stop_time(w)); /* raised in the drain */
-	g_assert_true(world_counts(w)->interrupted);
-	g_assert_cmpuint(world_counts(w)->blocks_mined, ==, 12);
-	g_assert_cmpint(world_now(w), ==, d.raised_at);       /* nothing after the flag */
-	invariants_check(NULL, w);
-	char *dir = tmpdir();
-	write_traces(w, dir);
-	cJSON *sum = parse_file(dir, "summary.json");
-	g_assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sum, "interrupted")));
-	cJSON_Delete(sum);
-	rm_dir(dir);
-	world_free(w);
-	config_clear(&sc);
-	g_free(text);
+	interrupted_free(&r);
 }
 
 int main(int argc, char **argv)
