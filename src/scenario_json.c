@@ -216,6 +216,34 @@ bool scn_require_key(struct ctx *c, const struct jpath *p, const struct field *f
 	return scn_fail(c, p, "missing \"%s\" (e.g. \"%s\": %s)", key, key, example);
 }
 
+bool scn_object(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		const struct field *f)
+{
+	uint32_t seen;
+
+	if (!scn_parse_object(c, v, p, f->sub, f->nsub, dst, &seen))
+		return false;
+	for (const char *const *k = f->need; k && *k; k += 2)
+		if (!scn_require_key(c, p, f->sub, f->nsub, seen, k[0], k[1]))
+			return false;
+	return true;
+}
+
+bool scn_read_array(struct ctx *c, const cJSON *v, const struct jpath *p, const char *what,
+		    scn_item_fn read)
+{
+	long i = 0;
+
+	if (!cJSON_IsArray(v))
+		return scn_fail_found(c, p, v, what);
+	for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
+		struct jpath ep = { p, NULL, i };
+		if (!read(c, it, &ep))
+			return false;
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Scalar handlers                                                      */
 

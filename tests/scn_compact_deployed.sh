@@ -8,10 +8,7 @@
 # - a failure probability of 0.27 lies between the two;
 # - BIP 152 high-bandwidth mode (3 peers pushed to unsolicited) saves the
 #   inv/getdata round trip of low-bandwidth mode: blocks arrive sooner.
-set -u
-POWSIM=${POWSIM:-./powsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 cat > "$tmp/relay.json" <<'JSON'
 { "name": "compact-deployed", "seed": 4, "stop": { "blocks": 40 },
   "consensus": { "mode": "model", "difficulty": 5 },

@@ -12,10 +12,8 @@
 # Printed beside the measurements (Gervais et al. 2016: median time to
 # half the nodes 8.7 s, stale rate 0.41 %), not asserted: the model does
 # not reach them (README, "Against the real network").
-set -u
-POWSIM=${POWSIM:-./powsim}
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+. tests/lib.sh
+out=$tmp
 scn=scenarios/validation/bitcoin-2015.json
 "$POWSIM" run "$scn" --out "$out/bb" --quiet || exit 1
 "$POWSIM" run "$scn" --out "$out/gossip" --quiet --set network.backbone.enabled=false \
