@@ -21,6 +21,7 @@
 #include "serve.h"
 #include "powsim/api.h"
 #include "powsim/budget.h"
+#include "powsim/check.h"
 #include "powsim/hash.h"
 #include "powsim/record.h"
 #include "powsim/scenario.h"
@@ -248,7 +249,7 @@ static void answer_events(struct serve *s, struct pending *p)
 		break;
 	}
 	default:
-		g_assert_not_reached();
+		CHECK_NOT_REACHED();
 	}
 }
 
@@ -500,7 +501,7 @@ static void route_page(struct serve *s, SoupServerMessage *msg)
 {
 	char *state = api_state(s->w, s->port, s->speed);
 	const char *mark = strstr(serve_dashboard_html, serve_state_mark);
-	g_assert(mark);
+	CHECK(mark);
 	char *page = g_strdup_printf("%.*s%s%s", (int)(mark - serve_dashboard_html),
 				     serve_dashboard_html, state, mark + strlen(serve_state_mark));
 	g_free(state);

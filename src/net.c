@@ -1,10 +1,10 @@
 /* net: topology, message delays, partitions and churn. See net.h. */
 #include "powsim/net.h"
 
-#include <assert.h>
 #include <math.h>
 #include <string.h>
 
+#include "powsim/check.h"
 #include "powsim/rng.h"
 
 /* One direction of a link, stored in the sender's adjacency. */
@@ -496,14 +496,14 @@ uint32_t net_degree(const net_t *net, uint32_t node)
 uint32_t net_peer(const net_t *net, uint32_t node, uint32_t index)
 {
 	const struct adj *x = &net->adj[node];
-	assert(index < x->len);
+	CHECK(index < x->len);
 	return x->links[phys(x, index)].peer;
 }
 
 uint32_t net_reverse_index(const net_t *net, uint32_t node, uint32_t index)
 {
 	const struct adj *x = &net->adj[node];
-	assert(index < x->len);
+	CHECK(index < x->len);
 	const struct link *k = &x->links[phys(x, index)];
 	return logical(&net->adj[k->peer], k->rev);
 }
@@ -635,7 +635,7 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
 		   simtime_t now, enum net_msg kind)
 {
 	struct adj *x = &net->adj[from];
-	assert(peer_index < x->len);
+	CHECK(peer_index < x->len);
 	struct link *k = &x->links[phys(x, peer_index)];
 	/* A backbone link has its own uplink and downlink at its own rate. */
 	simtime_t *up_free = k->backbone ? &net->bb_up_free[from] : &net->upload_free[from];
@@ -744,7 +744,7 @@ static void normalize(struct net *net, uint32_t a)
 
 bool net_add_link(net_t *net, uint32_t a, uint32_t b)
 {
-	assert(a < net->n && b < net->n);
+	CHECK(a < net->n && b < net->n);
 	if (a == b || has_link(net, a, b))
 		return false;
 	normalize(net, a);

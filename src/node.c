@@ -1,9 +1,9 @@
 /* node: one node's protocol. See node.h. */
 #include "powsim/node.h"
 
-#include <assert.h>
 #include <string.h>
 
+#include "powsim/check.h"
 #include "powsim/rng.h"
 
 #define HOOK(env, name, ...) \
@@ -22,7 +22,7 @@ static bool block_ok(const struct node_env *env, const struct block *b, const ch
 	if (v != CHAIN_UNCHECKED)
 		return v == CHAIN_VALID;
 	ledger_state_t *parent = chain_store_aux(env->store, b->parent->id);
-	assert(parent != NULL);
+	CHECK(parent != NULL);
 	ledger_state_t *st = consensus_check_block(env->cons, b, parent, env->keys, reason);
 	chain_store_set_verdict(env->store, b->id, st ? CHAIN_VALID : CHAIN_INVALID, *reason);
 	chain_store_set_aux(env->store, b->id, st);
@@ -62,7 +62,7 @@ static simtime_t send_to(const struct node_env *env, struct node *n, uint32_t pe
 
 static struct node_fetch *fetch_at(struct node *n, guint i)
 {
-	assert(i < n->n_fetches);
+	CHECK(i < n->n_fetches);
 	return &n->fetches[i];
 }
 
@@ -907,7 +907,7 @@ void node_handle(const struct node_env *env, struct node *n, const struct evq_ev
 		on_fetch_timeout(env, n, ev);
 		break;
 	default:
-		assert(!"not a node event");
+		CHECK(!"not a node event");
 	}
 }
 

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "powsim/check.h"
 #include "powsim/units.h"
 
 /* The largest integer a JSON number (a double) holds exactly. */
@@ -175,7 +176,7 @@ static bool fail_unknown_key(struct ctx *c, const struct jpath *kp, const struct
 bool scn_parse_object(struct ctx *c, const cJSON *obj, const struct jpath *p,
 		      const struct field *fields, size_t n, void *base, uint32_t *seen)
 {
-	g_assert(n <= 32);
+	CHECK(n <= 32);
 	*seen = 0;
 	if (!cJSON_IsObject(obj))
 		return scn_fail_found(c, p, obj, "an object { ... }");

@@ -3,12 +3,12 @@
  * See world.h. */
 #include "world_int.h"
 
-#include <assert.h>
+#include "powsim/check.h"
 
 void world_schedule(world_t *w, simtime_t delay, uint32_t kind, uint32_t dst, uint64_t a)
 {
 	struct evq_payload p = { .a = a };
-	assert(delay >= 0);
+	CHECK(delay >= 0);
 	evq_schedule(w->q, delay, kind, dst, &p);
 }
 
