@@ -1002,7 +1002,7 @@ void node_init(struct node *n, uint32_t id, const struct group_cfg *g,
 	chain_view_init(&n->view, chain_store_genesis(env->store));
 	n->public_tip = n->view.tip;
 	n->mempool = mempool_new(env->sc->mempool.order, env->sc->mempool.capacity);
-	rng_seed(&n->rng, env->sc->seed, RNG_STREAM_NODE + id);
+	rng_seed(&n->rng, env->sc->seed, RNG_STREAM_TRADE + id);
 	n->tpl.txs = g_ptr_array_new();
 	n->strategy = g->role == ROLE_MINER ? strategy_find(g->strategy.name) : NULL;
 	if (n->strategy) {

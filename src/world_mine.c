@@ -97,7 +97,7 @@ void world_template_changed(void *ctx, struct node *n)
 	if (w->sc->consensus.mode == MINING_REAL)
 		return; /* found lazily by world_mine_until() */
 	double mean = m->work / (double)n->hashrate;
-	simtime_t delay = simtime_from_s(rng_exp(&n->rng, mean));
+	simtime_t delay = simtime_from_s(rng_exp(&m->rng, mean));
 	struct evq_payload p = { .a = n->tpl.gen };
 	m->found_ev = evq_schedule(w->q, delay, WORLD_EV_MINED, n->id, &p);
 }

@@ -64,11 +64,15 @@ cmp -s "$tmp/feed.live" "$tmp/feed.replay" || { diff "$tmp/feed.live" "$tmp/feed
 echo "serve: --seed dir, difficulty limit, recorded stop, replay by name: ok ($(grep -c 'has mined' "$tmp/feed.live") blocks)"
 
 # ---- 2. SIGTERM during a long fast-mode nonce search (2^32 hashes a block) ----
+# The miner starts at 1 H/s (a find before 20 s has odds of 5e-9) and gets
+# 1 GH/s at 20 s (2 s of wall time at 10x), so the server has answered
+# before its first nonce search holds it, whatever the draws.
 cat >"$tmp/fast.json" <<'JSON'
 { "name": "serve-fast", "seed": 1, "stop": { "blocks": 2 },
   "consensus": { "mode": "fast", "difficulty": 8 },
   "network": { "topology": "edges", "edges": [["m", "r"]], "latency": "10ms" },
-  "nodes": [ { "name": "m", "role": "miner", "hashrate": "1GH/s" }, { "name": "r", "role": "relay" } ] }
+  "nodes": [ { "name": "m", "role": "miner", "hashrate": "1H/s" }, { "name": "r", "role": "relay" } ],
+  "events": [ { "at": "20s", "action": "hashrate", "target": "m", "value": "1GH/s" } ] }
 JSON
 start_serve fast.json 2 --speed 10 --out fast-out --quiet
 # the loop's thread is hashing once a request gets no answer

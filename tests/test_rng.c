@@ -112,8 +112,8 @@ static void test_same_seed_same_sequence(void)
 static void test_streams_distinct(void)
 {
 	enum { K = 12 };
-	static const uint64_t vals[K] = { 0, 1, 2, 3, 4, 5, RNG_STREAM_NODE,
-					  RNG_STREAM_NODE + 1, RNG_STREAM_NODE + 2,
+	static const uint64_t vals[K] = { 0, 1, 2, 3, 4, 5, RNG_STREAM_TRADE,
+					  RNG_STREAM_TRADE + 1, RNG_STREAM_TRADE + 2,
 					  UINT64_MAX, UINT64_MAX - 1, 1u << 31 };
 	GHashTable *seen = g_hash_table_new(g_int64_hash, g_int64_equal);
 	uint64_t *firsts = g_new(uint64_t, K * K);
@@ -139,7 +139,7 @@ static void test_streams_uncorrelated(void)
 {
 	const int n = 20000;
 
-	for (uint64_t k = RNG_STREAM_NODE; k < RNG_STREAM_NODE + 4; k++) {
+	for (uint64_t k = RNG_STREAM_TRADE; k < RNG_STREAM_TRADE + 4; k++) {
 		struct rng a, b;
 		int64_t agree = 0;
 

@@ -633,6 +633,58 @@ static void test_interrupt_drain(void)
 	interrupted_free(&r);
 }
 
+/* A node's mining and its trading draw from streams of their own: a
+ * trader told to mine a block (a "mine" action) sends the same transfers
+ * at the same times, to the same recipients, as without the action. */
+static GArray *trader_transfers(const char *events)
+{
+	char *text = g_strdup_printf(
+		"{\"seed\": 3, \"stop\": {\"time\": \"60s\"},"
+		" \"consensus\": {\"mode\": \"fast\", \"difficulty\": 3},"
+		" \"nodes\": [{\"name\": \"m\", \"count\": 2, \"hashrate\": \"1kH/s\"},"
+		"   {\"name\": \"t\", \"role\": \"trader\", \"balance\": 100000,"
+		"    \"trade\": {\"interval\": {\"law\": \"exponential\", \"mean\": \"2s\"},"
+		"     \"amount\": [1, 9]}}], \"events\": [%s]}",
+		events);
+	struct scenario sc;
+	load(&sc, text, NULL);
+	world_t *w = run_world(&sc, NULL);
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(struct tx));
+	uint32_t t_mined = 0;
+	for (uint32_t id = 1; id < chain_store_count(world_store(w)); id++)
+		t_mined += chain_store_get(world_store(w), id)->h.miner == 2;
+	const GArray *txs = world_txs(w);
+	for (guint i = 0; i < txs->len; i++) {
+		const struct tx *t = g_array_index(txs, struct world_tx, i).tx;
+		if (t->sender == 2)
+			g_array_append_val(out, *t);
+	}
+	g_test_message("%s: t sent %u transfers, mined %u blocks", *events ? "mine" : "plain",
+		       out->len, t_mined);
+	g_assert_cmpuint(t_mined, ==, *events ? 1 : 0);
+	world_free(w);
+	config_clear(&sc);
+	g_free(text);
+	return out;
+}
+
+static void test_streams_mining_apart(void)
+{
+	GArray *plain = trader_transfers("");
+	GArray *mining = trader_transfers("{\"at\": \"10s\", \"action\": \"mine\", \"target\": \"t\"}");
+	g_assert_cmpuint(plain->len, >=, 20);
+	g_assert_cmpuint(mining->len, ==, plain->len);
+	for (guint i = 0; i < plain->len; i++) {
+		const struct tx *a = &g_array_index(plain, struct tx, i),
+				*b = &g_array_index(mining, struct tx, i);
+		g_assert_cmpint(a->created, ==, b->created);
+		g_assert_cmpuint(a->recipient, ==, b->recipient);
+		g_assert_cmpuint(a->amount, ==, b->amount);
+	}
+	g_array_unref(plain);
+	g_array_unref(mining);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -649,5 +701,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/world/interrupt/before-start", test_interrupt_before_start);
 	g_test_add_func("/world/interrupt/mid-run", test_interrupt_mid_run);
 	g_test_add_func("/world/interrupt/drain", test_interrupt_drain);
+	g_test_add_func("/world/streams/mining-apart", test_streams_mining_apart);
 	return g_test_run();
 }
