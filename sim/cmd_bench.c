@@ -44,6 +44,7 @@
 
 #include <glib.h>
 
+#include "powsim/check.h"
 #include "powsim/evq.h"
 #include "powsim/pow.h"
 #include "powsim/rng.h"
@@ -202,7 +203,7 @@ static void bench_evq_hold(const struct bench_case *b, double seconds,
 	/* Let the queue reach its steady shape before the clock starts. */
 	hold_run(&h, seconds / 10, &warm);
 	hold_run(&h, seconds, out);
-	g_assert_cmpuint(evq_pending(h.q), ==, HOLD_PENDING);
+	CHECK(evq_pending(h.q) == HOLD_PENDING);
 	evq_free(h.q);
 }
 

@@ -1,6 +1,5 @@
 /* powsim run: run a scenario, write its traces, print a summary. */
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -248,15 +247,12 @@ static int write_outputs(const struct report *rep, const struct run_opts *o, out
 	}
 	/* The swap and the end of `writing` go together: a signal pending
 	 * meanwhile is taken after both, as a first signal. */
-	sigset_t block, saved;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &block, &saved);
+	sigset_t saved;
+	outdir_block_stops(&saved);
 	if (ok && !outdir_commit(od, &err))
 		ok = false;
 	writing = 0;
-	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	outdir_unblock_stops(&saved);
 	if (!ok) {
 		fprintf(stderr, "powsim run: %s\n(nothing was replaced: %s holds the earlier outputs, if any)\n",
 			err->message, outdir_target(od));
@@ -283,13 +279,10 @@ static int run_world(const struct scenario *sc, const struct run_opts *o, outdir
 	/* Hashing threads never take SIGINT or SIGTERM (they inherit this
 	 * mask), so the main thread alone handles them and the swap of the
 	 * output directory, done with them blocked, cannot be cut. */
-	sigset_t block, saved;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &block, &saved);
+	sigset_t saved;
+	outdir_block_stops(&saved);
 	world_set_threads(w, o->threads > 0 ? (unsigned)o->threads : 1);
-	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	outdir_unblock_stops(&saved);
 	if (o->check_invariants)
 		world_on_step(w, invariants_check, NULL);
 	bool tty = !o->quiet && isatty(STDERR_FILENO);

@@ -21,6 +21,7 @@
 #include "serve.h"
 #include "powsim/api.h"
 #include "powsim/budget.h"
+#include "powsim/check.h"
 #include "powsim/hash.h"
 #include "powsim/record.h"
 #include "powsim/scenario.h"
@@ -248,7 +249,7 @@ static void answer_events(struct serve *s, struct pending *p)
 		break;
 	}
 	default:
-		g_assert_not_reached();
+		CHECK_NOT_REACHED();
 	}
 }
 
@@ -501,7 +502,7 @@ static void route_page(struct serve *s, SoupServerMessage *msg)
 {
 	char *state = api_state(s->w, s->port, s->speed);
 	const char *mark = strstr(serve_dashboard_html, serve_state_mark);
-	g_assert(mark);
+	CHECK(mark);
 	char *page = g_strdup_printf("%.*s%s%s", (int)(mark - serve_dashboard_html),
 				     serve_dashboard_html, state, mark + strlen(serve_state_mark));
 	g_free(state);
@@ -511,19 +512,47 @@ static void route_page(struct serve *s, SoupServerMessage *msg)
 	log_request(s, msg, 200);
 }
 
-static void route_transaction(struct serve *s, SoupServerMessage *msg, uint32_t id,
-			      const char *body, size_t len)
+/* Fills a live request's action E from BODY, or sets *WHY (g_free it). */
+typedef bool (*action_parser)(struct serve *s, const char *body, size_t len, struct event_cfg *e,
+			      char **why);
+
+/* A request that becomes one action A of node ID (or API_NO_NODE): BODY
+ * read into it by PARSE and the action queued; a bad body is a 400. */
+static void route_action(struct serve *s, SoupServerMessage *msg, uint32_t id, enum tl_action a,
+			 const char *body, size_t len, action_parser parse)
 {
-	struct event_cfg e = live_event(s->w, TL_TRANSFER, id);
+	struct event_cfg e = live_event(s->w, a, id);
 	char *why = NULL;
-	if (!api_parse_transaction(s->w, body, len, &e, &why)) {
-		s->refused++;
+	if (!parse(s, body, len, &e, &why)) {
 		reply_msg(s, msg, 400, why, "bad-request");
 		g_free(why);
 		g_free(e.target);
 		return;
 	}
 	queue_request(s, msg, id, &e);
+}
+
+static bool parse_transfer(struct serve *s, const char *body, size_t len, struct event_cfg *e,
+			   char **why)
+{
+	if (api_parse_transaction(s->w, body, len, e, why))
+		return true;
+	s->refused++;
+	return false;
+}
+
+static bool parse_submit(struct serve *s, const char *body, size_t len, struct event_cfg *e,
+			 char **why)
+{
+	(void)s;
+	return api_parse_submit(body, len, &e->nonce, why);
+}
+
+static bool parse_difficulty(struct serve *s, const char *body, size_t len, struct event_cfg *e,
+			     char **why)
+{
+	bool hashed = world_scenario(s->w)->consensus.mode != MINING_MODEL;
+	return api_parse_difficulty(body, len, hashed, &e->millizeros, why);
 }
 
 static void route_register(struct serve *s, SoupServerMessage *msg, uint32_t id,
@@ -582,36 +611,6 @@ static void route_mine(struct serve *s, SoupServerMessage *msg, uint32_t id)
 	struct event_cfg e = live_event(s->w, TL_MINE, id);
 	queue_event(s, p, &e);
 	g_ptr_array_add(s->queued, p);
-}
-
-static void route_submit(struct serve *s, SoupServerMessage *msg, uint32_t id, const char *body,
-			 size_t len)
-{
-	uint64_t nonce;
-	char *why = NULL;
-	if (!api_parse_submit(body, len, &nonce, &why)) {
-		reply_msg(s, msg, 400, why, "bad-request");
-		g_free(why);
-		return;
-	}
-	struct event_cfg e = live_event(s->w, TL_SUBMIT, id);
-	e.nonce = nonce;
-	queue_request(s, msg, id, &e);
-}
-
-static void route_difficulty(struct serve *s, SoupServerMessage *msg, const char *body, size_t len)
-{
-	uint32_t mz;
-	char *why = NULL;
-	bool hashed = world_scenario(s->w)->consensus.mode != MINING_MODEL;
-	if (!api_parse_difficulty(body, len, hashed, &mz, &why)) {
-		reply_msg(s, msg, 400, why, "bad-request");
-		g_free(why);
-		return;
-	}
-	struct event_cfg e = live_event(s->w, TL_DIFFICULTY, API_NO_NODE);
-	e.millizeros = mz;
-	queue_request(s, msg, API_NO_NODE, &e);
 }
 
 static void route_resolve(struct serve *s, SoupServerMessage *msg, uint32_t id)
@@ -702,12 +701,18 @@ static void handle(SoupServer *server, SoupServerMessage *msg, const char *path,
 	case 5: route_register(s, msg, id, body, len); break;
 	case 6: route_resolve(s, msg, id); break;
 	case 7: reply(s, msg, 200, api_mempool(s->w, id)); break;
-	case 8: route_transaction(s, msg, id, body, len); break;
+	case 8:
+		route_action(s, msg, id, TL_TRANSFER, body, len, parse_transfer);
+		break;
 	case 9: route_balance(s, msg, id, query); break;
 	case 10: route_mine(s, msg, id); break;
 	case 11: route_template(s, msg, id); break;
-	case 12: route_submit(s, msg, id, body, len); break;
-	case 13: route_difficulty(s, msg, body, len); break;
+	case 12:
+		route_action(s, msg, id, TL_SUBMIT, body, len, parse_submit);
+		break;
+	case 13:
+		route_action(s, msg, API_NO_NODE, TL_DIFFICULTY, body, len, parse_difficulty);
+		break;
 	}
 }
 

@@ -1,12 +1,12 @@
 /* block: header bytes, merkle root, immutable blocks. See block.h. */
 #include "powsim/block.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
 
+#include "powsim/check.h"
 #include "powsim/hash.h"
 
 static void put_u32(uint8_t *p, uint32_t v)
@@ -89,7 +89,7 @@ struct block *block_new(const struct block_header *h, const struct block *parent
 			const struct tx *const *txs, uint32_t n, simtime_t mined_at,
 			uint64_t size)
 {
-	assert(parent != NULL || h->height == 0);
+	CHECK(parent != NULL || h->height == 0);
 	struct block *b = g_new0(struct block, 1);
 	b->h = *h;
 	uint8_t bytes[POW_HEADER_SIZE];

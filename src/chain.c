@@ -1,10 +1,11 @@
 /* chain: block store, per-node views, fork choice. See chain.h. */
 #include "powsim/chain.h"
 
-#include <assert.h>
 #include <string.h>
 
 #include <glib.h>
+
+#include "powsim/check.h"
 
 struct store_entry {
 	struct block *block;
@@ -57,7 +58,7 @@ void chain_store_free(chain_store_t *s, void (*free_aux)(void *))
 
 uint32_t chain_store_add(chain_store_t *s, struct block *b)
 {
-	assert(g_hash_table_lookup(s->by_hash, b->hash) == NULL);
+	CHECK(g_hash_table_lookup(s->by_hash, b->hash) == NULL);
 	struct store_entry e = { .block = b };
 	b->id = s->entries->len;
 	g_array_append_val(s->entries, e);
@@ -72,7 +73,7 @@ uint32_t chain_store_count(const chain_store_t *s)
 
 static struct store_entry *entry(const chain_store_t *s, uint32_t id)
 {
-	assert(id < s->entries->len);
+	CHECK(id < s->entries->len);
 	return &g_array_index(s->entries, struct store_entry, id);
 }
 
@@ -131,7 +132,7 @@ int chain_compare(const struct block *a, const struct block *b, enum fork_choice
 const struct block *chain_best(const struct block *const *tips, uint32_t n,
 			       enum fork_choice rule)
 {
-	assert(n > 0);
+	CHECK(n > 0);
 	const struct block *best = tips[0];
 	for (uint32_t i = 1; i < n; i++) {
 		int c = chain_compare(tips[i], best, rule);
@@ -144,7 +145,7 @@ const struct block *chain_best(const struct block *const *tips, uint32_t n,
 /* O(log height) through the skip pointers. */
 const struct block *chain_ancestor(const struct block *b, uint32_t height)
 {
-	assert(height <= b->h.height);
+	CHECK(height <= b->h.height);
 	while (b->h.height > height)
 		b = b->skip && b->skip->h.height >= height ? b->skip : b->parent;
 	return b;
@@ -279,7 +280,7 @@ static const bool can_move[6][6] = {
 
 bool chain_view_can_move(enum view_status from, enum view_status to)
 {
-	assert((unsigned)from < 6 && (unsigned)to < 6);
+	CHECK((unsigned)from < 6 && (unsigned)to < 6);
 	return can_move[from][to];
 }
 
@@ -291,7 +292,7 @@ void chain_view_set_status(struct chain_view *v, const struct block *b, enum vie
 	bool implied = !found && chain_is_ancestor(b, v->tip);
 	enum view_status cur = found ? (enum view_status)(v->known[i] & 0xff)
 				     : implied ? VIEW_HAVE : VIEW_UNKNOWN;
-	assert(chain_view_can_move(cur, st));
+	CHECK(chain_view_can_move(cur, st));
 	if (st == VIEW_UNKNOWN || (st == VIEW_HAVE && (implied || chain_is_ancestor(b, v->tip))))
 		known_drop_at(v, i, found);
 	else
@@ -306,7 +307,7 @@ uint32_t chain_view_known(const struct chain_view *v)
 bool chain_view_connect(struct chain_view *v, const struct block *b,
 			enum fork_choice rule, struct chain_reorg *r)
 {
-	assert(b->parent && chain_view_status(v, b->parent) == VIEW_HAVE);
+	CHECK(b->parent && chain_view_status(v, b->parent) == VIEW_HAVE);
 	chain_view_set_status(v, b, VIEW_HAVE);
 	if (chain_compare(b, v->tip, rule) <= 0)
 		return false;
@@ -351,7 +352,7 @@ uint32_t chain_view_orphan_count(const struct chain_view *v)
 
 const struct block *chain_view_orphan(const struct chain_view *v, uint32_t i)
 {
-	assert(i < chain_view_orphan_count(v));
+	CHECK(i < chain_view_orphan_count(v));
 	return g_array_index(v->orphans, const struct block *, i);
 }
 

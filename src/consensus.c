@@ -1,11 +1,12 @@
 /* consensus: difficulty schedule and block validity. See consensus.h. */
 #include "powsim/consensus.h"
 
-#include <assert.h>
 #include <math.h>
 #include <string.h>
 
 #include <glib.h>
+
+#include "powsim/check.h"
 
 struct consensus {
 	uint32_t initial;
@@ -86,7 +87,7 @@ void consensus_add_change(consensus_t *c, const struct difficulty_change *d)
 
 uint32_t consensus_switch_height(const struct difficulty_change *d)
 {
-	assert(d->by_height);
+	CHECK(d->by_height);
 	return d->height > 0 ? d->height - 1 : 0;
 }
 
@@ -204,7 +205,7 @@ ledger_state_t *consensus_check_block(const consensus_t *c, const struct block *
 				      ledger_state_t *parent_state, tx_keys_t *keys,
 				      const char **reason)
 {
-	assert(b->parent != NULL);
+	CHECK(b->parent != NULL);
 	*reason = check_header(c, b);
 	if (*reason)
 		return NULL;

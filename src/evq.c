@@ -36,13 +36,13 @@
  */
 #include "powsim/evq.h"
 
-#undef NDEBUG /* assertions stay on in every build (STYLE: a broken invariant is a bug) */
-#include <assert.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
+
+#include "powsim/check.h"
 
 #define HEAP_ARITY 4
 #define HEAP_PAD 3  /* keys before the root: children 4i+1..4i+4 share a line */
@@ -193,7 +193,7 @@ static void heap_push(evq_t *q, struct heap_ent e)
  * children, then the last key fills it and sifts up. O(log n). */
 static void heap_pop_root(evq_t *q)
 {
-	assert(q->len > 0);
+	CHECK(q->len > 0);
 	struct heap_ent *h = q->heap;
 	size_t n = --q->len;
 	struct heap_ent last = h[n];
@@ -241,7 +241,7 @@ static void renumber_ties(evq_t *q)
 {
 	struct ranked *r = g_new(struct ranked, q->len ? q->len : 1);
 
-	assert(q->len < TIE_MAX);
+	CHECK(q->len < TIE_MAX);
 	for (size_t i = 0; i < q->len; i++)
 		r[i] = (struct ranked){ .e = q->heap[i], .pos = i };
 	qsort(r, q->len, sizeof *r, ranked_cmp);
@@ -261,7 +261,7 @@ static uint32_t slot_alloc(evq_t *q)
 		q->free_head = q->slots[s].link;
 		return s;
 	}
-	assert(q->nslots < SLOT_MAX);
+	CHECK(q->nslots < SLOT_MAX);
 	if (q->nslots == q->slots_cap) {
 		size_t cap = q->slots_cap ? q->slots_cap * 2 : 64;
 		struct slot *slots = line_alloc(cap * sizeof *slots);
@@ -359,7 +359,7 @@ void evq_free(evq_t *q)
 
 void evq_register(evq_t *q, uint32_t kind, evq_handler_fn fn, void *ctx)
 {
-	assert(kind < EVQ_MAX_KINDS);
+	CHECK(kind < EVQ_MAX_KINDS);
 	q->handlers[kind].fn = fn;
 	q->handlers[kind].ctx = ctx;
 }
@@ -374,8 +374,8 @@ evq_id_t evq_schedule(evq_t *q, simtime_t delay, uint32_t kind, uint32_t dst,
 {
 	static const struct evq_payload zero;
 
-	assert(delay >= 0); /* a negative delay would reach into the past */
-	assert(kind < EVQ_MAX_KINDS);
+	CHECK(delay >= 0); /* a negative delay would reach into the past */
+	CHECK(kind < EVQ_MAX_KINDS);
 	simtime_t t = delay > SIMTIME_NEVER - q->now ? SIMTIME_NEVER : q->now + delay;
 	uint32_t s = slot_alloc(q);
 	struct slot *sl = &q->slots[s];
@@ -425,8 +425,8 @@ bool evq_pop(evq_t *q, struct evq_event *ev)
 	uint32_t s = ent_slot(&top);
 	struct slot *sl = &q->slots[s];
 
-	assert(sl->link == SLOT_LIVE);
-	assert(top.time >= q->now);
+	CHECK(sl->link == SLOT_LIVE);
+	CHECK(top.time >= q->now);
 	ev->time = top.time;
 	ev->seq = sl->seq;
 	ev->kind = sl->kind;
@@ -449,7 +449,7 @@ bool evq_step(evq_t *q)
 		return false;
 	const struct handler *h = &q->handlers[ev.kind];
 
-	assert(h->fn != NULL); /* every kind scheduled must have a handler */
+	CHECK(h->fn != NULL); /* every kind scheduled must have a handler */
 	h->fn(h->ctx, &ev);
 	return true;
 }
@@ -468,7 +468,7 @@ uint64_t evq_processed(const evq_t *q)
 
 void evq_set_tie_limit(evq_t *q, uint32_t limit)
 {
-	assert(limit > 0 && limit <= TIE_MAX);
+	CHECK(limit > 0 && limit <= TIE_MAX);
 	q->tie_limit = limit;
 }
 

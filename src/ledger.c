@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "powsim/check.h"
+
 /* One account's state; in a delta, one touched account. */
 struct entry {
 	uint32_t account;
@@ -43,7 +45,7 @@ static const char *const reasons[LEDGER_N_CODES] = {
 
 const char *ledger_reason(enum ledger_code code)
 {
-	g_assert((unsigned)code < LEDGER_N_CODES);
+	CHECK((unsigned)code < LEDGER_N_CODES);
 	return reasons[code];
 }
 
@@ -110,7 +112,7 @@ static const struct entry *lookup(const ledger_state_t *s, uint32_t account)
 {
 	struct entry key = { .account = account };
 
-	g_assert(account < s->n);
+	CHECK(account < s->n);
 	for (;;) {
 		const struct entry *e;
 
@@ -165,7 +167,7 @@ static void materialize(const ledger_state_t *s, struct entry *out)
 	uint32_t len = 0;
 
 	for (; s->parent != NULL; s = s->parent) {
-		g_assert(len < LEDGER_SNAPSHOT_EVERY);
+		CHECK(len < LEDGER_SNAPSHOT_EVERY);
 		chain[len++] = s;
 	}
 	memcpy(out, s->e, sizeof *out * s->n);

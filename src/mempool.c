@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "powsim/check.h"
+
 struct entry {
 	const struct tx *tx;
 	uint64_t arrival;   /* per-pool counter: the FIFO rank, the tie-break */
@@ -320,15 +322,15 @@ void mempool_check(const mempool_t *mp)
 		const struct entry *e = g_sequence_get(it);
 		gint64 slot = slot_of(e->tx->sender, e->tx->seq);
 
-		g_assert_true(e->it == it);
-		g_assert_true(g_hash_table_lookup(mp->by_id, e->tx->id) == e);
-		g_assert_true(g_hash_table_lookup(mp->by_slot, &slot) == e);
+		CHECK(e->it == it);
+		CHECK(g_hash_table_lookup(mp->by_id, e->tx->id) == e);
+		CHECK(g_hash_table_lookup(mp->by_slot, &slot) == e);
 		if (prev != NULL)
-			g_assert_cmpint(entry_cmp(prev, e, (gpointer)mp), <, 0);
+			CHECK(entry_cmp(prev, e, (gpointer)mp) < 0);
 		prev = e;
 		n++;
 	}
-	g_assert_cmpuint(n, ==, g_hash_table_size(mp->by_id));
-	g_assert_cmpuint(n, ==, g_hash_table_size(mp->by_slot));
-	g_assert_true(mp->capacity == 0 || n <= mp->capacity);
+	CHECK(n == g_hash_table_size(mp->by_id));
+	CHECK(n == g_hash_table_size(mp->by_slot));
+	CHECK(mp->capacity == 0 || n <= mp->capacity);
 }

@@ -1,10 +1,10 @@
 /* net: topology, message delays, partitions and churn. See net.h. */
 #include "powsim/net.h"
 
-#include <assert.h>
 #include <math.h>
 #include <string.h>
 
+#include "powsim/check.h"
 #include "powsim/rng.h"
 
 /* One direction of a link, stored in the sender's adjacency. */
@@ -259,7 +259,7 @@ static double draw_bw(struct rng *r, const struct bw_cfg *b, const GArray *hist,
 	case BW_UNIFORM:
 		return rng_uniform(r, b->value, b->max);
 	case BW_HISTOGRAM:
-		assert(hist != NULL); /* the reader requires the network's histograms */
+		CHECK(hist != NULL); /* the reader requires the network's histograms */
 		return draw_hist(r, hist);
 	}
 	return dflt;
@@ -443,14 +443,14 @@ uint32_t net_degree(const net_t *net, uint32_t node)
 uint32_t net_peer(const net_t *net, uint32_t node, uint32_t index)
 {
 	const struct adj *x = &net->adj[node];
-	assert(index < x->len);
+	CHECK(index < x->len);
 	return x->links[phys(x, index)].peer;
 }
 
 uint32_t net_reverse_index(const net_t *net, uint32_t node, uint32_t index)
 {
 	const struct adj *x = &net->adj[node];
-	assert(index < x->len);
+	CHECK(index < x->len);
 	const struct link *k = &x->links[phys(x, index)];
 	return logical(&net->adj[k->peer], k->rev);
 }
@@ -661,7 +661,7 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
 		   simtime_t now, enum net_msg kind)
 {
 	struct adj *x = &net->adj[from];
-	assert(peer_index < x->len);
+	CHECK(peer_index < x->len);
 	struct link *k = &x->links[phys(x, peer_index)];
 	uint32_t to = k->peer;
 	simtime_t proc = kind == NET_MSG_BLOCK ? net->processing : net->control_processing;
@@ -776,7 +776,7 @@ static void normalize(struct net *net, uint32_t a)
 
 bool net_add_link(net_t *net, uint32_t a, uint32_t b)
 {
-	assert(a < net->n && b < net->n);
+	CHECK(a < net->n && b < net->n);
 	if (a == b || has_link(net, a, b))
 		return false;
 	normalize(net, a);

@@ -1,10 +1,10 @@
 /* node: one node's protocol. See node.h. */
 #include "powsim/node.h"
 
-#include <assert.h>
 #include <math.h>
 #include <string.h>
 
+#include "powsim/check.h"
 #include "powsim/rng.h"
 
 #define HOOK(env, name, ...) \
@@ -23,7 +23,7 @@ static bool block_ok(const struct node_env *env, const struct block *b, const ch
 	if (v != CHAIN_UNCHECKED)
 		return v == CHAIN_VALID;
 	ledger_state_t *parent = chain_store_aux(env->store, b->parent->id);
-	assert(parent != NULL);
+	CHECK(parent != NULL);
 	ledger_state_t *st = consensus_check_block(env->cons, b, parent, env->keys, reason);
 	chain_store_set_verdict(env->store, b->id, st ? CHAIN_VALID : CHAIN_INVALID, *reason);
 	chain_store_set_aux(env->store, b->id, st);
@@ -63,7 +63,7 @@ static simtime_t send_to(const struct node_env *env, struct node *n, uint32_t pe
 
 static struct node_fetch *fetch_at(struct node *n, guint i)
 {
-	assert(i < n->n_fetches);
+	CHECK(i < n->n_fetches);
 	return &n->fetches[i];
 }
 
@@ -911,7 +911,7 @@ void node_handle(const struct node_env *env, struct node *n, const struct evq_ev
 		on_fetch_timeout(env, n, ev);
 		break;
 	default:
-		assert(!"not a node event");
+		CHECK(!"not a node event");
 	}
 }
 
@@ -1007,7 +1007,7 @@ void node_init(struct node *n, uint32_t id, const struct node_spec *g,
 	chain_view_init(&n->view, chain_store_genesis(env->store));
 	n->public_tip = n->view.tip;
 	n->mempool = mempool_new(env->pool_cfg->order, env->pool_cfg->capacity);
-	rng_seed(&n->rng, env->seed, RNG_STREAM_NODE + id);
+	rng_seed(&n->rng, env->seed, RNG_STREAM_TRADE + id);
 	n->tpl.txs = g_ptr_array_new();
 	n->strategy = g->role == ROLE_MINER && g->strategy ? strategy_find(g->strategy->name) : NULL;
 	if (n->strategy) {

@@ -322,14 +322,25 @@ static bool swap_in(outdir_t *o, char **old, GError **err)
 	return true;
 }
 
-bool outdir_commit(outdir_t *o, GError **err)
+void outdir_block_stops(sigset_t *saved)
 {
-	g_return_val_if_fail(o && o->staging && !o->committed, false);
-	sigset_t block, saved;
+	sigset_t block;
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &block, &saved);
+	pthread_sigmask(SIG_BLOCK, &block, saved);
+}
+
+void outdir_unblock_stops(const sigset_t *saved)
+{
+	pthread_sigmask(SIG_SETMASK, saved, NULL);
+}
+
+bool outdir_commit(outdir_t *o, GError **err)
+{
+	g_return_val_if_fail(o && o->staging && !o->committed, false);
+	sigset_t saved;
+	outdir_block_stops(&saved);
 	bool exists;
 	char *old = NULL;
 	bool ok = replaceable(o, &exists, err);
@@ -342,7 +353,7 @@ bool outdir_commit(outdir_t *o, GError **err)
 		ok = swap_in(o, &old, err);
 	}
 	o->committed = ok;
-	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	outdir_unblock_stops(&saved);
 	if (old)
 		outdir_remove_tree(old, NULL);
 	g_free(old);

@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "powsim/check.h"
 #include "powsim/hash.h"
 #include "powsim/sha256x.h"
 
@@ -80,7 +81,7 @@ static void u256_sub_mod(struct u256 *r, const struct u256 *a,
 
 void u256_sub(struct u256 *r, const struct u256 *a, const struct u256 *b)
 {
-	g_assert(u256_cmp(a, b) >= 0);
+	CHECK(u256_cmp(a, b) >= 0);
 	u256_sub_mod(r, a, b);
 }
 
@@ -110,7 +111,7 @@ void u256_div(struct u256 *q, const struct u256 *n, const struct u256 *d)
 {
 	struct u256 quot = { { 0 } }, rem = { { 0 } };
 
-	g_assert(!u256_is_zero(d));
+	CHECK(!u256_is_zero(d));
 	for (int i = 255; i >= 0; i--) {
 		u256_shl1(&rem);
 		rem.w[3] |= u256_bit(n, (unsigned)i);
@@ -179,7 +180,7 @@ void pow_target_from_millizeros(uint32_t millizeros, struct u256 *target)
 {
 	uint32_t q = millizeros / 250, r = millizeros % 250;
 
-	g_assert(millizeros <= POW_MAX_MILLIZEROS);
+	CHECK(millizeros <= POW_MAX_MILLIZEROS);
 	if (r == 0) {
 		if (q == 0)
 			u256_set_max(target); /* 2^256 does not fit */
@@ -288,13 +289,13 @@ static const char *const kernel_names[POW_N_KERNELS] = {
 /* The sha256x kernel behind K (not the OpenSSL one). */
 static enum sha256x_kernel hand_kernel(enum pow_kernel k)
 {
-	g_assert(k > POW_KERNEL_OPENSSL && k < POW_N_KERNELS);
+	CHECK(k > POW_KERNEL_OPENSSL && k < POW_N_KERNELS);
 	return (enum sha256x_kernel)(k - POW_KERNEL_SHA_NI);
 }
 
 const char *pow_kernel_name(enum pow_kernel k)
 {
-	g_assert((unsigned)k < POW_N_KERNELS);
+	CHECK((unsigned)k < POW_N_KERNELS);
 	return kernel_names[k];
 }
 
@@ -311,7 +312,7 @@ bool pow_kernel_parse(const char *name, enum pow_kernel *k)
 
 bool pow_kernel_available(enum pow_kernel k)
 {
-	g_assert((unsigned)k < POW_N_KERNELS);
+	CHECK((unsigned)k < POW_N_KERNELS);
 	return k == POW_KERNEL_OPENSSL || sha256x_available(hand_kernel(k));
 }
 
@@ -408,7 +409,7 @@ enum pow_kernel pow_scan_kernel(const pow_scan_t *s)
 
 void pow_scan_set_kernel(pow_scan_t *s, enum pow_kernel k)
 {
-	g_assert(pow_kernel_available(k));
+	CHECK(pow_kernel_available(k));
 	s->kernel = k;
 }
 

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 #include <glib/gstdio.h>
 
+#include "powsim/check.h"
 #include "powsim/scenario.h"
 #include "powsim/world.h"
 
@@ -40,7 +41,7 @@ static void add_uint(cJSON *o, const char *key, uint64_t v)
 static cJSON *event_json(const struct event_cfg *e)
 {
 	cJSON *o = cJSON_CreateObject();
-	g_assert(!e->by_height && (size_t)e->action < G_N_ELEMENTS(live_actions) &&
+	CHECK(!e->by_height && (size_t)e->action < G_N_ELEMENTS(live_actions) &&
 		 live_actions[e->action]);
 	add_time(o, "at", e->at);
 	cJSON_AddStringToObject(o, "action", config_action_names[e->action]);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "powsim/attack.h"
 #include "powsim/chain.h"
 #include "powsim/pow.h"
 
@@ -304,6 +305,7 @@ struct report *report_new(const world_t *w)
 	r->phases = chain_phases(w, r->tip);
 	count_miners(r);
 	settle_txs(r);
+	r->attack = attack_stats_new(w, r->status);
 	return r;
 }
 
@@ -318,6 +320,7 @@ void report_free(struct report *r)
 	g_hash_table_destroy(r->tx_block);
 	g_free(r->tx_rejected);
 	g_hash_table_destroy(r->tx_rejects);
+	attack_stats_free(r->attack);
 	g_free(r);
 }
 

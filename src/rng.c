@@ -4,9 +4,9 @@
  * repeats; none keeps hidden state outside struct rng. */
 #include "powsim/rng.h"
 
-#undef NDEBUG /* assertions stay on in every build (STYLE: a broken contract is a bug) */
-#include <assert.h>
 #include <math.h>
+
+#include "powsim/check.h"
 
 /* The splitmix64 finaliser: a bijection of 64-bit words that spreads every
  * input bit over every output bit. */
@@ -92,7 +92,7 @@ uint64_t rng_below(struct rng *r, uint64_t n)
 {
 	uint64_t hi, lo;
 
-	assert(n > 0);
+	CHECK(n > 0);
 	mul64(rng_u64(r), n, &hi, &lo);
 	if (lo < n) {
 		uint64_t threshold = (0 - n) % n; /* 2^64 mod n */
@@ -113,7 +113,7 @@ static double unit_open0(struct rng *r)
 
 double rng_exp(struct rng *r, double mean)
 {
-	assert(mean > 0);
+	CHECK(mean > 0);
 	return mean * (0.0 - log(unit_open0(r))); /* 0.0 - x: never -0.0 */
 }
 
@@ -127,14 +127,14 @@ double rng_normal(struct rng *r)
 
 double rng_lognormal(struct rng *r, double median, double sigma)
 {
-	assert(median > 0 && sigma >= 0);
+	CHECK(median > 0 && sigma >= 0);
 	return median * exp(sigma * rng_normal(r));
 }
 
 /* Inverse CDF: P(X > x) = (xm / x)^alpha for x >= xm. */
 double rng_pareto(struct rng *r, double mean, double alpha)
 {
-	assert(mean > 0 && alpha > 1);
+	CHECK(mean > 0 && alpha > 1);
 	double xm = mean * (alpha - 1) / alpha;
 
 	return xm * pow(unit_open0(r), -1.0 / alpha);
@@ -142,7 +142,7 @@ double rng_pareto(struct rng *r, double mean, double alpha)
 
 double rng_uniform(struct rng *r, double lo, double hi)
 {
-	assert(lo <= hi);
+	CHECK(lo <= hi);
 	double x = lo + (hi - lo) * rng_unit(r);
 
 	/* Rounding can land on HI itself; the contract is half-open. */

@@ -183,33 +183,6 @@ static const struct field trade_fields[] = {
 	TRADE("start", scn_duration, start),
 };
 
-static bool h_trade(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
-		    const struct field *f)
-{
-	uint32_t seen;
-
-	(void)f;
-	return scn_parse_object(c, v, p, TABLE(trade_fields), dst, &seen) &&
-	       scn_require_key(c, p, TABLE(trade_fields), seen, "interval", "\"4.5s\"");
-}
-
-/* "shares": [0.289, 0.196, ...], one per node of the group. */
-static bool h_shares(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
-		     const struct field *f)
-{
-	GArray **out = dst;
-	double *a = NULL;
-	(void)f;
-	if (!scn_read_numbers(c, v, p, 0, &a))
-		return false;
-	if (*out)
-		g_array_unref(*out);
-	*out = g_array_new(FALSE, FALSE, sizeof(double));
-	g_array_append_vals(*out, a, cJSON_GetArraySize(v));
-	g_free(a);
-	return true;
-}
-
 /* "strategy": "honest" (kept as NULL) or a registered strategy. */
 static bool h_strategy(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 		       const struct field *f)
@@ -271,16 +244,6 @@ static const struct field double_spend_fields[] = {
 	STRAT("amount", scn_u64, amount, .lo = 1),
 };
 
-static bool h_double_spend(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
-			   const struct field *f)
-{
-	uint32_t seen;
-
-	(void)f;
-	return scn_parse_object(c, v, p, TABLE(double_spend_fields), dst, &seen) &&
-	       scn_require_key(c, p, TABLE(double_spend_fields), seen, "merchant", "\"shop\"");
-}
-
 #define GROUP(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct group_cfg, m), __VA_ARGS__ }
 
 static const struct field group_fields[] = {
@@ -289,11 +252,15 @@ static const struct field group_fields[] = {
 	GROUP("role", scn_enum, role, .names = role_names),
 	GROUP("hashrate", scn_hashrate, hashrate),
 	GROUP("balance", scn_u64, balance),
-	GROUP("trade", h_trade, trade),
-	GROUP("shares", h_shares, shares),
+	{ .key = "trade",
+	  .off = offsetof(struct group_cfg, trade),
+	  SUB_OBJECT(trade_fields, "interval", "\"4.5s\"", NULL) },
+	GROUP("shares", scn_numbers, shares), /* one per node of the group */
 	GROUP("strategy", h_strategy, strategy.name),
 	GROUP("stubborn", h_stubborn, strategy),
-	GROUP("double_spend", h_double_spend, strategy),
+	{ .key = "double_spend",
+	  .off = offsetof(struct group_cfg, strategy),
+	  SUB_OBJECT(double_spend_fields, "merchant", "\"shop\"", NULL) },
 	GROUP("compact_fail", scn_fraction, compact_fail),
 	GROUP("upload", scn_node_bw, upload),
 	GROUP("download", scn_node_bw, download),
@@ -752,19 +719,11 @@ static bool read_event(struct ctx *c, const cJSON *v, const struct jpath *ep)
 static bool h_events(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 		     const struct field *f)
 {
-	long i = 0;
-
 	(void)dst;
 	(void)f;
-	if (!cJSON_IsArray(v))
-		return scn_fail_found(
-			c, p, v, "an array of events [{\"at\": \"2m13s\", \"action\": ...}, ...]");
-	for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
-		struct jpath ep = { p, NULL, i };
-		if (!read_event(c, it, &ep))
-			return false;
-	}
-	return true;
+	return scn_read_array(c, v, p,
+			      "an array of events [{\"at\": \"2m13s\", \"action\": ...}, ...]",
+			      read_event);
 }
 
 /* ------------------------------------------------------------------ */

@@ -287,20 +287,11 @@ static bool read_phase(struct ctx *c, const cJSON *v, const struct jpath *ep)
 static bool h_expect_phases(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 			    const struct field *f)
 {
-	long i = 0;
-
 	(void)dst;
 	(void)f;
-	if (!cJSON_IsArray(v))
-		return scn_fail_found(
-			c, p, v,
-			"an array like [{\"index\": 1, \"mean_interval\": {\"min\": \"2s\"}}]");
-	for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
-		struct jpath ep = { p, NULL, i };
-		if (!read_phase(c, it, &ep))
-			return false;
-	}
-	return true;
+	return scn_read_array(
+		c, v, p, "an array like [{\"index\": 1, \"mean_interval\": {\"min\": \"2s\"}}]",
+		read_phase);
 }
 
 struct interval_spec {

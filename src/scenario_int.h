@@ -45,6 +45,11 @@ bool scn_consensus(struct ctx *c, const cJSON *v, const struct jpath *p, void *d
 /* An array of N numbers >= 0 into a new double[N]. */
 bool scn_read_numbers(struct ctx *c, const cJSON *v, const struct jpath *p, int n, double **out);
 
+/* Key handler: an array of numbers >= 0 into a new GArray of double at
+ * DST (replacing the one there). */
+bool scn_numbers(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+                 const struct field *f);
+
 bool scn_network(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
                  const struct field *f);
 

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "powsim/check.h"
 #include "powsim/units.h"
 
 /* The largest integer a JSON number (a double) holds exactly. */
@@ -175,7 +176,7 @@ static bool fail_unknown_key(struct ctx *c, const struct jpath *kp, const struct
 bool scn_parse_object(struct ctx *c, const cJSON *obj, const struct jpath *p,
 		      const struct field *fields, size_t n, void *base, uint32_t *seen)
 {
-	g_assert(n <= 32);
+	CHECK(n <= 32);
 	*seen = 0;
 	if (!cJSON_IsObject(obj))
 		return scn_fail_found(c, p, obj, "an object { ... }");
@@ -214,6 +215,34 @@ bool scn_require_key(struct ctx *c, const struct jpath *p, const struct field *f
 	if (scn_has_key(fields, n, seen, key))
 		return true;
 	return scn_fail(c, p, "missing \"%s\" (e.g. \"%s\": %s)", key, key, example);
+}
+
+bool scn_object(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		const struct field *f)
+{
+	uint32_t seen;
+
+	if (!scn_parse_object(c, v, p, f->sub, f->nsub, dst, &seen))
+		return false;
+	for (const char *const *k = f->need; k && *k; k += 2)
+		if (!scn_require_key(c, p, f->sub, f->nsub, seen, k[0], k[1]))
+			return false;
+	return true;
+}
+
+bool scn_read_array(struct ctx *c, const cJSON *v, const struct jpath *p, const char *what,
+		    scn_item_fn read)
+{
+	long i = 0;
+
+	if (!cJSON_IsArray(v))
+		return scn_fail_found(c, p, v, what);
+	for (const cJSON *it = v->child; it != NULL; it = it->next, i++) {
+		struct jpath ep = { p, NULL, i };
+		if (!read(c, it, &ep))
+			return false;
+	}
+	return true;
 }
 
 /* ------------------------------------------------------------------ */

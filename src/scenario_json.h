@@ -61,9 +61,21 @@ struct field {
 	size_t off;               /* where fn stores, from the table's base */
 	double lo, hi;            /* numeric range, in the field's unit */
 	const char *const *names; /* enum spellings, NULL-terminated */
+	/* scn_object's: the keys of the object, and the ones it must hold
+	 * as pairs key, example value, NULL-terminated (or NULL) */
+	const struct field *sub;
+	size_t nsub;
+	const char *const *need;
 };
 
 #define TABLE(t) t, G_N_ELEMENTS(t)
+
+/* A field whose value is an object of the keys in table T, stored from
+ * the same base; the other arguments are the pairs (key, example) it
+ * must hold, then NULL. */
+#define SUB_OBJECT(t, ...)                                                                         \
+	.fn = scn_object, .sub = (t), .nsub = G_N_ELEMENTS(t),                                     \
+	.need = (const char *const[]){ __VA_ARGS__ }
 
 /* Append P as a message names it: nodes[2].trade["a b"]. */
 void scn_path_render(GString *g, const struct jpath *p);
@@ -89,6 +101,12 @@ bool scn_has_key(const struct field *fields, size_t n, uint32_t seen, const char
 bool scn_require_key(struct ctx *c, const struct jpath *p, const struct field *fields, size_t n,
                      uint32_t seen, const char *key, const char *example);
 
+/* Check that V is an array (WHAT shows one in the error) and run READ on
+ * each element, at its path P[i]; stops at the first that fails. */
+typedef bool (*scn_item_fn)(struct ctx *c, const cJSON *v, const struct jpath *p);
+bool scn_read_array(struct ctx *c, const cJSON *v, const struct jpath *p, const char *what,
+                    scn_item_fn read);
+
 /* An integer in [LO, HI]: a JSON number, exact, or a string of digits. */
 bool scn_read_uint(struct ctx *c, const cJSON *v, const struct jpath *p, uint64_t lo, uint64_t hi,
                    uint64_t *out);
@@ -98,6 +116,10 @@ bool scn_read_uint(struct ctx *c, const cJSON *v, const struct jpath *p, uint64_
  * (lo, hi) or the spellings (names) where the kind of value has them. */
 bool scn_u64(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
              const struct field *f);
+
+/* An object of F->sub's keys, holding F->need's (see SUB_OBJECT). */
+bool scn_object(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+                const struct field *f);
 
 bool scn_u32(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
              const struct field *f);

@@ -258,24 +258,15 @@ static const struct field retarget_fields[] = {
 	CONS("clamp", scn_double, retarget_clamp, .lo = 1),
 };
 
-static bool h_retarget(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
-		       const struct field *f)
-{
-	uint32_t seen;
-
-	(void)f;
-	return scn_parse_object(c, v, p, TABLE(retarget_fields), dst, &seen) &&
-	       scn_require_key(c, p, TABLE(retarget_fields), seen, "every", "10") &&
-	       scn_require_key(c, p, TABLE(retarget_fields), seen, "interval", "\"10s\"");
-}
-
 static const struct field consensus_fields[] = {
 	CONS("mode", scn_enum, mode, .names = config_mode_names),
 	CONS("difficulty", scn_difficulty, millizeros),
 	CONS("fork_choice", scn_enum, fork_choice, .names = config_fork_names),
 	CONS("reward", scn_u64, reward),
 	CONS("max_block_txs", scn_u32, max_block_txs, .lo = 1, .hi = 1000000),
-	{ .key = "retarget", .fn = h_retarget, .off = 0 },
+	{ .key = "retarget",
+	  .off = 0,
+	  SUB_OBJECT(retarget_fields, "every", "10", "interval", "\"10s\"", NULL) },
 };
 
 bool scn_consensus(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
@@ -376,15 +367,6 @@ static const struct field validation_fields[] = {
 	NET("mb", scn_duration, validate_mb),
 };
 
-static bool h_validation(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
-			 const struct field *f)
-{
-	uint32_t seen;
-
-	(void)f;
-	return scn_parse_object(c, v, p, TABLE(validation_fields), dst, &seen);
-}
-
 static bool h_bool(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 		   const struct field *f)
 {
@@ -430,6 +412,22 @@ bool scn_read_numbers(struct ctx *c, const cJSON *v, const struct jpath *p, int 
 		a[i] = it->valuedouble;
 	}
 	*out = a;
+	return true;
+}
+
+bool scn_numbers(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+		 const struct field *f)
+{
+	GArray **out = dst;
+	double *a = NULL;
+	(void)f;
+	if (!scn_read_numbers(c, v, p, 0, &a))
+		return false;
+	if (*out)
+		g_array_unref(*out);
+	*out = g_array_new(FALSE, FALSE, sizeof(double));
+	g_array_append_vals(*out, a, cJSON_GetArraySize(v));
+	g_free(a);
 	return true;
 }
 
@@ -567,21 +565,13 @@ static bool h_degree_cdf(struct ctx *c, const cJSON *v, const struct jpath *p, v
 			 const struct field *f)
 {
 	GArray **out = dst;
-	double *a = NULL;
-	(void)f;
-	if (!scn_read_numbers(c, v, p, 0, &a))
+	if (!scn_numbers(c, v, p, dst, f))
 		return false;
-	int n = cJSON_GetArraySize(v);
-	bool ok = n <= 1000 && fabs(a[n - 1] - 1.0) < 1e-9;
-	for (int i = 1; ok && i < n; i++)
+	const double *a = (const double *)(void *)(*out)->data;
+	guint n = (*out)->len;
+	bool ok = n >= 1 && n <= 1000 && fabs(a[n - 1] - 1.0) < 1e-9;
+	for (guint i = 1; ok && i < n; i++)
 		ok = a[i] >= a[i - 1];
-	if (ok) {
-		if (*out)
-			g_array_unref(*out);
-		*out = g_array_new(FALSE, FALSE, sizeof(double));
-		g_array_append_vals(*out, a, n);
-	}
-	g_free(a);
 	return ok || scn_fail(c, p,
 			      "cumulative probabilities P(degree <= k), rising, ending at 1 (at "
 			      "most 1000)");
@@ -759,7 +749,7 @@ static const struct field network_fields[] = {
 	NET("processing", scn_duration, processing),
 	NET("control_processing", scn_duration, control_processing),
 	NET("relay", scn_enum, relay, .names = config_relay_names),
-	{ .key = "validation", .fn = h_validation, .off = 0 },
+	{ .key = "validation", .off = 0, SUB_OBJECT(validation_fields, NULL) },
 	NET("bandwidth", scn_bandwidth, bandwidth),
 	NET("header_bytes", scn_size, header_bytes, .lo = 1),
 	NET("tx_bytes", scn_size, tx_bytes, .lo = 1),

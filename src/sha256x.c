@@ -15,6 +15,8 @@
 
 #include <glib.h>
 
+#include "powsim/check.h"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define SHA256X_X86 1
 #include <cpuid.h>
@@ -44,7 +46,7 @@ static const char *const names[SHA256X_N_KERNELS] = {
 
 const char *sha256x_name(enum sha256x_kernel k)
 {
-	g_assert((unsigned)k < SHA256X_N_KERNELS);
+	CHECK((unsigned)k < SHA256X_N_KERNELS);
 	return names[k];
 }
 
@@ -414,7 +416,7 @@ static const struct cpu_caps *cpu_caps(void)
 
 bool sha256x_available(enum sha256x_kernel k)
 {
-	g_assert((unsigned)k < SHA256X_N_KERNELS);
+	CHECK((unsigned)k < SHA256X_N_KERNELS);
 #ifdef SHA256X_X86
 	switch (k) {
 	case SHA256X_SHA_NI:
@@ -435,7 +437,7 @@ static uint64_t scan_variant(enum sha256x_kernel k, bool vl, const uint32_t mid[
 			     const uint8_t tail[64], uint64_t from, uint64_t count,
 			     uint32_t top)
 {
-	g_assert(sha256x_available(k));
+	CHECK(sha256x_available(k));
 #ifdef SHA256X_X86
 	switch (k) {
 	case SHA256X_SHA_NI:

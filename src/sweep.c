@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <glib/gstdio.h>
 
+#include "powsim/check.h"
 #include "powsim/config.h"
 #include "powsim/scenario.h"
 #include "powsim/stats.h"
@@ -175,7 +176,7 @@ static const cJSON *pick(const cJSON *cur, const struct seg *s)
 static char *last_key(const char *path)
 {
 	GArray *segs = parse_path(path, false);
-	g_assert(segs && segs->len > 0);
+	CHECK(segs && segs->len > 0);
 	GString *g = g_string_new(NULL);
 	guint i = segs->len;
 	while (i-- > 0 && g_array_index(segs, struct seg, i).key == NULL)

@@ -227,7 +227,7 @@ static cJSON *attack_row_json(const struct attack_row *r, const char *name)
 static cJSON *attack_json(const struct report *r)
 {
 	const world_t *w = r->world;
-	struct attack_stats *a = attack_stats_new(w, r->status);
+	const struct attack_stats *a = r->attack;
 	const struct scenario *sc = world_scenario(w);
 	cJSON *o = cJSON_CreateObject();
 	cJSON *ga = cJSON_AddObjectToObject(o, "gamma");
@@ -250,14 +250,13 @@ static cJSON *attack_json(const struct report *r)
 		world_node_name(w, i, name, sizeof name);
 		cJSON_AddItemToArray(nodes, attack_row_json(&a->node[i], name));
 	}
-	attack_stats_free(a);
 	return o;
 }
 
 static void write_miners(FILE *f, const struct report *r)
 {
 	const world_t *w = r->world;
-	struct attack_stats *attack = attack_stats_new(w, r->status);
+	const struct attack_stats *attack = r->attack;
 	fputs(CSV_MINERS ATTACK_COLUMNS "\n", f);
 	for (uint32_t i = 0; i < world_node_count(w); i++) {
 		if (world_node(w, i)->role != ROLE_MINER)
@@ -269,7 +268,6 @@ static void write_miners(FILE *f, const struct report *r)
 			m->main_blocks, m->main_share);
 		attack_columns(f, &attack->node[i]);
 	}
-	attack_stats_free(attack);
 }
 
 /* ---- summary.json ---- */

@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+#include "powsim/check.h"
+
 struct tx_keys {
 	uint64_t seed;
 	uint32_t n;
@@ -114,14 +116,14 @@ void tx_message(const struct tx *t, tx_keys_t *k, uint8_t buf[TX_MSG_SIZE])
 {
 	const wallet_t *to = tx_keys_wallet(k, t->recipient);
 
-	g_assert(to != NULL);
+	CHECK(to != NULL);
 	buf[TX_OFF_VERSION] = TX_VERSION;
 	if (tx_is_coinbase(t)) {
 		memset(buf + TX_OFF_SENDER, 0, WALLET_PUBKEY_SIZE);
 	} else {
 		const wallet_t *from = tx_keys_wallet(k, t->sender);
 
-		g_assert(from != NULL);
+		CHECK(from != NULL);
 		memcpy(buf + TX_OFF_SENDER, wallet_pubkey(from),
 		       WALLET_PUBKEY_SIZE);
 	}
@@ -150,7 +152,7 @@ void tx_sign(struct tx *t, tx_keys_t *k)
 	uint8_t msg[TX_MSG_SIZE];
 	const wallet_t *from = tx_keys_wallet(k, t->sender);
 
-	g_assert(from != NULL);
+	CHECK(from != NULL);
 	tx_message(t, k, msg);
 	wallet_sign(from, msg, sizeof msg, t->sig);
 	tx_compute_id(t, k, t->id);

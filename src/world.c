@@ -3,12 +3,12 @@
  * See world.h. */
 #include "world_int.h"
 
-#include <assert.h>
+#include "powsim/check.h"
 
 void world_schedule(world_t *w, simtime_t delay, uint32_t kind, uint32_t dst, uint64_t a)
 {
 	struct evq_payload p = { .a = a };
-	assert(delay >= 0);
+	CHECK(delay >= 0);
 	evq_schedule(w->q, delay, kind, dst, &p);
 }
 
@@ -168,7 +168,8 @@ world_t *world_new(const struct scenario *sc, GError **err)
 	w->txs = g_array_new(FALSE, FALSE, sizeof(struct world_tx));
 	w->strategy_events = g_array_new(FALSE, FALSE, sizeof(struct world_strategy_event));
 	w->open_races = g_array_new(FALSE, FALSE, sizeof(guint));
-	rng_seed(&w->rng, sc->seed, RNG_STREAM_TIMELINE);
+	for (uint32_t id = 0; id < w->n; id++)
+		rng_seed(&w->miners[id].rng, sc->seed, RNG_STREAM_MINING + id);
 	g_mutex_init(&w->pool_lock);
 	g_cond_init(&w->pool_done);
 

@@ -32,6 +32,7 @@ struct miner {
 	struct u256 target;
 	double work;           /* expected hashes of the template */
 	simtime_t rate_since;  /* hash-time accounting */
+	struct rng rng;        /* fast and model modes: the next find's draws */
 };
 
 /* Live mode's state (world.h, "live mode"). */
@@ -76,7 +77,6 @@ struct world {
 	void (*progress_fn)(void *, const world_t *);
 	void *progress_ctx;
 	uint64_t progress_period;
-	struct rng rng;               /* timeline choices */
 	uint64_t injected;            /* transfers injected so far */
 	uint64_t stall_checks;
 	GThreadPool *pool;            /* real-mode hashing; NULL: one thread */

@@ -2,7 +2,7 @@
  * advance of the clock, and what the node API reads. */
 #include "world_int.h"
 
-#include <assert.h>
+#include "powsim/check.h"
 
 /* ---- live mode (world.h) ---- */
 
@@ -167,7 +167,7 @@ char *world_live_apply(world_t *w, const struct event_cfg *e, GArray *ids)
 		return g_strdup(e->link_to ? e->link_to : "");
 	}
 	default:
-		g_assert_not_reached();
+		CHECK_NOT_REACHED();
 	}
 }
 
@@ -214,7 +214,7 @@ void world_schedule_event(world_t *w, uint32_t index)
 {
 	const struct event_cfg *e = &g_array_index(w->sc->events, struct event_cfg, index);
 	simtime_t now = evq_now(w->q);
-	assert(!e->by_height && e->at > now);
+	CHECK(!e->by_height && e->at > now);
 	if (e->action == TL_DIFFICULTY) {
 		struct difficulty_change d = { .at = e->at, .millizeros = e->millizeros };
 		consensus_add_change(w->cons, &d);

@@ -3,7 +3,7 @@
  * the exponential law. The target and work of each difficulty are kept. */
 #include "world_int.h"
 
-#include <assert.h>
+#include "powsim/check.h"
 
 /* Hashing runs in chunks of this many nonces, checking for an interrupt
  * between chunks (a few ms each at tens of M hashes/s), so a signal stops
@@ -97,7 +97,7 @@ void world_template_changed(void *ctx, struct node *n)
 	if (w->sc->consensus.mode == MINING_REAL)
 		return; /* found lazily by world_mine_until() */
 	double mean = m->work / (double)n->hashrate;
-	simtime_t delay = simtime_from_s(rng_exp(&n->rng, mean));
+	simtime_t delay = simtime_from_s(rng_exp(&m->rng, mean));
 	struct evq_payload p = { .a = n->tpl.gen };
 	m->found_ev = evq_schedule(w->q, delay, WORLD_EV_MINED, n->id, &p);
 }
@@ -268,7 +268,7 @@ struct block *world_mine_block(world_t *w, struct node *n, uint64_t nonce)
 	struct block *b = block_new(&h, n->tpl.parent, (const struct tx *const *)n->tpl.txs->pdata,
 				    n->tpl.txs->len, evq_now(w->q), size);
 	n->tpl.txs->pdata[0] = own;
-	assert(b->parent == n->tpl.parent);
+	CHECK(b->parent == n->tpl.parent);
 	chain_store_add(w->store, b);
 	world_add_stat(w, false);
 	w->counts.blocks_mined++;
@@ -286,7 +286,7 @@ void world_ev_mined(void *ctx, const struct evq_event *ev)
 	world_t *w = ctx;
 	struct node *n = &w->nodes[ev->dst];
 	struct miner *m = &w->miners[ev->dst];
-	assert(n->has_template && ev->p.a == n->tpl.gen);
+	CHECK(n->has_template && ev->p.a == n->tpl.gen);
 	m->found_ev = 0;
 	uint64_t nonce = 0; /* model mode: the PoW is modelled */
 	if (w->sc->consensus.mode == MINING_REAL)

@@ -1,6 +1,7 @@
 /* world_timeline: the scenario's timeline actions, at their time or
  * height, and who they address. */
 #include "world_int.h"
+#include "powsim/check.h"
 
 static void rebuild_all(world_t *w)
 {
@@ -51,7 +52,7 @@ static void set_online(world_t *w, uint32_t id, bool online)
 
 static void do_partition(world_t *w, const struct event_cfg *e)
 {
-	g_assert(e->side_of != NULL && e->side_of->len == w->n);
+	CHECK(e->side_of != NULL && e->side_of->len == w->n);
 	net_partition(w->net, (const uint32_t *)(const void *)e->side_of->data);
 }
 

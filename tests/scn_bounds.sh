@@ -12,14 +12,9 @@
 #     out-of-order pair of time changes is scenarios/tests/
 #     difficulty-out-of-order.json (run by scn_regression.sh).
 # Env: POWSIM (the binary). Run from the repository root.
-set -u
-POWSIM=${POWSIM:-./powsim}
-case $POWSIM in */*) POWSIM=$(cd "$(dirname "$POWSIM")" && pwd)/$(basename "$POWSIM") ;; esac
+. tests/lib.sh
+powsim_absolute
 Q=scenarios/quickstart.json
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # bounded NAME FIELD -- ARGS: run and check Q with ARGS. FIELD empty:
 # must end with exit 0; else exit 2 with one line naming FIELD.
@@ -102,5 +97,4 @@ rc=$?
 [ $rc -eq 2 ] && grep -qF "events[0].at_height" "$tmp/stderr" || bad "at_height 0: exit $rc: $(cat "$tmp/stderr")"
 echo "ok   at_height 0: $(cat "$tmp/stderr")"
 
-[ $fails -eq 0 ] || { echo "$fails failures"; exit 1; }
-echo "all bounded"
+finish "all bounded"

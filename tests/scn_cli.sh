@@ -5,13 +5,8 @@
 # rows; an I/O failure exits 3 and leaves the outputs of an earlier good
 # run untouched, with no temporary files behind.
 # Env: POWSIM (the binary). Run from the repository root.
-set -u
-POWSIM=${POWSIM:-./powsim}
+. tests/lib.sh
 SCN=scenarios/quickstart.json
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # expect CODE DESCRIPTION CMD...: run CMD, stdout/stderr to $tmp/out, $tmp/err.
 expect() {
@@ -132,8 +127,4 @@ diff -r "$tmp/keep" "$OUT" >/dev/null 2>&1 || bad "a failed run changed the earl
 leftover=$(ls -a "$tmp" | grep -e '\.staging-' -e '\.old-')
 [ -z "$leftover" ] || bad "a failed run left $leftover beside its directory"
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails failure(s)"
-	exit 1
-fi
-echo "cli: ok"
+finish "cli: ok"

@@ -3,10 +3,7 @@
 # takes 1.6 s a hop; sent compact (header, 8-byte short ids, and in full
 # only the transfers the peer lacks) it takes about 0.05 s. So blocks must
 # reach every node several times faster, on the same seed and network.
-set -u
-POWSIM=${POWSIM:-./powsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 cat > "$tmp/relay.json" <<'JSON'
 { "name": "compact", "seed": 4, "stop": { "blocks": 40 },
   "consensus": { "mode": "model", "difficulty": 5 },

@@ -12,10 +12,7 @@
 #   hop, so every block reaches every node 1.469 s sooner at least;
 # - BIP 152 high-bandwidth mode (3 peers pushed to unsolicited) saves the
 #   inv/getdata round trip of low-bandwidth mode: blocks arrive sooner.
-set -u
-POWSIM=${POWSIM:-./powsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 cat > "$tmp/relay.json" <<'JSON'
 { "name": "compact-deployed", "seed": 4, "stop": { "blocks": 40 },
   "consensus": { "mode": "model", "difficulty": 5 },

@@ -5,13 +5,8 @@
 # gives another run. (About 3 x 4 s of wall time.)
 # Env: POWSIM (the binary). Run from the repository root.
 # no-sanitize
-set -u
-POWSIM=${POWSIM:-./powsim}
+. tests/lib.sh
 SCN=scenarios/six-node-lecture.json
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 for d in a b; do
 	"$POWSIM" run "$SCN" --seed 5 --out "$tmp/$d" --quiet || bad "run $d exited $?"
@@ -31,7 +26,4 @@ cmp -s "$tmp/sa" "$tmp/sb" || bad "summary.json differs beyond wall_s between tw
 cmp -s "$tmp/a/blocks.csv" "$tmp/c/blocks.csv" && bad "seeds 5 and 6 gave the same blocks.csv"
 cmp -s "$tmp/a/chain.json" "$tmp/c/chain.json" && bad "seeds 5 and 6 gave the same chain.json"
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails failure(s)"; exit 1
-fi
-echo "lecture determinism: ok"
+finish "lecture determinism: ok"

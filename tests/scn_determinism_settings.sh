@@ -4,10 +4,7 @@
 # --check-invariants (checks after every event), --plot (figures drawn
 # afterwards) and --quiet. Every trace is byte-identical (summary.json but
 # for its wall_s line).
-set -u
-POWSIM=${POWSIM:-./powsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 run() { # NAME ARGS...: one run of a short real-mode quickstart into $tmp/NAME
 	name=$1; shift
 	"$POWSIM" run scenarios/quickstart.json --set stop.blocks=25 --out "$tmp/$name" "$@" \

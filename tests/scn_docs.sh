@@ -19,13 +19,10 @@
 # scratch out/ and a command may read what an earlier one wrote.
 # Env: POWSIM (the binary), BUILD (its build directory). Run from the
 # repository root.
-set -u
-POWSIM=${POWSIM:-./powsim}
+. tests/lib.sh
 BUILD=${BUILD:-build}
 DOCS=${DOCS:-README.md scenarios/README.md}
 root=$(pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 abs() { case "$1" in /*) echo "$1" ;; *) echo "$root/$1" ;; esac; }
 
 work="$tmp/work"

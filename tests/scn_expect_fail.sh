@@ -2,9 +2,7 @@
 # Expectations can fail: regression scenarios run with overrides that
 # break the rule each guards must exit 1 with a FAIL line naming the
 # expectation; and a good run must exit 0 with no FAIL line.
-set -u
-POWSIM=${POWSIM:-./powsim}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 status=0
 
 # must_fail SCENARIO EXPECTATION [--set PATH=VALUE ...]

@@ -5,12 +5,9 @@
 # field where there is one), must not crash or hang, and must leave
 # nothing behind (no output directory, no temporary file).
 # Env: POWSIM (the binary). Run from the repository root.
-set -u
-POWSIM=${POWSIM:-./powsim}
-tmp=$(mktemp -d)
+. tests/lib.sh
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-fails=0; n=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+n=0
 GOOD='"stop": {"time": "1s"}, "consensus": {"mode": "model"}, "nodes": [{"name": "m", "hashrate": "1kH/s"}]'
 
 # hostile NAME WANT1 [WANT2] -- ARGS...: run powsim run ARGS --out
@@ -32,41 +29,31 @@ hostile() {
 
 f() { printf '%s' "$2" >"$tmp/$1"; }
 
-f empty.json ''
-hostile empty "empty.json" "empty" -- "$tmp/empty.json"
-f truncated.json "{$GOOD, \"seed\": "
-hostile truncated "truncated.json" "end of the file" -- "$tmp/truncated.json"
-f type.json "{$GOOD, \"seed\": \"many\"}"
-hostile wrong-type "type.json" "seed" -- "$tmp/type.json"
-f typeobj.json "{\"stop\": [1], \"nodes\": [{\"name\": \"m\", \"hashrate\": \"1kH/s\"}]}"
-hostile wrong-type-object "typeobj.json" "stop" -- "$tmp/typeobj.json"
-f negative.json "{$GOOD, \"events\": [{\"at\": \"1s\", \"action\": \"burst\", \"count\": -3}]}"
-hostile negative-count "negative.json" "events[0].count" -- "$tmp/negative.json"
-f zero.json '{"stop": {"time": "1s"}, "nodes": [{"name": "m", "count": 0, "hashrate": "1kH/s"}]}'
-hostile zero-count "zero.json" "nodes[0].count" -- "$tmp/zero.json"
-f huge.json '{"stop": {"time": "1s"}, "nodes": [{"name": "m", "count": 99999999999, "hashrate": "1kH/s"}]}'
-hostile huge-count "huge.json" "nodes[0].count" -- "$tmp/huge.json"
-f hugeint.json "{$GOOD, \"seed\": 1e300}"
-hostile huge-integer "hugeint.json" "seed" -- "$tmp/hugeint.json"
-f inf.json "{$GOOD, \"network\": {\"latency\": {\"law\": \"lognormal\", \"median\": \"1ms\", \"sigma\": 1e999}}}"
-hostile infinity "inf.json" "network.latency.sigma" -- "$tmp/inf.json"
-f nan.json "{$GOOD, \"seed\": NaN}"
-hostile nan "nan.json" "" -- "$tmp/nan.json"
-f units.json '{"stop": {"time": "4.5 parsecs"}, "nodes": [{"name": "m", "hashrate": "1kH/s"}]}'
-hostile unknown-unit "units.json" "stop.time" -- "$tmp/units.json"
-f rate.json '{"stop": {"time": "1s"}, "nodes": [{"name": "m", "hashrate": "1kW"}]}'
-hostile unknown-rate-unit "rate.json" "nodes[0].hashrate" -- "$tmp/rate.json"
-f unknown.json "{$GOOD, \"colour\": \"blue\"}"
-hostile unknown-key "unknown.json" "colour" -- "$tmp/unknown.json"
-f unknownexp.json "{$GOOD, \"expect\": {\"heigth\": 3}}"
-hostile unknown-expect-key "unknownexp.json" "expect.heigth" -- "$tmp/unknownexp.json"
-f dup.json "{$GOOD, \"seed\": 1, \"seed\": 2}"
-hostile duplicate-key "dup.json" "duplicate" -- "$tmp/dup.json"
-f dupexp.json "{$GOOD, \"expect\": {\"rejected\": {\"high-hash\": 0, \"high-hash\": 1}}}"
-hostile duplicate-expect-reason "dupexp.json" "duplicate" -- "$tmp/dupexp.json"
+# scenario NAME WANT TEXT: TEXT as the file $tmp/NAME.json is refused by
+# a message naming NAME.json and holding WANT.
+scenario() {
+	f "$1.json" "$3"
+	hostile "$1" "$1.json" "$2" -- "$tmp/$1.json"
+}
+
+scenario empty "empty" ''
+scenario truncated "end of the file" "{$GOOD, \"seed\": "
+scenario wrong-type "seed" "{$GOOD, \"seed\": \"many\"}"
+scenario wrong-type-object "stop" "{\"stop\": [1], \"nodes\": [{\"name\": \"m\", \"hashrate\": \"1kH/s\"}]}"
+scenario negative-count "events[0].count" "{$GOOD, \"events\": [{\"at\": \"1s\", \"action\": \"burst\", \"count\": -3}]}"
+scenario zero-count "nodes[0].count" '{"stop": {"time": "1s"}, "nodes": [{"name": "m", "count": 0, "hashrate": "1kH/s"}]}'
+scenario huge-count "nodes[0].count" '{"stop": {"time": "1s"}, "nodes": [{"name": "m", "count": 99999999999, "hashrate": "1kH/s"}]}'
+scenario huge-integer "seed" "{$GOOD, \"seed\": 1e300}"
+scenario infinity "network.latency.sigma" "{$GOOD, \"network\": {\"latency\": {\"law\": \"lognormal\", \"median\": \"1ms\", \"sigma\": 1e999}}}"
+scenario nan "" "{$GOOD, \"seed\": NaN}"
+scenario unknown-unit "stop.time" '{"stop": {"time": "4.5 parsecs"}, "nodes": [{"name": "m", "hashrate": "1kH/s"}]}'
+scenario unknown-rate-unit "nodes[0].hashrate" '{"stop": {"time": "1s"}, "nodes": [{"name": "m", "hashrate": "1kW"}]}'
+scenario unknown-key "colour" "{$GOOD, \"colour\": \"blue\"}"
+scenario unknown-expect-key "expect.heigth" "{$GOOD, \"expect\": {\"heigth\": 3}}"
+scenario duplicate-key "duplicate" "{$GOOD, \"seed\": 1, \"seed\": 2}"
+scenario duplicate-expect-reason "duplicate" "{$GOOD, \"expect\": {\"rejected\": {\"high-hash\": 0, \"high-hash\": 1}}}"
 deep=$(awk 'BEGIN { for (i = 0; i < 5000; i++) printf "["; for (i = 0; i < 5000; i++) printf "]" }')
-f deep.json "{$GOOD, \"description\": $deep}"
-hostile deep-nesting "deep.json" "nested deeper" -- "$tmp/deep.json"
+scenario deep-nesting "nested deeper" "{$GOOD, \"description\": $deep}"
 head -c 4096 /dev/urandom >"$tmp/garbage.json" 2>/dev/null || dd if=/dev/urandom of="$tmp/garbage.json" bs=4096 count=1 2>/dev/null
 printf '\000\377garbage' >>"$tmp/garbage.json"
 hostile binary-garbage "garbage.json" "" -- "$tmp/garbage.json"
@@ -80,8 +67,7 @@ hostile bad-set-value "good.json" "stop.time" -- "$tmp/good.json" --set stop.tim
 hostile bad-set-path "good.json" "--set" -- "$tmp/good.json" --set 'stop..time=1s'
 hostile bad-set-nan "good.json" "consensus.difficulty" -- "$tmp/good.json" --set consensus.difficulty=nan
 hostile bad-seed "seed" "" -- "$tmp/good.json" --seed=-1
-f badexp.json "{$GOOD, \"expect\": {\"phases\": [{\"index\": 1}]}}"
-hostile bad-expect "badexp.json" "expect.phases[0]" -- "$tmp/badexp.json"
+scenario bad-expect "expect.phases[0]" "{$GOOD, \"expect\": {\"phases\": [{\"index\": 1}]}}"
 
 # An output directory that cannot be made (its parent is a file).
 : >"$tmp/afile"

@@ -5,13 +5,8 @@
 # expectation is judged, and the exit code is 130 (SIGINT) or 143
 # (SIGTERM). A second signal ends the run at once and replaces nothing:
 # the earlier run's directory stays as it was, with nothing left beside it.
-set -u
+. tests/lib.sh
 set -f # the --set paths below hold brackets
-POWSIM=${POWSIM:-./powsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 now() { date +%s.%N; }
 # Seconds from $1 to $2.
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -127,5 +122,4 @@ echo "late: SIGINT while writing, exit $rc after $took s, nothing replaced"
 left=$(ls -a "$tmp" | grep -e '\.staging-' -e '\.old-')
 [ -z "$left" ] || bad "left beside the outputs: $left"
 
-[ "$fails" -eq 0 ] && echo "interrupt: all signals handled"
-[ "$fails" -eq 0 ]
+finish "interrupt: all signals handled"

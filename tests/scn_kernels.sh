@@ -6,13 +6,8 @@
 # lacks is reported as skipped. A bad POWSIM_POW_KERNEL or bench --kernel
 # is bad input: exit 2 and a message naming it. (About 5 s.)
 # Env: POWSIM (the binary). Run from the repository root.
-set -u
-POWSIM=${POWSIM:-./powsim}
+. tests/lib.sh
 SCN=scenarios/forks.json
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 POWSIM_POW_KERNEL=openssl "$POWSIM" run "$SCN" --out "$tmp/ref" --quiet || bad "openssl run exited $?"
 grep -v '"wall_s"' "$tmp/ref/summary.json" >"$tmp/ref.summary"

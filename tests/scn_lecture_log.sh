@@ -4,12 +4,7 @@
 # Transactions, Proof, Num_zeros, Previous_hash, Present_hash, one box per
 # block mined, chained by their hashes.
 # Env: POWSIM (the binary). Run from the repository root.
-set -u
-POWSIM=${POWSIM:-./powsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/lib.sh
 
 "$POWSIM" run scenarios/six-node-lecture.json --log lecture --set stop.time=30s \
 	--out "$tmp/out" >"$tmp/log" 2>"$tmp/err" || bad "run exited $?: $(cat "$tmp/err")"

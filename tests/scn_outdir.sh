@@ -11,14 +11,9 @@
 # - powsim plot on a directory a run is writing is refused;
 # - a directory holding files that are not a run's is refused, untouched;
 # - --seed N without --out goes to out/NAME-seed-N, beside out/NAME.
-set -u
-POWSIM=${POWSIM:-./powsim}
-case "$POWSIM" in */*) POWSIM=$(cd "$(dirname "$POWSIM")" && pwd)/$(basename "$POWSIM") ;; esac
+. tests/lib.sh
+powsim_absolute
 ROOT=$(pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 Q="$ROOT/scenarios/quickstart.json"
 # About 0.3 s of simulation and 0.4 s of writing (chain.json is 21 MB).
 BIG="--set consensus.mode=model --set stop.blocks=20000"
@@ -150,5 +145,4 @@ grep -q '"seed":[[:space:]]*"7"' out/quickstart-seed-7/summary.json || bad "out/
 grep -q '"seed":[[:space:]]*"42"' out/quickstart/summary.json || bad "out/quickstart is not the scenario's own seed"
 cd "$ROOT" || exit 1
 
-[ "$fails" -eq 0 ] && echo "outdir: every directory is one whole run"
-[ "$fails" -eq 0 ]
+finish "outdir: every directory is one whole run"

@@ -4,20 +4,13 @@
 # --collect), through a plain sh one after the other, with --jobs 1 and
 # with --jobs 2. runs.csv and points.csv must be byte-identical: rows come
 # in run order, never in completion order.
-set -u
-POWSIM=${POWSIM:-./powsim}
-t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/lib.sh
+t=$tmp
 command -v parallel >/dev/null || fail "GNU parallel is not installed (make test-deps installs it)"
 parallel --version 2>/dev/null | grep -q 'GNU parallel' || fail "parallel is not GNU parallel"
 
-cat > "$t/tiny.json" <<'JSON'
-{ "name": "tiny", "seed": 1, "stop": { "blocks": 200 },
-  "consensus": { "mode": "model", "difficulty": 6 },
-  "network": { "topology": "full", "latency": { "law": "constant", "value": "2s" } },
-  "nodes": [ { "name": "m", "count": 4, "role": "miner", "hashrate": "100kH/s" } ] }
-JSON
+# tests/data/sweep-tiny.json: 4 equal miners, 200 blocks, model mode, 2 s links
+cp tests/data/sweep-tiny.json "$t/tiny.json"
 cat > "$t/spec.json" <<'JSON'
 { "name": "par", "scenario": "tiny.json",
   "set": { "consensus.difficulty": [5.5, 6, 6.5], "network.latency.value": ["1s", "3s"] },

@@ -9,12 +9,7 @@
 #    down to the main chain: west's blocks, all mined after the split; and
 #    every west block mined while split lies on such a branch.
 # Env: POWSIM (the binary). Run from the repository root.
-set -u
-POWSIM=${POWSIM:-./powsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/lib.sh
 OUT="$tmp/out"
 "$POWSIM" run scenarios/partition.json --out "$OUT" --quiet || bad "run exited $?"
 B="$OUT/blocks.csv"; R="$OUT/reorgs.csv"
@@ -51,7 +46,4 @@ END {
 cat "$tmp/check"
 if grep -q '^BAD' "$tmp/check"; then bad "reorg depths do not match west's blocks"; fi
 
-if [ "$fails" -gt 0 ]; then
-	echo "$fails failure(s)"; exit 1
-fi
-echo "partition: ok"
+finish "partition: ok"

@@ -7,15 +7,12 @@
 # comparison figures, the error exits (2: missing run or file; 3: gnuplot
 # missing or failing) and that a failed render keeps the earlier figures.
 # Env: POWSIM (the binary), CC (default cc). Run from the repository root.
-set -eu
-POWSIM=${POWSIM:-./powsim}
-case "$POWSIM" in */*) POWSIM=$(cd "$(dirname "$POWSIM")" && pwd)/$(basename "$POWSIM") ;; esac
+. tests/lib.sh
+set -e
+powsim_absolute
 ROOT=$(pwd)
 export POWSIM_PLOTS="$ROOT/plots"
-tmp=$(mktemp -d)
 trap 'umount "$tmp/tiny" 2>/dev/null || :; rm -rf "$tmp"' EXIT
-fails=0
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 command -v gnuplot >/dev/null 2>&1 || { echo "FAIL: gnuplot not installed (make deps installs gnuplot-nox)"; exit 1; }
 # shellcheck disable=SC2046
@@ -182,5 +179,4 @@ expect_exit 3 "gnuplot not found" env PATH=/nonexistent "$POWSIM" run \
 	"$ROOT/scenarios/quickstart.json" --set stop.blocks=3 --out "$real" --plot --quiet
 diff -r "$tmp/real.before" "$real" >/dev/null || bad "run --plot without gnuplot changed the earlier run's directory"
 
-[ "$fails" -eq 0 ] && echo "scn_plots: all figures good"
-[ "$fails" -eq 0 ]
+finish "scn_plots: all figures good"

@@ -5,11 +5,8 @@
 # the model on purpose regenerates them, and says so in its commit:
 #   ./powsim run tests/data/reference/scenario.json --out tests/data/reference/out -q
 #   sed -i '/"wall_s"\|"version"/d' tests/data/reference/out/summary.json
-set -u
-POWSIM=${POWSIM:-./powsim}
+. tests/lib.sh
 ref=tests/data/reference
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 "$POWSIM" run "$ref/scenario.json" --out "$tmp/out" -q || { echo "FAIL: the reference scenario did not run"; exit 1; }
 sed -i '/"wall_s"\|"version"/d' "$tmp/out/summary.json"
 if ! diff -r "$ref/out" "$tmp/out" >"$tmp/diff"; then

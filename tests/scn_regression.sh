@@ -3,8 +3,7 @@
 # its expectations and the invariant checks after every event; fails if
 # any run exits non-zero (1: an expectation failed, 2: bad file, 134: an
 # invariant aborted, 124: it ran over two minutes).
-set -u
-POWSIM=${POWSIM:-./powsim}
+. tests/lib.sh
 status=0; n=0
 for f in scenarios/tests/*.json; do
 	out=$(mktemp -d)

@@ -9,43 +9,24 @@
 #     same outputs, and holds every accepted transfer.
 #  2. the six-node lecture at 10x: the lecture's requests, a transfer posted
 #     to Node6 confirmed in a later block, replayed to the same outputs.
-set -u
-POWSIM=${POWSIM:-./powsim}
+. tests/lib.sh
 FLOWS=tests/serve/flows.py
-tmp=$(mktemp -d)
 pid=
 cleanup() {
 	if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
 
 # start_serve NAME SCENARIO SPEED NODES: powsim serve on free ports, in the
 # background ($pid, $port), its outputs in $tmp/NAME, recording NAME.json.
 start_serve() {
-	for try in 1 2 3; do
-		port=$(python3 "$FLOWS" freeport "$4") || fail "no free port"
-		"$POWSIM" serve "$2" --speed "$3" --port "$port" --out "$tmp/$1" \
-			--record "$tmp/$1.json" --quiet >"$tmp/$1.log" 2>&1 &
-		pid=$!
-		if python3 "$FLOWS" wait "$port" >/dev/null; then return 0; fi
-		kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
-	done
-	cat "$tmp/$1.log"
-	fail "powsim serve did not start"
+	serve_start "$4" "$tmp/$1.log" "$POWSIM" serve "$2" --speed "$3" --out "$tmp/$1" \
+		--record "$tmp/$1.json" --quiet
 }
 
-# stop_serve: SIGTERM, then its exit status must be 143 within 20 s.
-stop_serve() {
-	kill -TERM "$pid"
-	n=0
-	while kill -0 "$pid" 2>/dev/null && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
-	wait "$pid"
-	rc=$?
-	pid=
-	[ "$rc" -eq 143 ] || { cat "$tmp/$1.log"; fail "$1: exit $rc after SIGTERM, expected 143"; }
-}
+# stop_serve NAME: SIGTERM, then its exit status must be 143 within 20 s.
+stop_serve() { serve_stop 20 "$tmp/$1.log"; }
 
 # same_outputs A B: every output file equal, except summary.json's wall_s.
 same_outputs() {

@@ -108,12 +108,8 @@ until sinfo -h -o '%T' 2>/dev/null | grep -q '^idle'; do
 done
 
 # --- the sweep ---
-cat > "$t/tiny.json" <<'JSON'
-{ "name": "tiny", "seed": 1, "stop": { "blocks": 200 },
-  "consensus": { "mode": "model", "difficulty": 6 },
-  "network": { "topology": "full", "latency": { "law": "constant", "value": "2s" } },
-  "nodes": [ { "name": "m", "count": 4, "role": "miner", "hashrate": "100kH/s" } ] }
-JSON
+# tests/data/sweep-tiny.json: 4 equal miners, 200 blocks, model mode, 2 s links
+cp tests/data/sweep-tiny.json "$t/tiny.json"
 cat > "$t/spec.json" <<'JSON'
 { "name": "slurm-test", "scenario": "tiny.json",
   "set": { "consensus.difficulty": [5.5, 6], "network.relay": ["push", "inv"] },

@@ -4,10 +4,7 @@
 # keys; selfish and stubborn miners under each relay protocol; the
 # reporting columns and keys; the double-spend attempts; determinism
 # across --threads; a withhold action leaving a strategic miner alone.
-set -u
-POWSIM=${POWSIM:-./powsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 status=0
 bad() { echo "FAIL: $*"; status=1; }
 S=scenarios/attacks/selfish-gamma0.json

@@ -18,11 +18,8 @@
 #   (an exact binomial tail test of the same size, 0.27 %, where fewer
 #   than 5 successes are expected); the give-up rule must move r by less
 #   than a tenth of a standard error.
-set -u
-POWSIM=${POWSIM:-./powsim}
+. tests/lib.sh
 export POWSIM
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 status=0
 sweep=scenarios/attacks/sweep.sh
 for net in gamma0 gamma1; do

@@ -10,11 +10,8 @@
 #  - a failing run is recorded with its exit status, left out of the
 #    aggregates, and the sweep exits 1 after finishing the others;
 #  - spec errors exit 2 naming the field.
-set -u
-POWSIM=${POWSIM:-./powsim}
-t=$(mktemp -d)
-trap 'rm -rf "$t"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. tests/lib.sh
+t=$tmp
 
 cat > "$t/tiny.json" <<'JSON'
 { "name": "tiny", "seed": 1, "stop": { "blocks": 150 },

@@ -5,13 +5,11 @@
 # it is missing this test fails rather than skip.
 # The sanitizer pass skips this file (valgrind and ASan do not mix):
 # no-sanitize
-set -u
-POWSIM=${POWSIM:-./powsim}
+. tests/lib.sh
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "FAIL: valgrind is not installed (run make deps, which runs sim/setup-deps.sh)"
 	exit 1
 fi
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 status=0
 vg() {
 	G_SLICE=always-malloc G_DEBUG=gc-friendly valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \

@@ -7,10 +7,8 @@
 # The bounds are wide on purpose (300 heights: the fork share's binomial
 # standard error is about 0.75 points), but a broken relay, bandwidth or
 # validation model lands far outside them.
-set -u
-POWSIM=${POWSIM:-./powsim}
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+. tests/lib.sh
+out=$tmp
 "$POWSIM" run scenarios/bench/bitcoin-2015-validation.json --out "$out" --quiet || exit 1
 awk -F, 'NR > 1 {
 		n[$2]++

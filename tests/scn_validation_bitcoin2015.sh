@@ -15,10 +15,8 @@
 # Printed beside the measurement, not asserted: the stale rate's 95 %
 # interval (Wilson) against the measured 0.41 %, which the model does not
 # reach (README, "Against the real network").
-set -u
-POWSIM=${POWSIM:-./powsim}
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+. tests/lib.sh
+out=$tmp
 scn=scenarios/validation/bitcoin-2015.json
 "$POWSIM" run "$scn" --out "$out/bb" --quiet || exit 1
 "$POWSIM" run "$scn" --out "$out/gossip" --quiet --set network.backbone.enabled=false \

@@ -434,28 +434,25 @@ static void enum_shapes(int nb, int maxlen, int i, int *fork, int *len, uint32_t
 	}
 }
 
-static void test_exhaustive_two_branches(void)
-{
-	int fork[2], len[2];
-	uint32_t mz[2];
+/* Every tree of BRANCHES branches of up to MAXLEN blocks (at every fork
+ * point and difficulty), in every arrival order: at least MIN_ORDERS. */
+struct exhaustive {
+	int branches, maxlen;
+	guint64 min_orders;
+};
 
-	orders_checked = pairs_checked = 0;
-	enum_shapes(2, 4, 0, fork, len, mz, 1);
-	g_test_message("2 branches: %" G_GUINT64_FORMAT " orders, %" G_GUINT64_FORMAT " pairs",
-		       orders_checked, pairs_checked);
-	g_assert_cmpuint(orders_checked, >, 500);
-}
-
-static void test_exhaustive_three_branches(void)
+static void test_exhaustive(gconstpointer data)
 {
+	const struct exhaustive *e = data;
 	int fork[3], len[3];
 	uint32_t mz[3];
 
+	g_assert_cmpint(e->branches, <=, (int)G_N_ELEMENTS(fork));
 	orders_checked = pairs_checked = 0;
-	enum_shapes(3, 2, 0, fork, len, mz, 1);
-	g_test_message("3 branches: %" G_GUINT64_FORMAT " orders, %" G_GUINT64_FORMAT " pairs",
-		       orders_checked, pairs_checked);
-	g_assert_cmpuint(orders_checked, >, 5000);
+	enum_shapes(e->branches, e->maxlen, 0, fork, len, mz, 1);
+	g_test_message("%d branches: %" G_GUINT64_FORMAT " orders, %" G_GUINT64_FORMAT " pairs",
+		       e->branches, orders_checked, pairs_checked);
+	g_assert_cmpuint(orders_checked, >, e->min_orders);
 }
 
 /* A deep fork point: the walk goes past many blocks on both sides. */
@@ -686,8 +683,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/chain/fork-choice/rules", test_compare_rules);
 	g_test_add_func("/chain/fork-choice/tie-first-seen", test_tie_first_seen);
 	g_test_add_func("/chain/fork-choice/best-lower-hash", test_best_lower_hash);
-	g_test_add_func("/chain/exhaustive/two-branches", test_exhaustive_two_branches);
-	g_test_add_func("/chain/exhaustive/three-branches", test_exhaustive_three_branches);
+	static const struct exhaustive two = { 2, 4, 500 }, three = { 3, 2, 5000 };
+	g_test_add_data_func("/chain/exhaustive/two-branches", &two, test_exhaustive);
+	g_test_add_data_func("/chain/exhaustive/three-branches", &three, test_exhaustive);
 	g_test_add_func("/chain/fork-point/deep", test_deep_fork);
 	g_test_add_func("/chain/view/status", test_view_status);
 	g_test_add_func("/chain/view/orphans-arrival-order", test_orphans_arrival_order);

@@ -182,25 +182,35 @@ static void test_capacity(void)
 	fx_clear(&f);
 }
 
-/* Whether OUT[0..N) applies as a block on TIP. */
-static void assert_block_valid(struct fixture *f, ledger_state_t *tip,
-			       const struct tx **out, uint32_t n)
+/* Apply TXS as a block mined by 3 on PARENT; must be valid. */
+static ledger_state_t *mine(struct fixture *f, ledger_state_t *parent,
+			    const struct tx *const *txs, uint32_t n,
+			    struct tx *cb)
 {
 	const struct tx *blk[17];
-	struct tx cb;
 	uint64_t fees = 0;
 	struct ledger_verdict v;
 	ledger_state_t *s;
 
+	g_assert_cmpuint(n, <, G_N_ELEMENTS(blk));
 	for (uint32_t i = 0; i < n; i++) {
-		fees += out[i]->fee;
-		blk[i + 1] = out[i];
+		fees += txs[i]->fee;
+		blk[i + 1] = txs[i];
 	}
-	tx_coinbase(&cb, f->k, 0, REWARD + fees, ledger_height(tip) + 1, 0);
-	blk[0] = &cb;
-	s = ledger_apply_block(tip, blk, n + 1, REWARD, 0, f->k, &v);
+	tx_coinbase(cb, f->k, 3, REWARD + fees, ledger_height(parent) + 1, 0);
+	blk[0] = cb;
+	s = ledger_apply_block(parent, blk, n + 1, REWARD, 3, f->k, &v);
 	g_assert_cmpstr(v.reason, ==, "ok");
-	ledger_unref(s);
+	return s;
+}
+
+/* Whether OUT[0..N) applies as a block on TIP. */
+static void assert_block_valid(struct fixture *f, ledger_state_t *tip,
+			       const struct tx **out, uint32_t n)
+{
+	struct tx cb;
+
+	ledger_unref(mine(f, tip, out, n, &cb));
 }
 
 static void test_select_seq(void)
@@ -251,27 +261,6 @@ static void test_select_seq(void)
 	mempool_free(fifo);
 	mempool_free(fee);
 	fx_clear(&f);
-}
-
-/* Apply TXS as a block mined by 3 on PARENT; must be valid. */
-static ledger_state_t *mine(struct fixture *f, ledger_state_t *parent,
-			    const struct tx *const *txs, uint32_t n,
-			    struct tx *cb)
-{
-	const struct tx *blk[8];
-	uint64_t fees = 0;
-	struct ledger_verdict v;
-	ledger_state_t *s;
-
-	for (uint32_t i = 0; i < n; i++) {
-		fees += txs[i]->fee;
-		blk[i + 1] = txs[i];
-	}
-	tx_coinbase(cb, f->k, 3, REWARD + fees, ledger_height(parent) + 1, 0);
-	blk[0] = cb;
-	s = ledger_apply_block(parent, blk, n + 1, REWARD, 3, f->k, &v);
-	g_assert_cmpstr(v.reason, ==, "ok");
-	return s;
 }
 
 struct drop_log {

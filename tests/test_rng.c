@@ -5,6 +5,7 @@
  * 6e-7 per check for a correct generator), and the chi-square bound is the
  * 1 - 1e-6 quantile. None of the bounds were tuned to the seeds. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -111,8 +112,8 @@ static void test_same_seed_same_sequence(void)
 static void test_streams_distinct(void)
 {
 	enum { K = 12 };
-	static const uint64_t vals[K] = { 0, 1, 2, 3, 4, 5, RNG_STREAM_NODE,
-					  RNG_STREAM_NODE + 1, RNG_STREAM_NODE + 2,
+	static const uint64_t vals[K] = { 0, 1, 2, 3, 4, 5, RNG_STREAM_TRADE,
+					  RNG_STREAM_TRADE + 1, RNG_STREAM_TRADE + 2,
 					  UINT64_MAX, UINT64_MAX - 1, 1u << 31 };
 	GHashTable *seen = g_hash_table_new(g_int64_hash, g_int64_equal);
 	uint64_t *firsts = g_new(uint64_t, K * K);
@@ -138,7 +139,7 @@ static void test_streams_uncorrelated(void)
 {
 	const int n = 20000;
 
-	for (uint64_t k = RNG_STREAM_NODE; k < RNG_STREAM_NODE + 4; k++) {
+	for (uint64_t k = RNG_STREAM_TRADE; k < RNG_STREAM_TRADE + 4; k++) {
 		struct rng a, b;
 		int64_t agree = 0;
 
@@ -310,23 +311,46 @@ static void test_normal(void)
 	assert_fraction_near(within1, N_STAT, erf(1.0 / sqrt(2.0)));
 }
 
+/* A law of two parameters as rng.h draws it, and what theory says of
+ * N_STAT draws: each lies in [low, high) (above low, where low_open);
+ * the mean of x (of log x, where log_mean) is MEAN within its standard
+ * error from SD; a share P_BELOW of them lies below CUT. */
+struct law {
+	double (*draw)(struct rng *r, double a, double b);
+	double a, b;
+	double low, high;
+	bool low_open, log_mean;
+	double mean, sd;
+	double cut, p_below;
+};
+
+/* N_STAT draws of L from R, seeded SEED on STREAM, checked against L. */
+static void check_law(const struct law *l, struct rng *r, uint64_t seed, uint32_t stream)
+{
+	double sum = 0;
+	int below = 0;
+
+	rng_seed(r, seed, stream);
+	for (int k = 0; k < N_STAT; k++) {
+		double x = l->draw(r, l->a, l->b);
+
+		g_assert_true(l->low_open ? x > l->low : x >= l->low);
+		g_assert_cmpfloat(x, <, l->high);
+		sum += l->log_mean ? log(x) : x;
+		below += x < l->cut;
+	}
+	assert_mean_near(sum / N_STAT, l->mean, l->sd, N_STAT);
+	assert_fraction_near(below, N_STAT, l->p_below);
+}
+
 static void test_lognormal(void)
 {
 	const double median = 0.05, sigma = 0.8;
+	const struct law l = { rng_lognormal, median, sigma, .low = 0, .high = INFINITY, .low_open = true,
+			       .log_mean = true, .mean = log(median), .sd = sigma, .cut = median, .p_below = 0.5 };
 	struct rng r;
-	double sumlog = 0;
-	int below = 0;
 
-	rng_seed(&r, 17, RNG_STREAM_LATENCY);
-	for (int k = 0; k < N_STAT; k++) {
-		double x = rng_lognormal(&r, median, sigma);
-
-		g_assert_cmpfloat(x, >, 0.0);
-		sumlog += log(x);
-		below += x < median;
-	}
-	assert_mean_near(sumlog / N_STAT, log(median), sigma, N_STAT);
-	assert_fraction_near(below, N_STAT, 0.5);
+	check_law(&l, &r, 17, RNG_STREAM_LATENCY);
 }
 
 static void test_pareto(void)
@@ -335,20 +359,12 @@ static void test_pareto(void)
 	const double xm = mean * (alpha - 1) / alpha;
 	/* Variance of Pareto(xm, alpha): xm^2 alpha / ((alpha-1)^2 (alpha-2)). */
 	const double sd = xm * sqrt(alpha / ((alpha - 2) * (alpha - 1) * (alpha - 1)));
+	/* P(X > 2xm) = 2^-alpha */
+	const struct law l = { rng_pareto, mean, alpha, .low = xm, .high = INFINITY, .mean = mean, .sd = sd,
+			       .cut = 2 * xm, .p_below = 1 - pow(2.0, -alpha) };
 	struct rng r;
-	double sum = 0;
-	int tail = 0;
 
-	rng_seed(&r, 19, RNG_STREAM_LATENCY);
-	for (int k = 0; k < N_STAT; k++) {
-		double x = rng_pareto(&r, mean, alpha);
-
-		g_assert_cmpfloat(x, >=, xm);
-		sum += x;
-		tail += x > 2 * xm;
-	}
-	assert_mean_near(sum / N_STAT, mean, sd, N_STAT);
-	assert_fraction_near(tail, N_STAT, pow(2.0, -alpha)); /* P(X > 2xm) */
+	check_law(&l, &r, 19, RNG_STREAM_LATENCY);
 }
 
 /* A heavy tail (alpha = 1.5, infinite variance) is checked through its
@@ -368,18 +384,12 @@ static void test_pareto_heavy_tail(void)
 static void test_uniform(void)
 {
 	const double lo = -3.0, hi = 5.0;
+	/* a quarter of the range lies below lo + (hi - lo) / 4 */
+	const struct law l = { rng_uniform, lo, hi, .low = lo, .high = hi, .mean = (lo + hi) / 2,
+			       .sd = (hi - lo) / sqrt(12.0), .cut = lo + (hi - lo) / 4, .p_below = 0.25 };
 	struct rng r;
-	double sum = 0;
 
-	rng_seed(&r, 29, 1);
-	for (int k = 0; k < N_STAT; k++) {
-		double x = rng_uniform(&r, lo, hi);
-
-		g_assert_cmpfloat(x, >=, lo);
-		g_assert_cmpfloat(x, <, hi);
-		sum += x;
-	}
-	assert_mean_near(sum / N_STAT, (lo + hi) / 2, (hi - lo) / sqrt(12.0), N_STAT);
+	check_law(&l, &r, 29, 1);
 	g_assert_cmpfloat(rng_uniform(&r, 2.5, 2.5), ==, 2.5);
 	/* A range so narrow that lo + (hi - lo) * u rounds to hi for large u. */
 	double nlo = 1.0, nhi = nextafter(1.0, 2.0);

@@ -38,15 +38,33 @@ static char *data_path(const char *name)
 	return path;
 }
 
-static void load_ok(const char *text, char **ov, struct scenario *s)
+/* tests/data/scenarios/NAME loaded into S, or fail the test; the path
+ * (g_free it). */
+static char *load_data(const char *name, struct scenario *s)
+{
+	GError *err = NULL;
+	char *path = data_path(name);
+
+	g_assert_true(scenario_load(path, NULL, s, &err));
+	g_assert_no_error(err);
+	return path;
+}
+
+/* TEXT (single quotes for double) loaded as FILE into S, or fail the test. */
+static void load_as(const char *text, const char *file, char **ov, struct scenario *s)
 {
 	GError *err = NULL;
 	char *t = q(text);
-	bool ok = scenario_load_string(t, "good.json", ov, s, &err);
+	bool ok = scenario_load_string(t, file, ov, s, &err);
 
 	g_assert_no_error(err);
 	g_assert_true(ok);
 	g_free(t);
+}
+
+static void load_ok(const char *text, char **ov, struct scenario *s)
+{
+	load_as(text, "good.json", ov, s);
 }
 
 /* Load TEXT as "bad.json"; it must fail with a message holding every
@@ -201,12 +219,9 @@ static void check_full_events(const struct scenario *s)
 static void test_full(void)
 {
 	struct scenario s;
-	GError *err = NULL;
-	char *path = data_path("full.json");
+	char *path = load_data("full.json", &s);
 	char *summary;
 
-	g_assert_true(scenario_load(path, NULL, &s, &err));
-	g_assert_no_error(err);
 	g_assert_cmpstr(s.file, ==, path);
 	check_full_header(&s);
 	check_full_network(&s);
@@ -223,11 +238,8 @@ static void test_full(void)
 static void test_lecture(void)
 {
 	struct scenario s;
-	GError *err = NULL;
-	char *path = data_path("lecture.json");
+	char *path = load_data("lecture.json", &s);
 
-	g_assert_true(scenario_load(path, NULL, &s, &err));
-	g_assert_no_error(err);
 	g_assert_cmpuint(config_node_count(&s), ==, 6);
 	g_assert_cmpint(grp(&s, 1)->trade.law, ==, INTERVAL_UNIFORM);
 	g_assert_cmpint(grp(&s, 1)->trade.interval, ==, 4 * SIMTIME_S);
@@ -240,11 +252,8 @@ static void test_lecture(void)
 static void test_defaults(void)
 {
 	struct scenario s;
-	GError *err = NULL;
-	char *t = q("{'nodes': [{'name': 'm', 'hashrate': '1kH/s'}], 'stop': {'height': 10}}");
 
-	g_assert_true(scenario_load_string(t, "dir/min.json", NULL, &s, &err));
-	g_assert_no_error(err);
+	load_as("{'nodes': [{'name': 'm', 'hashrate': '1kH/s'}], 'stop': {'height': 10}}", "dir/min.json", NULL, &s);
 	g_assert_cmpstr(s.name, ==, "min");
 	g_assert_cmpuint(s.seed, ==, 1);
 	g_assert_cmpint(s.stop.time, ==, 0);
@@ -277,7 +286,6 @@ static void test_defaults(void)
 	g_assert_cmpuint(grp(&s, 0)->balance, ==, 0);
 	g_assert_cmpuint(s.events->len, ==, 0);
 	config_clear(&s);
-	g_free(t);
 
 	/* Defaults inside a trader's trade section. */
 	load_ok(BASE "}", NULL, &s);
@@ -334,14 +342,10 @@ static void test_naming(void)
 static char *default_name_of(const char *file)
 {
 	struct scenario s;
-	GError *err = NULL;
-	char *t = q(BASE "}");
-	char *name;
 
-	g_assert_true(scenario_load_string(t, file, NULL, &s, &err));
-	name = g_strdup(s.name);
+	load_as(BASE "}", file, NULL, &s);
+	char *name = g_strdup(s.name);
 	config_clear(&s);
-	g_free(t);
 	return name;
 }
 

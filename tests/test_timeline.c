@@ -88,6 +88,43 @@ static world_t *run_probed(const struct scenario *sc, struct probe *p)
 	return w;
 }
 
+/* A whole run of a scenario text: the world, run to its end with the
+ * invariants checked, and (after run_traces) its outputs in a temporary
+ * directory; run_close frees all three. */
+struct run {
+	struct scenario sc;
+	world_t *w;
+	char *dir;
+};
+
+/* Runs R's scenario, already in R->sc. */
+static world_t *run_begin(struct run *r, struct probe *p)
+{
+	r->dir = NULL;
+	return r->w = run_probed(&r->sc, p);
+}
+
+static world_t *run_open(struct run *r, const char *text, struct probe *p)
+{
+	load(&r->sc, text);
+	return run_begin(r, p);
+}
+
+static const char *run_traces(struct run *r)
+{
+	r->dir = tmpdir();
+	write_traces(r->w, r->dir);
+	return r->dir;
+}
+
+static void run_close(struct run *r)
+{
+	if (r->dir)
+		rm_dir(r->dir);
+	world_free(r->w);
+	config_clear(&r->sc);
+}
+
 /* The row of events.csv for ACTION; asserts there is exactly one. */
 static void assert_logged(const char *dir, const char *action, double at_s, const char *value)
 {
@@ -124,9 +161,8 @@ static void test_difficulty_height(void)
 		" \"network\": {\"latency\": \"20ms\"},"
 		" \"nodes\": [{\"name\": \"m\", \"count\": 3, \"hashrate\": \"300H/s\"}],"
 		" \"events\": [{\"at_height\": 12, \"action\": \"difficulty\", \"value\": 3}]}";
-	struct scenario sc;
-	load(&sc, text);
-	world_t *w = run_probed(&sc, NULL);
+	struct run r;
+	world_t *w = run_open(&r, text, NULL);
 	const chain_store_t *s = world_store(w);
 	uint32_t above = 0;
 	for (uint32_t id = 1; id < chain_store_count(s); id++) {
@@ -144,8 +180,7 @@ static void test_difficulty_height(void)
 	}
 	g_assert_cmpuint(above, >=, 30 - 12 + 1);
 	g_assert_cmpuint(rejected_blocks(w), ==, 0);
-	char *dir = tmpdir();
-	write_traces(w, dir);
+	const char *dir = run_traces(&r);
 	/* logged once, when the chain reached 11 (miners switch then) */
 	assert_logged(dir, "difficulty", -1, "3.000");
 	GPtrArray *ev = csv_read(dir, "events.csv");
@@ -154,9 +189,7 @@ static void test_difficulty_height(void)
 		if (b->h.height == 11)
 			g_assert_cmpfloat(fabs(t - simtime_to_s(b->mined_at)), <, 1.0);
 	g_ptr_array_free(ev, TRUE);
-	rm_dir(dir);
-	world_free(w);
-	config_clear(&sc);
+	run_close(&r);
 }
 
 /* At 30 s, with a 4 s latency and a 1.3 s mean interval: blocks mined
@@ -172,9 +205,8 @@ static void test_difficulty_time_in_flight(void)
 		" \"network\": {\"latency\": \"4s\", \"processing\": \"1ms\"},"
 		" \"nodes\": [{\"name\": \"m\", \"count\": 3, \"hashrate\": \"66H/s\"}],"
 		" \"events\": [{\"at\": \"30s\", \"action\": \"difficulty\", \"value\": 2.5}]}";
-	struct scenario sc;
-	load(&sc, text);
-	world_t *w = run_probed(&sc, NULL);
+	struct run r;
+	world_t *w = run_open(&r, text, NULL);
 	const simtime_t change = 30 * SIMTIME_S;
 	const chain_store_t *s = world_store(w);
 	uint32_t in_flight = 0, in_flight_main = 0, after = 0;
@@ -202,16 +234,13 @@ static void test_difficulty_time_in_flight(void)
 	g_assert_cmpuint(in_flight, >=, 1);
 	g_assert_cmpuint(after, >=, 5);
 	g_assert_cmpuint(rejected_blocks(w), ==, 0);
-	char *dir = tmpdir();
-	write_traces(w, dir);
+	const char *dir = run_traces(&r);
 	assert_logged(dir, "difficulty", 30.0, "2.500");
 	cJSON *sum = parse_file(dir, "summary.json");
 	g_assert_cmpint(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(sum, "blocks_rejected_by_reason")), ==, 0);
 	cJSON_Delete(sum);
-	rm_dir(dir);
 	g_hash_table_destroy(main);
-	world_free(w);
-	config_clear(&sc);
+	run_close(&r);
 }
 
 /* ---- hashrate ---- */
@@ -228,9 +257,8 @@ static void test_hashrate(void)
 		" \"network\": {\"latency\": \"5ms\", \"processing\": \"0s\"},"
 		" \"nodes\": [{\"name\": \"m\", \"count\": 3, \"hashrate\": \"1kH/s\"}],"
 		" \"events\": [{\"at\": \"100s\", \"action\": \"hashrate\", \"target\": \"m1\", \"value\": \"1H/s\"}]}";
-	struct scenario sc;
-	load(&sc, text);
-	world_t *w = run_probed(&sc, NULL);
+	struct run r;
+	world_t *w = run_open(&r, text, NULL);
 	g_assert_cmpuint(world_node(w, 0)->hashrate, ==, 1);
 	g_assert_cmpuint(world_node(w, 1)->hashrate, ==, 1000);
 	uint32_t before = 0, before_m1 = 0, after = 0, after_m1 = 0;
@@ -257,12 +285,9 @@ static void test_hashrate(void)
 	for (uint32_t i = 0; i < 3; i++)
 		total += world_node_hash_time(w, i);
 	g_assert_cmpfloat(fabs(world_node_hash_time(w, 0) / total - 100100.0 / 500100.0), <, 1e-3);
-	char *dir = tmpdir();
-	write_traces(w, dir);
+	const char *dir = run_traces(&r);
 	assert_logged(dir, "hashrate", 100.0, "1");
-	rm_dir(dir);
-	world_free(w);
-	config_clear(&sc);
+	run_close(&r);
 }
 
 /* ---- burst ---- */
@@ -276,9 +301,8 @@ static void test_burst(void)
 		"   {\"name\": \"t\", \"role\": \"trader\", \"balance\": 10000,"
 		"    \"trade\": {\"interval\": \"3s\", \"amount\": [1, 5]}}],"
 		" \"events\": [{\"at\": \"10.5s\", \"action\": \"burst\", \"target\": \"t\", \"count\": 37}]}";
-	struct scenario sc;
-	load(&sc, text);
-	world_t *w = run_probed(&sc, NULL);
+	struct run r;
+	world_t *w = run_open(&r, text, NULL);
 	const GArray *txs = world_txs(w);
 	uint32_t at = 0, prev_seq = 0;
 	for (guint i = 0; i < txs->len; i++) {
@@ -292,8 +316,7 @@ static void test_burst(void)
 		at++;
 	}
 	g_assert_cmpuint(at, ==, 37);
-	char *dir = tmpdir();
-	write_traces(w, dir);
+	const char *dir = run_traces(&r);
 	assert_logged(dir, "burst", 10.5, "37");
 	GPtrArray *rows = csv_read(dir, "txs.csv");
 	int c = csv_col(rows, "created_s");
@@ -302,9 +325,7 @@ static void test_burst(void)
 		csv_at += strcmp(cell(rows, i, c), "10.500000") == 0;
 	g_assert_cmpuint(csv_at, ==, 37);
 	g_ptr_array_free(rows, TRUE);
-	rm_dir(dir);
-	world_free(w);
-	config_clear(&sc);
+	run_close(&r);
 }
 
 /* ---- leave / join ---- */
@@ -321,10 +342,9 @@ static void test_leave_join(void)
 		" \"nodes\": [{\"name\": \"m\", \"count\": 4, \"hashrate\": \"1kH/s\"}],"
 		" \"events\": [{\"at\": \"20s\", \"action\": \"leave\", \"target\": \"m4\"},"
 		"   {\"at\": \"60s\", \"action\": \"join\", \"target\": \"m4\"}]}";
-	struct scenario sc;
-	load(&sc, text);
+	struct run r;
 	struct probe p = { .at = { 21 * SIMTIME_S, 60 * SIMTIME_S, 70 * SIMTIME_S } };
-	world_t *w = run_probed(&sc, &p);
+	world_t *w = run_open(&r, text, &p);
 	g_test_message("m4: %u at 21 s, %u at 60 s, %u at 70 s; m1: %u, %u, %u", p.height[0][3],
 		       p.height[1][3], p.height[2][3], p.height[0][0], p.height[1][0],
 		       p.height[2][0]);
@@ -348,8 +368,7 @@ static void test_leave_join(void)
 	g_assert_true(report_main_tip(w) == world_node(w, 3)->view.tip ||
 		      world_node(w, 3)->view.tip->parent == report_main_tip(w) ||
 		      report_main_tip(w)->parent == world_node(w, 3)->view.tip);
-	world_free(w);
-	config_clear(&sc);
+	run_close(&r);
 }
 
 /* ---- partition / heal ---- */
@@ -365,13 +384,13 @@ struct brow {
 static void test_partition_heal(void)
 {
 	GError *err = NULL;
-	struct scenario sc;
+	struct run r;
 	char *path = g_build_filename("scenarios", "partition.json", NULL);
-	if (!scenario_load(path, NULL, &sc, &err))
+	if (!scenario_load(path, NULL, &r.sc, &err))
 		g_error("%s", err->message);
 	g_free(path);
 	struct probe p = { .at = { 60 * SIMTIME_S + 1, 120 * SIMTIME_S } };
-	world_t *w = run_probed(&sc, &p);
+	world_t *w = run_begin(&r, &p);
 	/* both sides' tips grew while split: east nodes 0-2, west 3-4 */
 	g_test_message("east1: %u -> %u, west1: %u -> %u while split", p.height[0][0],
 		       p.height[1][0], p.height[0][3], p.height[1][3]);
@@ -383,8 +402,7 @@ static void test_partition_heal(void)
 	for (uint32_t i = 0; i < world_node_count(w); i++)
 		g_assert_true(world_node(w, i)->view.tip == tip);
 
-	char *dir = tmpdir();
-	write_traces(w, dir);
+	const char *dir = run_traces(&r);
 	GPtrArray *bl = csv_read(dir, "blocks.csv");
 	GHashTable *blocks = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 	int c_hash = csv_col(bl, "hash"), c_parent = csv_col(bl, "parent"),
@@ -392,13 +410,13 @@ static void test_partition_heal(void)
 	    c_main = csv_col(bl, "main_chain");
 	uint32_t west_split = 0;
 	for (guint i = 1; i < bl->len; i++) {
-		struct brow *r = g_new0(struct brow, 1);
-		r->parent = cell(bl, i, c_parent);
-		r->miner = cell(bl, i, c_miner);
-		r->time = num(cell(bl, i, c_time));
-		r->main_chain = (int)num(cell(bl, i, c_main));
-		g_hash_table_insert(blocks, cell(bl, i, c_hash), r);
-		west_split += g_str_has_prefix(r->miner, "west") && r->time >= 60 && r->time < 120;
+		struct brow *row = g_new0(struct brow, 1);
+		row->parent = cell(bl, i, c_parent);
+		row->miner = cell(bl, i, c_miner);
+		row->time = num(cell(bl, i, c_time));
+		row->main_chain = (int)num(cell(bl, i, c_main));
+		g_hash_table_insert(blocks, cell(bl, i, c_hash), row);
+		west_split += g_str_has_prefix(row->miner, "west") && row->time >= 60 && row->time < 120;
 	}
 	GPtrArray *ro = csv_read(dir, "reorgs.csv");
 	int c_node = csv_col(ro, "node"), c_old = csv_col(ro, "old_tip"),
@@ -412,14 +430,14 @@ static void test_partition_heal(void)
 			continue;
 		/* the abandoned branch: from the old tip down to the main chain */
 		uint32_t depth = 0;
-		const struct brow *r = g_hash_table_lookup(blocks, cell(ro, i, c_old));
-		while (r && !r->main_chain) {
-			g_assert_true(g_str_has_prefix(r->miner, "west"));
-			g_assert_cmpfloat(r->time, >=, 60);
+		const struct brow *row = g_hash_table_lookup(blocks, cell(ro, i, c_old));
+		while (row && !row->main_chain) {
+			g_assert_true(g_str_has_prefix(row->miner, "west"));
+			g_assert_cmpfloat(row->time, >=, 60);
 			depth++;
-			r = g_hash_table_lookup(blocks, r->parent);
+			row = g_hash_table_lookup(blocks, row->parent);
 		}
-		g_assert_nonnull(r); /* reached the main chain, not genesis */
+		g_assert_nonnull(row); /* reached the main chain, not genesis */
 		g_test_message("%s at %s s: depth %s, west's branch %u blocks", cell(ro, i, c_node),
 			       cell(ro, i, c_rt), cell(ro, i, c_depth), depth);
 		g_assert_cmpfloat(num(cell(ro, i, c_depth)), ==, depth);
@@ -442,9 +460,7 @@ static void test_partition_heal(void)
 	g_hash_table_destroy(blocks);
 	g_ptr_array_free(ro, TRUE);
 	g_ptr_array_free(bl, TRUE);
-	rm_dir(dir);
-	world_free(w);
-	config_clear(&sc);
+	run_close(&r);
 }
 
 /* ---- latency ---- */
@@ -460,9 +476,8 @@ static void test_latency(void)
 		" \"network\": {\"latency\": \"50ms\", \"processing\": \"1ms\"},"
 		" \"nodes\": [{\"name\": \"m\", \"count\": 4, \"hashrate\": \"1kH/s\"}],"
 		" \"events\": [{\"at\": \"60s\", \"action\": \"latency\", \"latency\": \"2s\"}]}";
-	struct scenario sc;
-	load(&sc, text);
-	world_t *w = run_probed(&sc, NULL);
+	struct run r;
+	world_t *w = run_open(&r, text, NULL);
 	const chain_store_t *s = world_store(w);
 	double before = 0, after = 0;
 	uint32_t nb = 0, na = 0;
@@ -487,12 +502,9 @@ static void test_latency(void)
 	g_assert_cmpuint(nb, >=, 20);
 	g_assert_cmpuint(na, >=, 10);
 	g_assert_cmpfloat(after / na, >, before / nb + 1.9);
-	char *dir = tmpdir();
-	write_traces(w, dir);
+	const char *dir = run_traces(&r);
 	assert_logged(dir, "latency", 60.0, NULL);
-	rm_dir(dir);
-	world_free(w);
-	config_clear(&sc);
+	run_close(&r);
 }
 
 /* Issue 10, item 8: difficulty rules bind in trigger order. Changes at

@@ -61,9 +61,38 @@ static void test_duration_bad(void)
 	}
 }
 
+/* A parser of a rate (hash rate, bandwidth) into a double. */
+typedef bool (*rate_parser)(const char *s, double *out, const char **why);
+struct rate_case {
+	const char *s;
+	double v;
+};
+
+/* PARSE reads every GOOD case to its value, and refuses every BAD one
+ * with a reason naming WHAT, leaving its output alone. */
+static void check_rates(const char *what, rate_parser parse, const struct rate_case *good,
+			size_t n_good, const char *const *bad, size_t n_bad)
+{
+	for (size_t i = 0; i < n_good; i++) {
+		double v = 0;
+		const char *why = NULL;
+		g_test_message("%s %s", what, good[i].s);
+		g_assert_true(parse(good[i].s, &v, &why));
+		g_assert_cmpfloat_with_epsilon(v, good[i].v, good[i].v * 1e-12);
+	}
+	for (size_t i = 0; i < n_bad; i++) {
+		double v = -1;
+		const char *why = NULL;
+		g_test_message("%s %s", what, bad[i]);
+		g_assert_false(parse(bad[i], &v, &why));
+		g_assert_nonnull(strstr(why, what));
+		g_assert_cmpfloat(v, ==, -1);
+	}
+}
+
 static void test_hashrate(void)
 {
-	static const struct { const char *s; double hps; } good[] = {
+	static const struct rate_case good[] = {
 		{ "500H/s", 500 }, { "45kH/s", 45e3 }, { "1.2MH/s", 1.2e6 }, { "3GH/s", 3e9 },
 		{ "2TH/s", 2e12 }, { "60 kH/s", 60e3 }, { "1KH/s", 1e3 }, { "0.5H/s", 0.5 },
 	};
@@ -71,46 +100,17 @@ static void test_hashrate(void)
 		"0H/s", "5", "5kh/s", "5 kH", "-5kH/s", "5XH/s", "", "5kH/s/s", "kH/s", "5 H/s ", "1e3H/s",
 		"0kH/s", "infH/s",
 	};
-
-	for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
-		double v = 0;
-		const char *why = NULL;
-		g_test_message("hashrate %s", good[i].s);
-		g_assert_true(units_parse_hashrate(good[i].s, &v, &why));
-		g_assert_cmpfloat_with_epsilon(v, good[i].hps, good[i].hps * 1e-12);
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
-		double v = -1;
-		const char *why = NULL;
-		g_test_message("hashrate %s", bad[i]);
-		g_assert_false(units_parse_hashrate(bad[i], &v, &why));
-		g_assert_nonnull(strstr(why, "hash rate"));
-		g_assert_cmpfloat(v, ==, -1);
-	}
+	check_rates("hash rate", units_parse_hashrate, good, G_N_ELEMENTS(good), bad, G_N_ELEMENTS(bad));
 }
 
 static void test_bandwidth(void)
 {
-	static const struct { const char *s; double bps; } good[] = {
+	static const struct rate_case good[] = {
 		{ "10Mbit/s", 1e7 }, { "1.5Gbit/s", 1.5e9 }, { "800kbit/s", 8e5 }, { "2MB/s", 16e6 },
 		{ "100bit/s", 100 }, { "1B/s", 8 },
 	};
 	static const char *const bad[] = { "10Mbps", "10M", "0bit/s", "10 Mbit", "", "Mbit/s", "10Mbit/s!" };
-
-	for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
-		double v = 0;
-		const char *why = NULL;
-		g_test_message("bandwidth %s", good[i].s);
-		g_assert_true(units_parse_bandwidth(good[i].s, &v, &why));
-		g_assert_cmpfloat_with_epsilon(v, good[i].bps, good[i].bps * 1e-12);
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
-		double v = -1;
-		const char *why = NULL;
-		g_test_message("bandwidth %s", bad[i]);
-		g_assert_false(units_parse_bandwidth(bad[i], &v, &why));
-		g_assert_nonnull(strstr(why, "bandwidth"));
-	}
+	check_rates("bandwidth", units_parse_bandwidth, good, G_N_ELEMENTS(good), bad, G_N_ELEMENTS(bad));
 }
 
 static void test_size(void)

@@ -515,6 +515,56 @@ static void test_interrupt_before_start(void)
 	rm_dir(dir);
 }
 
+/* A busy fast-mode run of BLOCKS blocks that a hook of the test's stops
+ * by raising r->stop, as the SIGINT handler does. */
+struct interrupted {
+	struct scenario sc;
+	char *text, *dir;
+	world_t *w;
+	volatile sig_atomic_t stop;
+};
+
+static world_t *interrupted_new(struct interrupted *r, unsigned blocks)
+{
+	GError *err = NULL;
+	r->text = busy_scenario("fast", "push", 2.5, blocks);
+	load(&r->sc, r->text, NULL);
+	r->stop = 0;
+	r->dir = NULL;
+	r->w = world_new(&r->sc, &err);
+	g_assert_no_error(err);
+	return r->w;
+}
+
+/* Runs R: it must end marked interrupted with MINED blocks, at the
+ * moment *RAISED_AT the flag was raised (nothing done after the event
+ * in progress), its records consistent, and its summary saying so.
+ * The outputs' directory. */
+static const char *interrupted_run(struct interrupted *r, uint64_t mined, const simtime_t *raised_at)
+{
+	world_run(r->w, &r->stop);
+	const struct world_counts *c = world_counts(r->w);
+	g_assert_true(c->interrupted);
+	g_assert_cmpuint(c->blocks_mined, ==, mined);
+	g_assert_cmpint(world_now(r->w), ==, *raised_at);
+	invariants_check(NULL, r->w);
+	r->dir = tmpdir();
+	write_traces(r->w, r->dir);
+	cJSON *sum = parse_file(r->dir, "summary.json");
+	g_assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sum, "interrupted")));
+	g_assert_cmpfloat(jnum(sum, "blocks_mined"), ==, mined);
+	cJSON_Delete(sum);
+	return r->dir;
+}
+
+static void interrupted_free(struct interrupted *r)
+{
+	world_free(r->w);
+	config_clear(&r->sc);
+	g_free(r->text);
+	rm_dir(r->dir);
+}
+
 struct stop_after {
 	volatile sig_atomic_t *flag;
 	uint64_t after;
@@ -535,39 +585,20 @@ static void mined_cb(void *ctx, const world_t *w, const struct block *b)
  * the event in progress; the outputs describe exactly what was done. */
 static void test_interrupt_mid_run(void)
 {
-	char *text = busy_scenario("fast", "push", 2.5, 60);
-	struct scenario sc;
-	load(&sc, text, NULL);
-	volatile sig_atomic_t stop = 0;
-	struct stop_after sa = { &stop, 17, -1 };
-	GError *err = NULL;
-	world_t *w = world_new(&sc, &err);
-	g_assert_no_error(err);
+	struct interrupted r;
+	world_t *w = interrupted_new(&r, 60);
+	struct stop_after sa = { &r.stop, 17, -1 };
 	world_on_mined(w, mined_cb, &sa);
-	world_run(w, &stop);
-	const struct world_counts *c = world_counts(w);
-	g_assert_true(c->interrupted);
-	g_assert_cmpuint(c->blocks_mined, ==, 17);
 	/* no event after the one that raised the flag (none later in time;
 	 * the 17th block's own relays are all in the future) */
-	g_assert_cmpint(world_now(w), ==, sa.raised_at);
-	invariants_check(NULL, w);
-	char *dir = tmpdir();
-	write_traces(w, dir);
+	const char *dir = interrupted_run(&r, 17, &sa.raised_at);
 	char *blocks = slurp(dir, "blocks.csv");
 	char **lines = g_strsplit(blocks, "\n", -1);
 	g_assert_cmpuint(g_strv_length(lines), ==, 1 + 17 + 1); /* header, rows, "" */
 	g_strfreev(lines);
 	g_free(blocks);
-	cJSON *sum = parse_file(dir, "summary.json");
-	g_assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sum, "interrupted")));
-	g_assert_cmpfloat(jnum(sum, "blocks_mined"), ==, 17);
-	cJSON_Delete(sum);
 	verify_chain_json(dir, w, false);
-	world_free(w);
-	config_clear(&sc);
-	g_free(text);
-	rm_dir(dir);
+	interrupted_free(&r);
 }
 
 /* A signal while the network drains after the stop: the run ends there,
@@ -593,30 +624,65 @@ static void drain_step(void *ctx, const world_t *w)
 
 static void test_interrupt_drain(void)
 {
-	char *text = busy_scenario("fast", "push", 2.5, 12);
+	struct interrupted r;
+	world_t *w = interrupted_new(&r, 12);
+	struct drain_stop d = { &r.stop, 12, 0, -1 };
+	world_on_step(w, drain_step, &d);
+	interrupted_run(&r, 12, &d.raised_at);
+	g_assert_cmpint(d.raised_at, >=, world_stop_time(w)); /* raised in the drain */
+	interrupted_free(&r);
+}
+
+/* A node's mining and its trading draw from streams of their own: a
+ * trader told to mine a block (a "mine" action) sends the same transfers
+ * at the same times, to the same recipients, as without the action. */
+static GArray *trader_transfers(const char *events)
+{
+	char *text = g_strdup_printf(
+		"{\"seed\": 3, \"stop\": {\"time\": \"60s\"},"
+		" \"consensus\": {\"mode\": \"fast\", \"difficulty\": 3},"
+		" \"nodes\": [{\"name\": \"m\", \"count\": 2, \"hashrate\": \"1kH/s\"},"
+		"   {\"name\": \"t\", \"role\": \"trader\", \"balance\": 100000,"
+		"    \"trade\": {\"interval\": {\"law\": \"exponential\", \"mean\": \"2s\"},"
+		"     \"amount\": [1, 9]}}], \"events\": [%s]}",
+		events);
 	struct scenario sc;
 	load(&sc, text, NULL);
-	volatile sig_atomic_t stop = 0;
-	struct drain_stop d = { &stop, 12, 0, -1 };
-	GError *err = NULL;
-	world_t *w = world_new(&sc, &err);
-	g_assert_no_error(err);
-	world_on_step(w, drain_step, &d);
-	world_run(w, &stop);
-	g_assert_cmpint(d.raised_at, >=, world_stop_time(w)); /* raised in the drain */
-	g_assert_true(world_counts(w)->interrupted);
-	g_assert_cmpuint(world_counts(w)->blocks_mined, ==, 12);
-	g_assert_cmpint(world_now(w), ==, d.raised_at);       /* nothing after the flag */
-	invariants_check(NULL, w);
-	char *dir = tmpdir();
-	write_traces(w, dir);
-	cJSON *sum = parse_file(dir, "summary.json");
-	g_assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sum, "interrupted")));
-	cJSON_Delete(sum);
-	rm_dir(dir);
+	world_t *w = run_world(&sc, NULL);
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(struct tx));
+	uint32_t t_mined = 0;
+	for (uint32_t id = 1; id < chain_store_count(world_store(w)); id++)
+		t_mined += chain_store_get(world_store(w), id)->h.miner == 2;
+	const GArray *txs = world_txs(w);
+	for (guint i = 0; i < txs->len; i++) {
+		const struct tx *t = g_array_index(txs, struct world_tx, i).tx;
+		if (t->sender == 2)
+			g_array_append_val(out, *t);
+	}
+	g_test_message("%s: t sent %u transfers, mined %u blocks", *events ? "mine" : "plain",
+		       out->len, t_mined);
+	g_assert_cmpuint(t_mined, ==, *events ? 1 : 0);
 	world_free(w);
 	config_clear(&sc);
 	g_free(text);
+	return out;
+}
+
+static void test_streams_mining_apart(void)
+{
+	GArray *plain = trader_transfers("");
+	GArray *mining = trader_transfers("{\"at\": \"10s\", \"action\": \"mine\", \"target\": \"t\"}");
+	g_assert_cmpuint(plain->len, >=, 20);
+	g_assert_cmpuint(mining->len, ==, plain->len);
+	for (guint i = 0; i < plain->len; i++) {
+		const struct tx *a = &g_array_index(plain, struct tx, i),
+				*b = &g_array_index(mining, struct tx, i);
+		g_assert_cmpint(a->created, ==, b->created);
+		g_assert_cmpuint(a->recipient, ==, b->recipient);
+		g_assert_cmpuint(a->amount, ==, b->amount);
+	}
+	g_array_unref(plain);
+	g_array_unref(mining);
 }
 
 int main(int argc, char **argv)
@@ -635,5 +701,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/world/interrupt/before-start", test_interrupt_before_start);
 	g_test_add_func("/world/interrupt/mid-run", test_interrupt_mid_run);
 	g_test_add_func("/world/interrupt/drain", test_interrupt_drain);
+	g_test_add_func("/world/streams/mining-apart", test_streams_mining_apart);
 	return g_test_run();
 }

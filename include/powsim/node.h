@@ -115,7 +115,7 @@ struct node {
 	struct chain_view view;
 	mempool_t *mempool;
 	simtime_t busy_until;      /* end of the validation work queued */
-	struct rng rng;
+	struct rng rng;            /* its trading draws (world_trade.c) */
 	struct node_template tpl;
 	bool has_template;
 	const struct block *fetching; /* tip of the chain being checked, or NULL */

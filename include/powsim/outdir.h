@@ -32,11 +32,13 @@
  *
  * Signals: the swap in outdir_commit() runs with SIGINT and SIGTERM
  * blocked in the calling thread, so a handler that exits at once cannot
- * cut it in half.
+ * cut it in half. outdir_block_stops() blocks the same set for callers
+ * whose own steps must not be cut either.
  */
 #ifndef POWSIM_OUTDIR_H
 #define POWSIM_OUTDIR_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include <glib.h>
@@ -84,6 +86,12 @@ const char *outdir_target(const outdir_t *o);
  * failure to remove the earlier directory after the swap is not an
  * error: what is left is a staging name that the next lock cleans. */
 bool outdir_commit(outdir_t *o, GError **err);
+
+/* Block the signals that stop a run (SIGINT, SIGTERM) in the calling
+ * thread, keeping its earlier mask in *SAVED; outdir_unblock_stops()
+ * puts that back (a signal that came meanwhile is then taken). */
+void outdir_block_stops(sigset_t *saved);
+void outdir_unblock_stops(const sigset_t *saved);
 
 /* Remove the staging directory unless committed, and free O. NULL-safe. */
 void outdir_free(outdir_t *o);

@@ -5,7 +5,8 @@
  * console summary all speak of the same derived facts, and this module
  * is their one home: which chain is the run's main chain, which block is
  * on it, stale or withheld, the headline totals, the difficulty phases,
- * each miner's share, and how many tips the honest nodes end on.
+ * each miner's share, how many tips the honest nodes end on, and what the
+ * strategic miners achieved (attack.h).
  *
  * The main chain is the best chain the honest nodes hold: the best of
  * the tips (chain_best) of the honest online nodes, where a node is
@@ -72,6 +73,8 @@ struct report_miner {
 	double main_share;          /* main_blocks / main-chain blocks (genesis excluded) */
 };
 
+struct attack_stats;
+
 struct report {
 	const world_t *world;
 	const struct block *tip;    /* of the main chain */
@@ -89,6 +92,7 @@ struct report {
 	const char **tx_rejected;   /* by index of world_txs(): the first reason
 				     * a node gave, NULL if none or confirmed */
 	GHashTable *tx_rejects;     /* reason -> count of txs rejected (not confirmed) */
+	struct attack_stats *attack;/* over the main chain (attack.h) */
 };
 
 /* The facts of the finished world W. Free with report_free(). */

@@ -16,15 +16,19 @@ struct rng {
 	uint64_t s[4];
 };
 
-/* Well-known stream numbers; per-node streams are RNG_STREAM_NODE + id. */
+/* Well-known stream numbers; a node's trading draws (its transfers'
+ * intervals, recipients and amounts) are stream RNG_STREAM_TRADE + id. */
 enum {
 	RNG_STREAM_TOPOLOGY = 1,
 	RNG_STREAM_LATENCY = 2,
-	RNG_STREAM_MINING = 3,
-	RNG_STREAM_KEYS = 4,
-	RNG_STREAM_TIMELINE = 5,
-	RNG_STREAM_NODE = 1000,
+	RNG_STREAM_TRADE = 1000,
 };
+
+/* Per-node mining streams, RNG_STREAM_MINING + id: in fast and model
+ * modes, the draw of the time to each next block a miner finds. Apart
+ * from the trading stream, so a trader's transfers do not shift with
+ * the blocks it mines, nor its blocks with its transfers. */
+#define RNG_STREAM_MINING (UINT64_C(4) << 40)
 
 /* Per-node bandwidth streams: RNG_STREAM_BANDWIDTH + id. */
 #define RNG_STREAM_BANDWIDTH (UINT64_C(1) << 40)
