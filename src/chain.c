@@ -11,11 +11,17 @@ struct store_entry {
 	void *aux;
 	const char *reason;
 	uint8_t verdict;
+	uint8_t spread;          /* every tracked view holds it or rejected it */
+	uint32_t settled;        /* tracked views where it is HAVE or INVALID */
+	uint64_t *seen;          /* bit per tracked view: status not UNKNOWN;
+				  * NULL before any view knows of it and
+				  * once it has spread */
 };
 
 struct chain_store {
 	GArray *entries;         /* of struct store_entry, by id */
 	GHashTable *by_hash;     /* hash (32 bytes in the block) -> block */
+	uint32_t views;          /* views tracked (chain_store_track) */
 };
 
 static guint hash32_hash(gconstpointer key)
@@ -48,6 +54,7 @@ void chain_store_free(chain_store_t *s, void (*free_aux)(void *))
 		struct store_entry *e = &g_array_index(s->entries, struct store_entry, i);
 		if (free_aux && e->aux)
 			free_aux(e->aux);
+		g_free(e->seen);
 		block_free(e->block);
 	}
 	g_array_free(s->entries, TRUE);
@@ -116,6 +123,52 @@ void *chain_store_aux(const chain_store_t *s, uint32_t id)
 void chain_store_set_aux(chain_store_t *s, uint32_t id, void *aux)
 {
 	entry(s, id)->aux = aux;
+}
+
+/* ---- who knows of a block while it spreads ----
+ * A block's bitset lives from the first tracked view that learns of it
+ * until every tracked view holds or rejected it (final states): memory
+ * is VIEWS/8 bytes per block in flight, not per block of the run. */
+
+void chain_store_track(chain_store_t *s, uint32_t views)
+{
+	if (s->views == views)
+		return;
+	assert(s->views == 0 && s->entries->len == 1); /* genesis only */
+	s->views = views;
+}
+
+int chain_store_seen(const chain_store_t *s, const struct block *b, uint32_t view)
+{
+	if (s->views == 0)
+		return -1;
+	assert(view < s->views);
+	const struct store_entry *e = entry(s, b->id);
+	if (e->seen)
+		return (int)(e->seen[view >> 6] >> (view & 63) & 1);
+	return e->spread || b->id == 0;
+}
+
+/* View SELF's status of block ID moved from CUR to ST (they differ). O(1). */
+static void seen_move(chain_store_t *s, uint32_t id, uint32_t self, enum view_status cur,
+		      enum view_status st)
+{
+	struct store_entry *e = entry(s, id);
+	bool was_final = cur == VIEW_HAVE || cur == VIEW_INVALID;
+	bool is_final = st == VIEW_HAVE || st == VIEW_INVALID;
+	assert(!e->spread && !was_final); /* final states never move */
+	if (!e->seen)
+		e->seen = g_new0(uint64_t, (s->views + 63) / 64);
+	uint64_t bit = (uint64_t)1 << (self & 63);
+	if (st == VIEW_UNKNOWN)
+		e->seen[self >> 6] &= ~bit;
+	else
+		e->seen[self >> 6] |= bit;
+	if (is_final && ++e->settled == s->views) {
+		g_free(e->seen);
+		e->seen = NULL;
+		e->spread = 1;
+	}
 }
 
 int chain_compare(const struct block *a, const struct block *b, enum fork_choice rule)
@@ -245,6 +298,13 @@ void chain_view_init(struct chain_view *v, const struct block *genesis)
 	v->tip = genesis;
 }
 
+void chain_view_track(struct chain_view *v, chain_store_t *s, uint32_t self)
+{
+	assert(s->views > 0 && self < s->views && v->tip == chain_store_genesis(s));
+	v->store = s;
+	v->self = self;
+}
+
 void chain_view_clear(struct chain_view *v)
 {
 	if (!v)
@@ -257,6 +317,8 @@ void chain_view_clear(struct chain_view *v)
 
 enum view_status chain_view_status(const struct chain_view *v, const struct block *b)
 {
+	if (v->store && chain_store_seen(v->store, b, v->self) == 0)
+		return VIEW_UNKNOWN; /* one bit, instead of the list and the chain */
 	if (v->n_known > 0) {
 		bool found;
 		uint32_t i = known_find(v, b->id, &found);
@@ -292,6 +354,8 @@ void chain_view_set_status(struct chain_view *v, const struct block *b, enum vie
 	enum view_status cur = found ? (enum view_status)(v->known[i] & 0xff)
 				     : implied ? VIEW_HAVE : VIEW_UNKNOWN;
 	assert(chain_view_can_move(cur, st));
+	if (v->store && cur != st)
+		seen_move(v->store, b->id, v->self, cur, st);
 	if (st == VIEW_UNKNOWN || (st == VIEW_HAVE && (implied || chain_is_ancestor(b, v->tip))))
 		known_drop_at(v, i, found);
 	else
