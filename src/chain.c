@@ -231,6 +231,13 @@ bool chain_is_ancestor(const struct block *anc, const struct block *b)
  * node's memory grows with the stale and in-flight blocks it knows of, not
  * with the length of the chain. */
 
+/* V's known list: inline while it holds at most one block (a relay's
+ * usual case, one block in flight), so that needs no pointer chase. */
+static uint64_t *kv(const struct chain_view *v)
+{
+	return v->cap_known > 1 ? v->k.known : (uint64_t *)&v->k.one;
+}
+
 static uint64_t known_key(uint32_t id, enum view_status st)
 {
 	return (uint64_t)id << 8 | (uint8_t)st;
@@ -243,12 +250,12 @@ static uint32_t known_find(const struct chain_view *v, uint32_t id, bool *found)
 	uint32_t lo = 0, hi = v->n_known;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if ((uint32_t)(v->known[mid] >> 8) < id)
+		if ((uint32_t)(kv(v)[mid] >> 8) < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	*found = lo < v->n_known && (uint32_t)(v->known[lo] >> 8) == id;
+	*found = lo < v->n_known && (uint32_t)(kv(v)[lo] >> 8) == id;
 	return lo;
 }
 
@@ -258,15 +265,21 @@ static void known_put_at(struct chain_view *v, uint32_t i, bool found, uint32_t 
 {
 	uint64_t key = known_key(id, st);
 	if (found) {
-		v->known[i] = key;
+		kv(v)[i] = key;
 		return;
 	}
-	if (v->n_known == v->cap_known) {
-		v->cap_known = v->cap_known ? 2 * v->cap_known : 4;
-		v->known = g_renew(uint64_t, v->known, v->cap_known);
+	if (v->n_known == v->cap_known && v->cap_known > 1) {
+		v->cap_known *= 2;
+		v->k.known = g_renew(uint64_t, v->k.known, v->cap_known);
+	} else if (v->n_known == 1 && v->cap_known <= 1) {
+		uint64_t *heap = g_new(uint64_t, 4);
+		heap[0] = v->k.one;
+		v->k.known = heap;
+		v->cap_known = 4;
 	}
-	memmove(v->known + i + 1, v->known + i, (v->n_known - i) * sizeof *v->known);
-	v->known[i] = key;
+	uint64_t *k = kv(v);
+	memmove(k + i + 1, k + i, (v->n_known - i) * sizeof *k);
+	k[i] = key;
 	v->n_known++;
 }
 
@@ -281,7 +294,8 @@ static void known_drop_at(struct chain_view *v, uint32_t i, bool found)
 {
 	if (!found)
 		return;
-	memmove(v->known + i, v->known + i + 1, (v->n_known - i - 1) * sizeof *v->known);
+	uint64_t *k = kv(v);
+	memmove(k + i, k + i + 1, (v->n_known - i - 1) * sizeof *k);
 	v->n_known--;
 }
 
@@ -309,7 +323,8 @@ void chain_view_clear(struct chain_view *v)
 {
 	if (!v)
 		return;
-	g_free(v->known);
+	if (v->cap_known > 1)
+		g_free(v->k.known);
 	if (v->orphans)
 		g_array_free(v->orphans, TRUE);
 	memset(v, 0, sizeof *v);
@@ -323,7 +338,7 @@ enum view_status chain_view_status(const struct chain_view *v, const struct bloc
 		bool found;
 		uint32_t i = known_find(v, b->id, &found);
 		if (found)
-			return (enum view_status)(v->known[i] & 0xff);
+			return (enum view_status)(kv(v)[i] & 0xff);
 	}
 	return chain_is_ancestor(b, v->tip) ? VIEW_HAVE : VIEW_UNKNOWN;
 }
@@ -351,7 +366,7 @@ void chain_view_set_status(struct chain_view *v, const struct block *b, enum vie
 	bool found;
 	uint32_t i = known_find(v, b->id, &found);
 	bool implied = !found && chain_is_ancestor(b, v->tip);
-	enum view_status cur = found ? (enum view_status)(v->known[i] & 0xff)
+	enum view_status cur = found ? (enum view_status)(kv(v)[i] & 0xff)
 				     : implied ? VIEW_HAVE : VIEW_UNKNOWN;
 	assert(chain_view_can_move(cur, st));
 	if (v->store && cur != st)

@@ -134,7 +134,10 @@ bool chain_view_can_move(enum view_status from, enum view_status to);
  * those, not with the chain: no nodes x blocks matrix. */
 struct chain_view {
 	const struct block *tip;
-	uint64_t *known;        /* (id << 8 | status), sorted by id */
+	union {                 /* the list: (id << 8 | status), sorted by id */
+		uint64_t *known;/* when cap_known > 1 */
+		uint64_t one;   /* the list itself while it holds one at most */
+	} k;
 	uint32_t n_known, cap_known;
 	GArray *orphans;        /* of const struct block *, arrival order; NULL: none */
 	chain_store_t *store;   /* tracking it (chain_view_track), or NULL */
