@@ -7,7 +7,8 @@
 
 #include "powsim/rng.h"
 
-/* One direction of a link, stored in the sender's adjacency. */
+/* One direction of a link, stored in the sender's adjacency (32 bytes,
+ * one cache line's half). */
 struct link {
 	uint32_t peer;
 	uint32_t back;           /* our peer number at the peer */
@@ -16,6 +17,7 @@ struct link {
 	simtime_t busy_until;    /* sharing "link": when this link is idle */
 	simtime_t last_delivery; /* deliveries keep their order */
 };
+_Static_assert(64 % sizeof(struct link) == 0, "a link sits in one cache line");
 
 /* A node's links: peer number i (what callers see) is links[i], whose
  * peer is also peers[i] (a relay scanning its peers reads one cache line
@@ -76,11 +78,17 @@ static bool has_link(const struct net *net, uint32_t a, uint32_t b)
 static void add_half(struct net *net, uint32_t a, uint32_t b)
 {
 	struct adj *x = &net->adj[a];
-	if (x->len == x->cap) {
+	if (x->len == x->cap && !net->built) {
 		x->cap = x->cap ? 2 * x->cap : 8;
 		x->links = g_renew(struct link, x->links, x->cap);
-		if (net->built) /* net_add_link: peers[] follows */
-			x->peers = g_renew(uint32_t, x->peers, x->cap);
+	} else if (x->len == x->cap) { /* net_add_link: aligned, peers[] follows */
+		x->cap = x->cap ? 2 * x->cap : 8;
+		struct link *grown = g_aligned_alloc(x->cap, sizeof *grown, 64);
+		if (x->len)
+			memcpy(grown, x->links, x->len * sizeof *grown);
+		g_aligned_free(x->links);
+		x->links = grown;
+		x->peers = g_renew(uint32_t, x->peers, x->cap);
 	}
 	if (net->built)
 		x->peers[x->len] = b;
@@ -410,9 +418,14 @@ static void rotate_all(struct net *net)
 		}
 	for (uint32_t a = 0; a < net->n; a++) {
 		struct adj *x = &net->adj[a];
-		if (x->len == 0)
+		if (x->len == 0) {
+			g_free(x->links);
+			x->links = NULL;
+			x->cap = 0;
 			continue;
-		struct link *ordered = g_new(struct link, x->len);
+		}
+		/* 64-byte aligned: a 32-byte link never straddles two cache lines */
+		struct link *ordered = g_aligned_alloc(x->len, sizeof *ordered, 64);
 		x->peers = g_new(uint32_t, x->len);
 		for (uint32_t i = 0; i < x->len; i++) {
 			uint32_t p = i + start[a];
@@ -481,7 +494,10 @@ void net_free(net_t *net)
 	if (!net)
 		return;
 	for (uint32_t i = 0; i < net->n; i++) {
-		g_free(net->adj[i].links);
+		if (net->built)
+			g_aligned_free(net->adj[i].links);
+		else
+			g_free(net->adj[i].links);
 		g_free(net->adj[i].peers);
 	}
 	g_free(net->adj);
