@@ -77,7 +77,7 @@ demo: deps $(POWSIM)
 # second.
 BENCH_SCENARIOS ?= scenarios/six-node-lecture.json scenarios/bench/bitcoin-6000.json \
                    scenarios/bench/simblock-2019-6000.json scenarios/bench/simblock-2015-6000.json \
-                   scenarios/bench/bitcoin-100k.json
+                   scenarios/bench/bitcoin-100k.json scenarios/bench/bitcoin-1m.json
 bench: deps $(POWSIM)
 	./$(POWSIM) bench
 	@echo

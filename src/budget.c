@@ -98,6 +98,13 @@ static double links(const struct scenario *s, double n)
 	return undirected_pairs(n);
 }
 
+/* Bytes of one undirected link: its two directions, and with push the
+ * block in flight in each direction at once (budget.h). */
+static double link_bytes(const struct scenario *s)
+{
+	return BUDGET_BYTES_PER_LINK + (s->network.relay == RELAY_PUSH ? BUDGET_BYTES_PER_LINK_PUSH : 0);
+}
+
 /* Transactions created over HORIZON_S seconds. */
 static double transactions(const struct scenario *s, double horizon_s)
 {
@@ -194,7 +201,7 @@ void budget_estimate(const struct scenario *s, struct budget *b)
 		b->block_hashes = work(zhi);
 		b->hashes = (b->blocks + injected) * b->block_hashes;
 	}
-	b->bytes = b->nodes * BUDGET_BYTES_PER_NODE + b->links * BUDGET_BYTES_PER_LINK +
+	b->bytes = b->nodes * BUDGET_BYTES_PER_NODE + b->links * link_bytes(s) +
 		   b->blocks * BUDGET_BYTES_PER_BLOCK + b->samples * BUDGET_BYTES_PER_SAMPLE +
 		   b->txs * BUDGET_BYTES_PER_TX +
 		   b->nodes * MIN(b->txs, (double)s->mempool.capacity) * BUDGET_BYTES_PER_TX_NODE;
@@ -352,7 +359,7 @@ static bool check_hashes(const struct scenario *s, const struct budget *b, GErro
 static bool check_memory(const struct scenario *s, const struct budget *b, GError **err)
 {
 	double part[] = {
-		b->links * BUDGET_BYTES_PER_LINK, b->nodes * BUDGET_BYTES_PER_NODE,
+		b->links * link_bytes(s), b->nodes * BUDGET_BYTES_PER_NODE,
 		b->blocks * BUDGET_BYTES_PER_BLOCK, b->samples * BUDGET_BYTES_PER_SAMPLE,
 	};
 	guint big = 0;

@@ -12,11 +12,17 @@ struct store_entry {
 	void *aux;
 	const char *reason;
 	uint8_t verdict;
+	uint8_t spread;          /* every tracked view holds it or rejected it */
+	uint32_t settled;        /* tracked views where it is HAVE or INVALID */
+	uint64_t *seen;          /* bit per tracked view: status not UNKNOWN;
+				  * NULL before any view knows of it and
+				  * once it has spread */
 };
 
 struct chain_store {
 	GArray *entries;         /* of struct store_entry, by id */
 	GHashTable *by_hash;     /* hash (32 bytes in the block) -> block */
+	uint32_t views;          /* views tracked (chain_store_track) */
 };
 
 static guint hash32_hash(gconstpointer key)
@@ -49,6 +55,7 @@ void chain_store_free(chain_store_t *s, void (*free_aux)(void *))
 		struct store_entry *e = &g_array_index(s->entries, struct store_entry, i);
 		if (free_aux && e->aux)
 			free_aux(e->aux);
+		g_free(e->seen);
 		block_free(e->block);
 	}
 	g_array_free(s->entries, TRUE);
@@ -119,6 +126,52 @@ void chain_store_set_aux(chain_store_t *s, uint32_t id, void *aux)
 	entry(s, id)->aux = aux;
 }
 
+/* ---- who knows of a block while it spreads ----
+ * A block's bitset lives from the first tracked view that learns of it
+ * until every tracked view holds or rejected it (final states): memory
+ * is VIEWS/8 bytes per block in flight, not per block of the run. */
+
+void chain_store_track(chain_store_t *s, uint32_t views)
+{
+	if (s->views == views)
+		return;
+	CHECK(s->views == 0 && s->entries->len == 1); /* genesis only */
+	s->views = views;
+}
+
+int chain_store_seen(const chain_store_t *s, const struct block *b, uint32_t view)
+{
+	if (s->views == 0)
+		return -1;
+	CHECK(view < s->views);
+	const struct store_entry *e = entry(s, b->id);
+	if (e->seen)
+		return (int)(e->seen[view >> 6] >> (view & 63) & 1);
+	return e->spread || b->id == 0;
+}
+
+/* View SELF's status of block ID moved from CUR to ST (they differ). O(1). */
+static void seen_move(chain_store_t *s, uint32_t id, uint32_t self, enum view_status cur,
+		      enum view_status st)
+{
+	struct store_entry *e = entry(s, id);
+	bool was_final = cur == VIEW_HAVE || cur == VIEW_INVALID;
+	bool is_final = st == VIEW_HAVE || st == VIEW_INVALID;
+	CHECK(!e->spread && !was_final); /* final states never move */
+	if (!e->seen)
+		e->seen = g_new0(uint64_t, (s->views + 63) / 64);
+	uint64_t bit = (uint64_t)1 << (self & 63);
+	if (st == VIEW_UNKNOWN)
+		e->seen[self >> 6] &= ~bit;
+	else
+		e->seen[self >> 6] |= bit;
+	if (is_final && ++e->settled == s->views) {
+		g_free(e->seen);
+		e->seen = NULL;
+		e->spread = 1;
+	}
+}
+
 int chain_compare(const struct block *a, const struct block *b, enum fork_choice rule)
 {
 	if (rule == FORK_LONGEST) {
@@ -179,6 +232,13 @@ bool chain_is_ancestor(const struct block *anc, const struct block *b)
  * node's memory grows with the stale and in-flight blocks it knows of, not
  * with the length of the chain. */
 
+/* V's known list: inline while it holds at most one block (a relay's
+ * usual case, one block in flight), so that needs no pointer chase. */
+static uint64_t *kv(const struct chain_view *v)
+{
+	return v->cap_known > 1 ? v->k.known : (uint64_t *)&v->k.one;
+}
+
 static uint64_t known_key(uint32_t id, enum view_status st)
 {
 	return (uint64_t)id << 8 | (uint8_t)st;
@@ -191,12 +251,12 @@ static uint32_t known_find(const struct chain_view *v, uint32_t id, bool *found)
 	uint32_t lo = 0, hi = v->n_known;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if ((uint32_t)(v->known[mid] >> 8) < id)
+		if ((uint32_t)(kv(v)[mid] >> 8) < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	*found = lo < v->n_known && (uint32_t)(v->known[lo] >> 8) == id;
+	*found = lo < v->n_known && (uint32_t)(kv(v)[lo] >> 8) == id;
 	return lo;
 }
 
@@ -206,15 +266,21 @@ static void known_put_at(struct chain_view *v, uint32_t i, bool found, uint32_t 
 {
 	uint64_t key = known_key(id, st);
 	if (found) {
-		v->known[i] = key;
+		kv(v)[i] = key;
 		return;
 	}
-	if (v->n_known == v->cap_known) {
-		v->cap_known = v->cap_known ? 2 * v->cap_known : 4;
-		v->known = g_renew(uint64_t, v->known, v->cap_known);
+	if (v->n_known == v->cap_known && v->cap_known > 1) {
+		v->cap_known *= 2;
+		v->k.known = g_renew(uint64_t, v->k.known, v->cap_known);
+	} else if (v->n_known == 1 && v->cap_known <= 1) {
+		uint64_t *heap = g_new(uint64_t, 4);
+		heap[0] = v->k.one;
+		v->k.known = heap;
+		v->cap_known = 4;
 	}
-	memmove(v->known + i + 1, v->known + i, (v->n_known - i) * sizeof *v->known);
-	v->known[i] = key;
+	uint64_t *k = kv(v);
+	memmove(k + i + 1, k + i, (v->n_known - i) * sizeof *k);
+	k[i] = key;
 	v->n_known++;
 }
 
@@ -229,7 +295,8 @@ static void known_drop_at(struct chain_view *v, uint32_t i, bool found)
 {
 	if (!found)
 		return;
-	memmove(v->known + i, v->known + i + 1, (v->n_known - i - 1) * sizeof *v->known);
+	uint64_t *k = kv(v);
+	memmove(k + i, k + i + 1, (v->n_known - i - 1) * sizeof *k);
 	v->n_known--;
 }
 
@@ -246,11 +313,19 @@ void chain_view_init(struct chain_view *v, const struct block *genesis)
 	v->tip = genesis;
 }
 
+void chain_view_track(struct chain_view *v, chain_store_t *s, uint32_t self)
+{
+	CHECK(s->views > 0 && self < s->views && v->tip == chain_store_genesis(s));
+	v->store = s;
+	v->self = self;
+}
+
 void chain_view_clear(struct chain_view *v)
 {
 	if (!v)
 		return;
-	g_free(v->known);
+	if (v->cap_known > 1)
+		g_free(v->k.known);
 	if (v->orphans)
 		g_array_free(v->orphans, TRUE);
 	memset(v, 0, sizeof *v);
@@ -258,11 +333,13 @@ void chain_view_clear(struct chain_view *v)
 
 enum view_status chain_view_status(const struct chain_view *v, const struct block *b)
 {
+	if (v->store && chain_store_seen(v->store, b, v->self) == 0)
+		return VIEW_UNKNOWN; /* one bit, instead of the list and the chain */
 	if (v->n_known > 0) {
 		bool found;
 		uint32_t i = known_find(v, b->id, &found);
 		if (found)
-			return (enum view_status)(v->known[i] & 0xff);
+			return (enum view_status)(kv(v)[i] & 0xff);
 	}
 	return chain_is_ancestor(b, v->tip) ? VIEW_HAVE : VIEW_UNKNOWN;
 }
@@ -290,9 +367,11 @@ void chain_view_set_status(struct chain_view *v, const struct block *b, enum vie
 	bool found;
 	uint32_t i = known_find(v, b->id, &found);
 	bool implied = !found && chain_is_ancestor(b, v->tip);
-	enum view_status cur = found ? (enum view_status)(v->known[i] & 0xff)
+	enum view_status cur = found ? (enum view_status)(kv(v)[i] & 0xff)
 				     : implied ? VIEW_HAVE : VIEW_UNKNOWN;
 	CHECK(chain_view_can_move(cur, st));
+	if (v->store && cur != st)
+		seen_move(v->store, b->id, v->self, cur, st);
 	if (st == VIEW_UNKNOWN || (st == VIEW_HAVE && (implied || chain_is_ancestor(b, v->tip))))
 		known_drop_at(v, i, found);
 	else

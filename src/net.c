@@ -7,25 +7,32 @@
 #include "powsim/check.h"
 #include "powsim/rng.h"
 
-/* One direction of a link, stored in the sender's adjacency. */
+/* One direction of a link, stored in the sender's adjacency (32 bytes,
+ * one cache line's half). */
 struct link {
 	uint32_t peer;
-	uint32_t rev;            /* our index in the peer's adjacency */
+	uint32_t back;           /* our peer number at the peer */
 	int32_t law;             /* index into net->laws; -1 = network law */
 	bool backbone;           /* a backbone link (its own rate and law) */
 	simtime_t busy_until;    /* sharing "link": when this link is idle */
 	simtime_t last_delivery; /* deliveries keep their order */
 };
+_Static_assert(64 % sizeof(struct link) == 0, "a link sits in one cache line");
 
-/* A node's links. Peer number i (what callers see) is links[(i + start)
- * % len]: each node starts its sends at its own random offset, so no node
- * is first in everyone's upload queue (ids would otherwise decide who
- * hears of blocks first). */
+/* A node's links: peer number i (what callers see) is links[i], whose
+ * peer is also peers[i] (a relay scanning its peers reads one cache line
+ * of ids, not its links). Each node starts its sends at its own
+ * random offset, so no node is first in everyone's upload queue (ids
+ * would otherwise decide who hears of blocks first): net_new rotates each
+ * list by a drawn offset once the graph is built. */
 struct adj {
 	struct link *links;
+	uint32_t *peers;         /* set by rotate_all, then kept up */
 	uint32_t len, cap;
-	uint32_t start;
 };
+
+/* Reachability of a node in one word: its side, or NET_OFFLINE. */
+#define NET_OFFLINE UINT32_MAX
 
 /* A span [start, end) during which a node's downlink is booked. */
 struct span {
@@ -35,8 +42,10 @@ struct span {
 struct net {
 	uint32_t n;
 	struct adj *adj;
-	uint8_t *online;
-	uint32_t *side;
+	uint32_t *side;          /* per node: its side of a partition */
+	uint32_t *reach;         /* per node: its side if online, else
+				  * NET_OFFLINE (one word a node, so the check
+				  * of both ends of a message stays in cache) */
 	simtime_t *upload_free;  /* per node: when its uplink is idle */
 	GArray **spans;          /* per node: its downlink's booked spans
 				  * (struct span, by start; NULL: none yet) */
@@ -54,18 +63,8 @@ struct net {
 	double bandwidth;        /* bit/s, 0 = unlimited */
 	struct rng rng;
 	uint64_t links;
+	bool built;              /* rotate_all ran: adjacencies final */
 };
-
-static uint32_t phys(const struct adj *x, uint32_t i)
-{
-	uint32_t p = i + x->start;
-	return p >= x->len ? p - x->len : p;
-}
-
-static uint32_t logical(const struct adj *x, uint32_t p)
-{
-	return p >= x->start ? p - x->start : p + x->len - x->start;
-}
 
 static bool has_link(const struct net *net, uint32_t a, uint32_t b)
 {
@@ -79,10 +78,20 @@ static bool has_link(const struct net *net, uint32_t a, uint32_t b)
 static void add_half(struct net *net, uint32_t a, uint32_t b)
 {
 	struct adj *x = &net->adj[a];
-	if (x->len == x->cap) {
+	if (x->len == x->cap && !net->built) {
 		x->cap = x->cap ? 2 * x->cap : 8;
 		x->links = g_renew(struct link, x->links, x->cap);
+	} else if (x->len == x->cap) { /* net_add_link: aligned, peers[] follows */
+		x->cap = x->cap ? 2 * x->cap : 8;
+		struct link *grown = g_aligned_alloc(x->cap, sizeof *grown, 64);
+		if (x->len)
+			memcpy(grown, x->links, x->len * sizeof *grown);
+		g_aligned_free(x->links);
+		x->links = grown;
+		x->peers = g_renew(uint32_t, x->peers, x->cap);
 	}
+	if (net->built)
+		x->peers[x->len] = b;
 	x->links[x->len++] = (struct link){ .peer = b, .law = -1 };
 }
 
@@ -92,8 +101,8 @@ static void add_new_link(struct net *net, uint32_t a, uint32_t b)
 	uint32_t ia = net->adj[a].len, ib = net->adj[b].len;
 	add_half(net, a, b);
 	add_half(net, b, a);
-	net->adj[a].links[ia].rev = ib;
-	net->adj[b].links[ib].rev = ia;
+	net->adj[a].links[ia].back = ib;
+	net->adj[b].links[ib].back = ia;
 	net->links++;
 }
 
@@ -116,7 +125,7 @@ static void build_full(struct net *net)
 		x->links = g_new(struct link, n > 1 ? n - 1 : 1);
 		for (uint32_t b = 0, i = 0; b < n; b++)
 			if (b != a)
-				x->links[i++] = (struct link){ .peer = b, .rev = a - (a > b), .law = -1 };
+				x->links[i++] = (struct link){ .peer = b, .back = a - (a > b), .law = -1 };
 	}
 	net->links = (uint64_t)n * (n - 1) / 2;
 }
@@ -345,15 +354,54 @@ static void build_backbone(struct net *net, const struct backbone_cfg *bb)
 	net->bb_spans = g_new0(GArray *, net->n);
 }
 
+/* Rotate each node's list by an offset drawn from the topology stream
+ * (peer number i becomes what was links[(i + start) % len]), each link's
+ * back index following its peer's rotation; lists shrink to their
+ * length. O(links). */
+static void rotate_all(struct net *net)
+{
+	uint32_t *start = g_new0(uint32_t, net->n);
+	for (uint32_t a = 0; a < net->n; a++)
+		if (net->adj[a].len > 0)
+			start[a] = (uint32_t)rng_below(&net->rng, net->adj[a].len);
+	for (uint32_t a = 0; a < net->n; a++)
+		for (uint32_t j = 0; j < net->adj[a].len; j++) {
+			struct link *k = &net->adj[a].links[j];
+			uint32_t s = start[k->peer], len = net->adj[k->peer].len;
+			k->back = k->back >= s ? k->back - s : k->back + len - s;
+		}
+	for (uint32_t a = 0; a < net->n; a++) {
+		struct adj *x = &net->adj[a];
+		if (x->len == 0) {
+			g_free(x->links);
+			x->links = NULL;
+			x->cap = 0;
+			continue;
+		}
+		/* 64-byte aligned: a 32-byte link never straddles two cache lines */
+		struct link *ordered = g_aligned_alloc(x->len, sizeof *ordered, 64);
+		x->peers = g_new(uint32_t, x->len);
+		for (uint32_t i = 0; i < x->len; i++) {
+			uint32_t p = i + start[a];
+			ordered[i] = x->links[p >= x->len ? p - x->len : p];
+			x->peers[i] = ordered[i].peer;
+		}
+		g_free(x->links);
+		x->links = ordered;
+		x->cap = x->len;
+	}
+	g_free(start);
+	net->built = true;
+}
+
 net_t *net_new(const struct network_cfg *cfg, uint32_t n, const struct net_node_bw *bw,
 	       uint64_t seed)
 {
 	net_t *net = g_new0(net_t, 1);
 	net->n = n;
 	net->adj = g_new0(struct adj, n);
-	net->online = g_new(uint8_t, n);
-	memset(net->online, 1, n);
 	net->side = g_new0(uint32_t, n);
+	net->reach = g_new0(uint32_t, n);
 	net->upload_free = g_new0(simtime_t, n);
 	net->spans = g_new0(GArray *, n);
 	net->cfg = cfg;
@@ -383,9 +431,7 @@ net_t *net_new(const struct network_cfg *cfg, uint32_t n, const struct net_node_
 	}
 	if (cfg->backbone.enabled)
 		build_backbone(net, &cfg->backbone);
-	for (uint32_t a = 0; a < n; a++)
-		if (net->adj[a].len > 0)
-			net->adj[a].start = (uint32_t)rng_below(&net->rng, net->adj[a].len);
+	rotate_all(net);
 	rng_seed(&net->rng, seed, RNG_STREAM_LATENCY);
 	return net;
 }
@@ -394,11 +440,16 @@ void net_free(net_t *net)
 {
 	if (!net)
 		return;
-	for (uint32_t i = 0; i < net->n; i++)
-		g_free(net->adj[i].links);
+	for (uint32_t i = 0; i < net->n; i++) {
+		if (net->built)
+			g_aligned_free(net->adj[i].links);
+		else
+			g_free(net->adj[i].links);
+		g_free(net->adj[i].peers);
+	}
 	g_free(net->adj);
-	g_free(net->online);
 	g_free(net->side);
+	g_free(net->reach);
 	g_free(net->upload_free);
 	for (uint32_t i = 0; i < net->n; i++)
 		if (net->spans[i])
@@ -440,19 +491,23 @@ uint32_t net_degree(const net_t *net, uint32_t node)
 	return net->adj[node].len;
 }
 
+const uint32_t *net_peers(const net_t *net, uint32_t node)
+{
+	return net->adj[node].peers;
+}
+
 uint32_t net_peer(const net_t *net, uint32_t node, uint32_t index)
 {
 	const struct adj *x = &net->adj[node];
 	CHECK(index < x->len);
-	return x->links[phys(x, index)].peer;
+	return x->links[index].peer;
 }
 
 uint32_t net_reverse_index(const net_t *net, uint32_t node, uint32_t index)
 {
 	const struct adj *x = &net->adj[node];
 	CHECK(index < x->len);
-	const struct link *k = &x->links[phys(x, index)];
-	return logical(&net->adj[k->peer], k->rev);
+	return x->links[index].back;
 }
 
 uint32_t net_peer_index(const net_t *net, uint32_t from, uint32_t to)
@@ -460,13 +515,13 @@ uint32_t net_peer_index(const net_t *net, uint32_t from, uint32_t to)
 	const struct adj *x = &net->adj[from];
 	for (uint32_t i = 0; i < x->len; i++)
 		if (x->links[i].peer == to)
-			return logical(x, i);
+			return i;
 	return NET_NO_PEER;
 }
 
 bool net_reachable(const net_t *net, uint32_t from, uint32_t to)
 {
-	return net->online[from] && net->online[to] && net->side[from] == net->side[to];
+	return net->reach[from] == net->reach[to] && net->reach[from] != NET_OFFLINE;
 }
 
 static simtime_t cut(simtime_t t)
@@ -662,7 +717,7 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
 {
 	struct adj *x = &net->adj[from];
 	CHECK(peer_index < x->len);
-	struct link *k = &x->links[phys(x, peer_index)];
+	struct link *k = &x->links[peer_index];
 	uint32_t to = k->peer;
 	simtime_t proc = kind == NET_MSG_BLOCK ? net->processing : net->control_processing;
 	/* A backbone link has its own uplink and downlink at its own rate. */
@@ -704,22 +759,31 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
 
 void net_set_online(net_t *net, uint32_t node, bool online)
 {
-	net->online[node] = online;
+	net->reach[node] = online ? net->side[node] : NET_OFFLINE;
 }
 
 bool net_online(const net_t *net, uint32_t node)
 {
-	return net->online[node];
+	return net->reach[node] != NET_OFFLINE;
 }
 
 void net_partition(net_t *net, const uint32_t *side_of)
 {
-	memcpy(net->side, side_of, net->n * sizeof *side_of);
+	for (uint32_t i = 0; i < net->n; i++) {
+		CHECK(side_of[i] != NET_OFFLINE);
+		net->side[i] = side_of[i];
+		if (net->reach[i] != NET_OFFLINE)
+			net->reach[i] = side_of[i];
+	}
 }
 
 void net_heal(net_t *net)
 {
-	memset(net->side, 0, net->n * sizeof *net->side);
+	for (uint32_t i = 0; i < net->n; i++) {
+		net->side[i] = 0;
+		if (net->reach[i] != NET_OFFLINE)
+			net->reach[i] = 0;
+	}
 }
 
 int net_region(const net_t *net, uint32_t node)
@@ -757,30 +821,11 @@ void net_set_latency(net_t *net, const struct latency_cfg *lat, uint32_t from, u
 	set_link_law(net, to, from, idx);
 }
 
-/* Put X's links in logical order (start 0), fixing the peers' reverse
- * indices, so that appending a link keeps every peer number as it was. */
-static void normalize(struct net *net, uint32_t a)
-{
-	struct adj *x = &net->adj[a];
-	if (x->start == 0 || x->len == 0)
-		return;
-	struct link *ordered = g_new(struct link, x->cap);
-	for (uint32_t i = 0; i < x->len; i++) {
-		ordered[i] = x->links[phys(x, i)];
-		net->adj[ordered[i].peer].links[ordered[i].rev].rev = i;
-	}
-	g_free(x->links);
-	x->links = ordered;
-	x->start = 0;
-}
-
 bool net_add_link(net_t *net, uint32_t a, uint32_t b)
 {
 	CHECK(a < net->n && b < net->n);
 	if (a == b || has_link(net, a, b))
 		return false;
-	normalize(net, a);
-	normalize(net, b);
 	add_link(net, a, b);
 	return true;
 }

@@ -254,6 +254,14 @@ static bool uses_compact(const struct node_env *env, uint32_t id);
 static uint64_t block_wire_size(const struct node_env *env, const struct block *b, uint32_t from,
 				const struct node *peer);
 
+/* Whether PEER's status of B is not UNKNOWN: one bit of the store's
+ * while B spreads, rather than a search of the peer's view. */
+static bool peer_knows(const struct node_env *env, uint32_t peer, const struct block *b)
+{
+	int seen = chain_store_seen(env->store, b, peer);
+	return seen >= 0 ? seen : chain_view_status(&env->nodes[peer].view, b) != VIEW_UNKNOWN;
+}
+
 /* Announce B to every peer but EXCEPT that does not know of it yet: the
  * known-inventory filter of Bitcoin nodes, idealised (a peer that holds,
  * awaits or was offered B is skipped). A compact node's first
@@ -264,14 +272,14 @@ static void announce(const struct node_env *env, struct node *n, uint32_t except
 		     const struct block *b, uint64_t bytes)
 {
 	uint32_t d = net_degree(env->net, n->id);
+	const uint32_t *peers = net_peers(env->net, n->id);
 	uint32_t hb = uses_compact(env, n->id) ? env->net_cfg->compact_hb : 0;
 	for (uint32_t i = 0; i < d; i++) {
-		uint32_t peer = net_peer(env->net, n->id, i);
+		uint32_t peer = peers[i];
 		bool high = hb > 0 && uses_compact(env, peer);
 		if (high)
 			hb--;
-		if (peer == except ||
-		    chain_view_status(&env->nodes[peer].view, b) != VIEW_UNKNOWN)
+		if (peer == except || peer_knows(env, peer, b))
 			continue;
 		if (high)
 			send_to(env, n, i, MSG_BLOCK, b, block_wire_size(env, b, n->id, &env->nodes[peer]));
@@ -285,8 +293,9 @@ static void broadcast(const struct node_env *env, struct node *n, uint32_t excep
 		      enum node_msg type, const void *ptr, uint64_t bytes)
 {
 	uint32_t d = net_degree(env->net, n->id);
+	const uint32_t *peers = net_peers(env->net, n->id);
 	for (uint32_t i = 0; i < d; i++)
-		if (net_peer(env->net, n->id, i) != except)
+		if (peers[i] != except)
 			send_to(env, n, i, type, ptr, bytes);
 }
 
@@ -381,8 +390,9 @@ static void push_block(const struct node_env *env, struct node *n, uint32_t exce
 		       const struct block *b)
 {
 	uint32_t d = net_degree(env->net, n->id);
+	const uint32_t *peers = net_peers(env->net, n->id);
 	for (uint32_t i = 0; i < d; i++) {
-		uint32_t peer = net_peer(env->net, n->id, i);
+		uint32_t peer = peers[i];
 		if (peer != except)
 			send_to(env, n, i, MSG_BLOCK, b, block_wire_size(env, b, n->id, &env->nodes[peer]));
 	}
@@ -593,6 +603,7 @@ static void strategy_learned(const struct node_env *env, struct node *n, const s
 static void add_back(const struct node_env *env, struct node *n, const struct block *b)
 {
 	for (uint32_t i = 1; i < b->n_tx; i++) {
+		n->pooled = true;
 		struct mempool_verdict v = mempool_add(n->mempool, b->txs[i], NULL);
 		if (v.code == MEMPOOL_FULL)
 			HOOK(env, tx_rejected, n, b->txs[i], v.reason);
@@ -610,7 +621,7 @@ static void drop_cb(void *ctx, const struct tx *t, enum ledger_code why)
 static void update_mempool(const struct node_env *env, struct node *n,
 			   const struct chain_reorg *r)
 {
-	if (r->depth == 0 && mempool_size(n->mempool) == 0)
+	if (r->depth == 0 && (!n->pooled || mempool_size(n->mempool) == 0))
 		return; /* nothing pending, nothing abandoned */
 	/* Oldest abandoned block first, so arrival order is kept. */
 	GPtrArray *gone = g_ptr_array_new();
@@ -629,7 +640,11 @@ static void tip_changed(const struct node_env *env, struct node *n, const struct
 {
 	HOOK(env, tip_changed, n, r);
 	update_mempool(env, n, r);
-	node_rebuild_template(env, n);
+	/* A node that does not mine and has no template keeps none: the
+	 * mining engine has nothing to restart (every relay's every tip
+	 * change would otherwise touch its miner record). */
+	if (n->role == ROLE_MINER || n->has_template)
+		node_rebuild_template(env, n);
 }
 
 /* Connect B (valid, parent held) and everything waiting on it; tell
@@ -776,6 +791,7 @@ static bool accept_tx(const struct node_env *env, struct node *n, const struct t
 		HOOK(env, tx_rejected, n, t, "bad-signature");
 		return false;
 	}
+	n->pooled = true;
 	struct mempool_verdict v = mempool_add(n->mempool, t, node_tip_state(env, n));
 	if (v.code == MEMPOOL_DUPLICATE)
 		return false;
@@ -1005,6 +1021,8 @@ void node_init(struct node *n, uint32_t id, const struct node_spec *g,
 	n->compact_fail = g->compact_fail;
 	n->hashrate = g->role == ROLE_MINER ? (uint64_t)(g->hashrate + 0.5) : 0;
 	chain_view_init(&n->view, chain_store_genesis(env->store));
+	chain_store_track(env->store, env->n);
+	chain_view_track(&n->view, env->store, id);
 	n->public_tip = n->view.tip;
 	n->mempool = mempool_new(env->pool_cfg->order, env->pool_cfg->capacity);
 	rng_seed(&n->rng, env->seed, RNG_STREAM_TRADE + id);

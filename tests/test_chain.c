@@ -5,7 +5,8 @@
  * manner of libsecp256k1's exhaustive tests) against a brute-force model,
  * orphans taken back in arrival order, and the block-status state
  * machine of a view: its table, each move made, a forbidden move
- * aborting, and what an orphan waits for (chain_view_missing).
+ * aborting, what an orphan waits for (chain_view_missing), and the
+ * store's seen bits of tracked views against random legal moves.
  *
  * Blocks are built by hand with block_new; their PoW is not real (nothing
  * here checks it), their work comes from the millizeros of each header. */
@@ -675,6 +676,75 @@ static void test_missing(void)
 	chain_store_free(s, NULL);
 }
 
+/* ---- the store's seen bits ---- */
+
+/* Random legal moves on three tracked views of six blocks (two branches),
+ * each checked against a table of the statuses set: every view's status of
+ * every block, and the store's bit (status not UNKNOWN), after each move.
+ * Once every view holds or rejected a block its bits are freed and it
+ * reads as known everywhere. Many blocks per view exercise the known
+ * list's move from inline to the heap. */
+static void test_seen_bits(void)
+{
+	enum { V = 3, B = 6 };
+	/* a store that tracks no views answers -1 */
+	chain_store_t *untracked = chain_store_new(block_genesis());
+	g_assert_cmpint(chain_store_seen(untracked, chain_store_genesis(untracked), 0), ==, -1);
+	chain_store_free(untracked, NULL);
+	chain_store_t *t = chain_store_new(block_genesis());
+	chain_store_track(t, V);
+	chain_store_track(t, V); /* the same count again: nothing */
+	const struct block *tb[B];
+	tb[0] = chain_store_genesis(t);
+	tb[1] = add(t, tb[0], 1000);
+	tb[2] = add(t, tb[1], 1000);
+	tb[3] = add(t, tb[2], 1000);
+	tb[4] = add(t, tb[0], 1500);
+	tb[5] = add(t, tb[4], 1500);
+	static const int par[B] = { 0, 0, 1, 2, 0, 4 };
+	static const enum view_status pick[] = { VIEW_UNKNOWN, VIEW_REQUESTED, VIEW_PENDING,
+						 VIEW_ORPHAN, VIEW_INVALID, VIEW_HAVE };
+	GRand *rnd = g_rand_new_with_seed(15);
+	for (int round = 0; round < 200; round++) {
+		struct chain_view v[V];
+		enum view_status ref[V][B];
+		for (int i = 0; i < V; i++) {
+			chain_view_init(&v[i], tb[0]);
+			chain_view_track(&v[i], t, (uint32_t)i);
+			for (int b = 0; b < B; b++)
+				ref[i][b] = b == 0 ? VIEW_HAVE : VIEW_UNKNOWN;
+		}
+		for (int step = 0; step < 40; step++) {
+			int i = g_rand_int_range(rnd, 0, V), b = g_rand_int_range(rnd, 1, B);
+			enum view_status st = pick[g_rand_int_range(rnd, 0, G_N_ELEMENTS(pick))];
+			if (!chain_view_can_move(ref[i][b], st) || ref[i][b] == st)
+				continue;
+			if (st == VIEW_HAVE) {
+				if (ref[i][par[b]] != VIEW_HAVE)
+					continue;
+				struct chain_reorg r;
+				chain_view_connect(&v[i], tb[b], FORK_MOST_WORK, &r);
+			} else {
+				chain_view_set_status(&v[i], tb[b], st);
+			}
+			ref[i][b] = st;
+			for (int x = 0; x < V; x++)
+				for (int y = 0; y < B; y++) {
+					g_assert_cmpint(chain_view_status(&v[x], tb[y]), ==, ref[x][y]);
+					g_assert_cmpint(chain_store_seen(t, tb[y], (uint32_t)x), ==,
+							ref[x][y] != VIEW_UNKNOWN);
+				}
+		}
+		for (int i = 0; i < V; i++)
+			chain_view_clear(&v[i]);
+		/* the next round's views start afresh on new blocks */
+		for (int b = 1; b < B; b++)
+			tb[b] = add(t, tb[par[b]], b >= 4 ? 1500 : 1000);
+	}
+	g_rand_free(rnd);
+	chain_store_free(t, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -693,5 +763,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/chain/view/transitions-made", test_transitions_made);
 	g_test_add_func("/chain/view/forbidden-move-aborts", test_forbidden_move_aborts);
 	g_test_add_func("/chain/view/missing", test_missing);
+	g_test_add_func("/chain/view/seen-bits", test_seen_bits);
 	return g_test_run();
 }

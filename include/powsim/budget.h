@@ -22,9 +22,12 @@
  *    project runs on, so that a sweep runs several seeds at once and a run
  *    fits the 6 GB address space the tests allow it (ulimit -v 6000000).
  *    Per-item costs are peak RSS measured on model-mode runs (GNU time's
- *    %M): 450 B per undirected link (full mesh of 3000 nodes: 4.5 M links,
- *    1.96 GB), 2 KB per node (random graph of 300 000 nodes, degree 8:
- *    0.92 GB with its links), 5 KB per block (80 000 blocks: 0.40 GB),
+ *    %M): 80 B per undirected link (its two directions: full mesh of 3000
+ *    nodes, inv relay, 4.5 M links, 0.32 GiB), plus 380 B with push relay,
+ *    which has a block in flight in each direction of every link at once
+ *    (the same mesh with push: 1.99 GiB); 2 KB per node (random graph of
+ *    1 000 000 nodes, degree 8, inv relay, 100 blocks: see README
+ *    Benchmarks), 5 KB per block (80 000 blocks: 0.40 GB),
  *    48 B per timeline sample (4 M samples: 0.16 GB), and, not measured,
  *    1 KB per transaction plus 16 B per node holding it.
  *  - events BUDGET_MAX_EVENTS, 1e10: the engine ran 3 to 4 M events/s in
@@ -77,7 +80,8 @@ enum budget_error {
 #define BUDGET_MAX_HORIZON ((simtime_t)1 << 62)
 
 /* Measured costs (see above), bytes. */
-#define BUDGET_BYTES_PER_LINK 450.0
+#define BUDGET_BYTES_PER_LINK 80.0
+#define BUDGET_BYTES_PER_LINK_PUSH 380.0
 #define BUDGET_BYTES_PER_NODE 2048.0
 #define BUDGET_BYTES_PER_BLOCK 5120.0
 #define BUDGET_BYTES_PER_SAMPLE 48.0

@@ -60,6 +60,18 @@ void chain_store_set_verdict(chain_store_t *s, uint32_t id, enum chain_verdict v
 void *chain_store_aux(const chain_store_t *s, uint32_t id);
 void chain_store_set_aux(chain_store_t *s, uint32_t id, void *aux);
 
+/* Track VIEWS views (numbered 0..VIEWS-1, each tied to the store by
+ * chain_view_track): for each block while it spreads, the store keeps a
+ * bit per view saying whether the view knows of it (its status is not
+ * UNKNOWN), so a relay asks one bit per peer instead of searching the
+ * peer's view. Call before any block beyond genesis is added; calling
+ * it again with the same count does nothing. */
+void chain_store_track(chain_store_t *s, uint32_t views);
+
+/* Whether tracked view VIEW knows of B: 1 if its status of B is not
+ * UNKNOWN, 0 if it is; -1 if the store tracks no views. O(1). */
+int chain_store_seen(const chain_store_t *s, const struct block *b, uint32_t view);
+
 /* >0 if A is better than B under RULE, <0 if worse, 0 if they tie. */
 int chain_compare(const struct block *a, const struct block *b, enum fork_choice rule);
 
@@ -125,9 +137,14 @@ bool chain_view_can_move(enum view_status from, enum view_status to);
  * those, not with the chain: no nodes x blocks matrix. */
 struct chain_view {
 	const struct block *tip;
-	uint64_t *known;        /* (id << 8 | status), sorted by id */
+	union {                 /* the list: (id << 8 | status), sorted by id */
+		uint64_t *known;/* when cap_known > 1 */
+		uint64_t one;   /* the list itself while it holds one at most */
+	} k;
 	uint32_t n_known, cap_known;
 	GArray *orphans;        /* of const struct block *, arrival order; NULL: none */
+	chain_store_t *store;   /* tracking it (chain_view_track), or NULL */
+	uint32_t self;          /* its number there */
 };
 
 /* A tip change: OLD_TIP replaced by NEW_TIP; FORK is their last common
@@ -141,7 +158,12 @@ struct chain_reorg {
 void chain_view_init(struct chain_view *v, const struct block *genesis);
 void chain_view_clear(struct chain_view *v);
 
-/* B's status in V. O(log known + log height). */
+/* Tie V, holding only genesis, to S as view number SELF (S tracks
+ * views: chain_store_track); its status changes then keep S's bits. */
+void chain_view_track(struct chain_view *v, chain_store_t *s, uint32_t self);
+
+/* B's status in V. O(log known + log height); O(1) when V is tracked and
+ * does not know of B. */
 enum view_status chain_view_status(const struct chain_view *v, const struct block *b);
 
 /* How many blocks V lists (its memory beyond the tip). */

@@ -211,6 +211,10 @@ uint32_t net_degree(const net_t *net, uint32_t node);
 /* Peer number INDEX (< degree) of NODE; peers keep a fixed order. */
 uint32_t net_peer(const net_t *net, uint32_t node, uint32_t index);
 
+/* NODE's peers, by peer number (net_degree of them; NULL when it has
+ * none): valid until a link is added (net_add_link). */
+const uint32_t *net_peers(const net_t *net, uint32_t node);
+
 /* The index of NODE among the peers of its peer number INDEX: what the
  * peer uses to answer NODE. O(1). */
 uint32_t net_reverse_index(const net_t *net, uint32_t node, uint32_t index);
