@@ -91,9 +91,10 @@ bool pow_scan_run(pow_scan_t *s, uint64_t from, uint64_t count,
 /* ---- scan kernels ----
  *
  * The compression behind pow_scan_run is one of these, chosen once per
- * process: the fastest this CPU runs (sha-ni-4 where the CPU has the SHA
- * extensions, else avx512, else openssl), unless the environment variable
- * POWSIM_POW_KERNEL names one. Results never depend on the kernel: the
+ * process: the fastest this CPU runs, measured on its thread's CPU time
+ * at the first scan (sha-ni-4 on AMD Zen 4, avx512 on Intel Xeons with
+ * AVX-512; openssl where no hand kernel runs), unless the environment
+ * variable POWSIM_POW_KERNEL names one. Results never depend on the kernel: the
  * same nonces are tried in the same order and the same first hit is
  * returned, so outputs are byte-identical whichever runs. */
 enum pow_kernel {
