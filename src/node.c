@@ -589,10 +589,18 @@ static void strategy_learned(const struct node_env *env, struct node *n, const s
 static void add_back(const struct node_env *env, struct node *n, const struct block *b)
 {
 	for (uint32_t i = 1; i < b->n_tx; i++) {
+		n->pooled = true;
 		struct mempool_verdict v = mempool_add(n->mempool, b->txs[i], NULL);
 		if (v.code == MEMPOOL_FULL)
 			HOOK(env, tx_rejected, n, b->txs[i], v.reason);
 	}
+}
+
+/* The size of N's pool, without touching it while it has never held a
+ * transaction (with every node mining, each tip change asks every node). */
+static uint32_t pool_size(const struct node *n)
+{
+	return n->pooled ? mempool_size(n->mempool) : 0;
 }
 
 static void drop_cb(void *ctx, const struct tx *t, enum ledger_code why)
@@ -606,7 +614,7 @@ static void drop_cb(void *ctx, const struct tx *t, enum ledger_code why)
 static void update_mempool(const struct node_env *env, struct node *n,
 			   const struct chain_reorg *r)
 {
-	if (r->depth == 0 && mempool_size(n->mempool) == 0)
+	if (r->depth == 0 && pool_size(n) == 0)
 		return; /* nothing pending, nothing abandoned */
 	/* Oldest abandoned block first, so arrival order is kept. */
 	GPtrArray *gone = g_ptr_array_new();
@@ -772,6 +780,7 @@ static bool accept_tx(const struct node_env *env, struct node *n, const struct t
 		HOOK(env, tx_rejected, n, t, "bad-signature");
 		return false;
 	}
+	n->pooled = true;
 	struct mempool_verdict v = mempool_add(n->mempool, t, node_tip_state(env, n));
 	if (v.code == MEMPOOL_DUPLICATE)
 		return false;
@@ -967,7 +976,7 @@ void node_rebuild_template(const struct node_env *env, struct node *n)
 	}
 	const struct block *tip = n->mine_on ? n->mine_on : n->view.tip;
 	simtime_t now = evq_now(env->q);
-	uint32_t avail = mempool_size(n->mempool);
+	uint32_t avail = pool_size(n);
 	uint32_t max = MIN(env->sc->consensus.max_block_txs, avail);
 	const struct tx *stack_sel[TPL_STACK_TXS + 1];
 	const struct tx **sel = max < TPL_STACK_TXS ? stack_sel

@@ -119,6 +119,7 @@ struct node {
 	uint64_t hashrate;         /* H/s, integer so mining times are exact */
 	struct chain_view view;
 	mempool_t *mempool;
+	bool pooled;               /* a transaction was ever offered to it (false: empty) */
 	simtime_t busy_until;      /* end of the validation work queued */
 	struct rng rng;
 	struct node_template tpl;
