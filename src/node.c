@@ -934,11 +934,11 @@ static const struct tx *coinbase_for(const struct node_env *env, struct node *n,
 				     uint32_t height, uint64_t amount)
 {
 	struct node_template *t = &n->tpl;
-	struct tx *cb = t->txs->len ? g_ptr_array_index(t->txs, 0) : NULL;
+	struct tx *cb = t->cb;
 	if (cb && t->cb_height == height && t->cb_amount == amount)
 		return cb;
 	if (!cb) {
-		cb = g_new0(struct tx, 1);
+		cb = t->cb = g_new0(struct tx, 1);
 		g_ptr_array_add(env->tx_arena, cb);
 	}
 	t->cb_height = height;
@@ -955,7 +955,7 @@ void node_template_seal(const struct node_env *env, struct node *n)
 	if (t->sealed)
 		return;
 	if (t->cb_stale) {
-		tx_coinbase(g_ptr_array_index(t->txs, 0), env->keys, n->id, t->cb_amount,
+		tx_coinbase(t->cb, env->keys, n->id, t->cb_amount,
 			    t->cb_height, t->cb_created);
 		t->cb_stale = false;
 	}
@@ -988,8 +988,13 @@ void node_rebuild_template(const struct node_env *env, struct node *n)
 	for (uint32_t i = 1; i <= k; i++)
 		fees += sel[i]->fee;
 	sel[0] = coinbase_for(env, n, tip->h.height + 1, consensus_reward(env->cons) + fees);
-	g_ptr_array_set_size(n->tpl.txs, (guint)k + 1);
-	memcpy(n->tpl.txs->pdata, sel, ((size_t)k + 1) * sizeof *sel);
+	/* The array lives apart from the node: leave it be (a cache miss
+	 * or two) when it already holds the coinbase alone. */
+	if (k > 0 || !n->tpl.cb_alone) {
+		g_ptr_array_set_size(n->tpl.txs, (guint)k + 1);
+		memcpy(n->tpl.txs->pdata, sel, ((size_t)k + 1) * sizeof *sel);
+		n->tpl.cb_alone = k == 0;
+	}
 	if (sel != stack_sel)
 		g_free(sel);
 

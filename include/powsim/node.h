@@ -105,11 +105,13 @@ struct node_template {
 	/* The coinbase's fields, written into txs[0] (with its id) only when
 	 * the template is sealed: in model mode most templates are never
 	 * mined, and their coinbase id and merkle root would be wasted work. */
+	struct tx *cb;             /* the node's own coinbase, txs[0] (NULL: none yet) */
 	uint32_t cb_height;
 	uint64_t cb_amount;
 	simtime_t cb_created;
-	bool cb_stale;             /* txs[0] does not hold the fields above yet */
-	bool sealed;               /* txs[0] and h.merkle are complete */
+	bool cb_stale;             /* CB does not hold the fields above yet */
+	bool cb_alone;             /* TXS is exactly { CB } */
+	bool sealed;               /* CB and h.merkle are complete */
 };
 
 struct node {
