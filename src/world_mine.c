@@ -80,6 +80,11 @@ void world_template_changed(void *ctx, struct node *n)
 	struct miner *m = &w->miners[n->id];
 	world_account_rate(w, n->id);
 	world_miner_stop(w, n->id);
+	/* Where headers are hashed (and shown to outside miners, live) a
+	 * template is sealed at once; a modelled find seals it only if it is
+	 * mined (world_mine_block). */
+	if (n->has_template && w->sc->consensus.mode != MINING_MODEL)
+		node_template_seal(&w->env, n);
 	if (!n->has_template || w->draining)
 		return;
 	const struct difficulty *d = difficulty_of(w, n->tpl.h.millizeros);
@@ -87,10 +92,7 @@ void world_template_changed(void *ctx, struct node *n)
 	m->work = d->work;
 	m->scanned = 0;
 	if (w->sc->consensus.mode != MINING_MODEL) {
-		/* Hashing needs the whole header now; a modelled find seals
-		 * the template only if it is mined (world_mine_block). */
 		uint8_t bytes[POW_HEADER_SIZE];
-		node_template_seal(&w->env, n);
 		block_header_encode(&n->tpl.h, bytes);
 		if (m->scan)
 			pow_scan_reset(m->scan, bytes);
