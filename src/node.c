@@ -610,6 +610,13 @@ static void add_back(const struct node_env *env, struct node *n, const struct bl
 	}
 }
 
+/* The size of N's pool, without touching it while it has never held a
+ * transaction (with every node mining, each tip change asks every node). */
+static uint32_t pool_size(const struct node *n)
+{
+	return n->pooled ? mempool_size(n->mempool) : 0;
+}
+
 static void drop_cb(void *ctx, const struct tx *t, enum ledger_code why)
 {
 	void **pair = ctx;
@@ -621,7 +628,7 @@ static void drop_cb(void *ctx, const struct tx *t, enum ledger_code why)
 static void update_mempool(const struct node_env *env, struct node *n,
 			   const struct chain_reorg *r)
 {
-	if (r->depth == 0 && (!n->pooled || mempool_size(n->mempool) == 0))
+	if (r->depth == 0 && pool_size(n) == 0)
 		return; /* nothing pending, nothing abandoned */
 	/* Oldest abandoned block first, so arrival order is kept. */
 	GPtrArray *gone = g_ptr_array_new();
@@ -938,20 +945,45 @@ void node_handle(const struct node_env *env, struct node *n, const struct evq_ev
  * kept as it is, creation time included, while height and amount stay the
  * same, and rewritten in place when either changes. A block mined on the
  * template gets a copy of it (world.c, on_mined), so a run holds one
- * coinbase per miner and one per block, not one per template. */
+ * coinbase per miner and one per block, not one per template. The rewrite
+ * itself (fields and id, which needs the miner's key) waits until the
+ * template is sealed: with every node mining, most templates never are. */
 static const struct tx *coinbase_for(const struct node_env *env, struct node *n,
 				     uint32_t height, uint64_t amount)
 {
-	struct tx *cb = n->tpl.txs->len ? g_ptr_array_index(n->tpl.txs, 0) : NULL;
-	if (cb && cb->seq == height && cb->amount == amount)
+	struct node_template *t = &n->tpl;
+	struct tx *cb = t->cb;
+	if (cb && t->cb_height == height && t->cb_amount == amount)
 		return cb;
 	if (!cb) {
-		cb = g_new0(struct tx, 1);
+		cb = t->cb = g_new0(struct tx, 1);
 		g_ptr_array_add(env->tx_arena, cb);
 	}
-	tx_coinbase(cb, env->keys, n->id, amount, height, evq_now(env->q));
+	t->cb_height = height;
+	t->cb_amount = amount;
+	t->cb_created = evq_now(env->q);
+	t->cb_stale = true;
 	return cb;
 }
+
+void node_template_seal(const struct node_env *env, struct node *n)
+{
+	struct node_template *t = &n->tpl;
+	CHECK(n->has_template);
+	if (t->sealed)
+		return;
+	if (t->cb_stale) {
+		tx_coinbase(t->cb, env->keys, n->id, t->cb_amount,
+			    t->cb_height, t->cb_created);
+		t->cb_stale = false;
+	}
+	block_merkle((const struct tx *const *)t->txs->pdata, t->txs->len, t->h.merkle);
+	t->sealed = true;
+}
+
+/* Room for the selection of a template on the stack: most templates of a
+ * run hold few transactions. */
+#define TPL_STACK_TXS 64
 
 void node_rebuild_template(const struct node_env *env, struct node *n)
 {
@@ -962,17 +994,27 @@ void node_rebuild_template(const struct node_env *env, struct node *n)
 	}
 	const struct block *tip = n->mine_on ? n->mine_on : n->view.tip;
 	simtime_t now = evq_now(env->q);
-	uint32_t max = MIN(env->cons_cfg->max_block_txs, mempool_size(n->mempool));
-	const struct tx **sel = g_new(const struct tx *, (gsize)max + 1);
-	uint32_t k = mempool_select(n->mempool, chain_store_aux(env->store, tip->id), max, sel + 1);
+	uint32_t avail = pool_size(n);
+	uint32_t max = MIN(env->cons_cfg->max_block_txs, avail);
+	const struct tx *stack_sel[TPL_STACK_TXS + 1];
+	const struct tx **sel = max < TPL_STACK_TXS ? stack_sel
+						    : g_new(const struct tx *, (gsize)max + 1);
+	uint32_t k = max ? mempool_select(n->mempool, chain_store_aux(env->store, tip->id),
+					  max, sel + 1)
+			 : 0;
 	uint64_t fees = 0;
 	for (uint32_t i = 1; i <= k; i++)
 		fees += sel[i]->fee;
 	sel[0] = coinbase_for(env, n, tip->h.height + 1, consensus_reward(env->cons) + fees);
-	g_ptr_array_set_size(n->tpl.txs, 0);
-	for (uint32_t i = 0; i <= k; i++)
-		g_ptr_array_add(n->tpl.txs, (void *)sel[i]);
-	g_free(sel);
+	/* The array lives apart from the node: leave it be (a cache miss
+	 * or two) when it already holds the coinbase alone. */
+	if (k > 0 || !n->tpl.cb_alone) {
+		g_ptr_array_set_size(n->tpl.txs, (guint)k + 1);
+		memcpy(n->tpl.txs->pdata, sel, ((size_t)k + 1) * sizeof *sel);
+		n->tpl.cb_alone = k == 0;
+	}
+	if (sel != stack_sel)
+		g_free(sel);
 
 	struct block_header *h = &n->tpl.h;
 	memset(h, 0, sizeof *h);
@@ -980,7 +1022,6 @@ void node_rebuild_template(const struct node_env *env, struct node *n)
 		     (env->cons_cfg->mode == MINING_MODEL ? BLOCK_FLAG_MODELLED : 0);
 	h->height = tip->h.height + 1;
 	memcpy(h->prev, tip->hash, 32);
-	block_merkle((const struct tx *const *)n->tpl.txs->pdata, n->tpl.txs->len, h->merkle);
 	h->timestamp = now;
 	h->millizeros = consensus_required(env->cons, tip, now);
 	h->miner = n->id;
@@ -988,6 +1029,7 @@ void node_rebuild_template(const struct node_env *env, struct node *n)
 	n->tpl.parent = tip;
 	n->tpl.t0 = now;
 	n->tpl.gen++;
+	n->tpl.sealed = false;
 	n->has_template = true;
 	HOOK(env, template_changed, n);
 }

@@ -80,15 +80,20 @@ void world_template_changed(void *ctx, struct node *n)
 	struct miner *m = &w->miners[n->id];
 	world_account_rate(w, n->id);
 	world_miner_stop(w, n->id);
+	/* Where headers are hashed (and shown to outside miners, live) a
+	 * template is sealed at once; a modelled find seals it only if it is
+	 * mined (world_mine_block). */
+	if (n->has_template && w->sc->consensus.mode != MINING_MODEL)
+		node_template_seal(&w->env, n);
 	if (!n->has_template || w->draining)
 		return;
-	uint8_t bytes[POW_HEADER_SIZE];
-	block_header_encode(&n->tpl.h, bytes);
 	const struct difficulty *d = difficulty_of(w, n->tpl.h.millizeros);
 	m->target = d->target;
 	m->work = d->work;
 	m->scanned = 0;
 	if (w->sc->consensus.mode != MINING_MODEL) {
+		uint8_t bytes[POW_HEADER_SIZE];
+		block_header_encode(&n->tpl.h, bytes);
 		if (m->scan)
 			pow_scan_reset(m->scan, bytes);
 		else
@@ -256,6 +261,7 @@ uint64_t world_block_size(const world_t *w, uint32_t n_tx)
 
 struct block *world_mine_block(world_t *w, struct node *n, uint64_t nonce)
 {
+	node_template_seal(&w->env, n);
 	struct block_header h = n->tpl.h;
 	h.nonce = nonce;
 	uint64_t size = world_block_size(w, n->tpl.txs->len);

@@ -61,5 +61,10 @@ for f in $(grep -l -E '#include "scenario_(json|int).h"' src/* include/powsim/* 
 		echo "check-includes: $f includes a private header of the scenario reader"; status=1 ;;
 	esac
 done
+# One assertion (powsim/check.h's CHECK, on in every build) in src/ and
+# sim/; the tests keep GLib's g_assert_* macros.
+for f in $(grep -l -E '(^|[^_[:alnum:]])(g_)?assert(_[a-z_]+)? *\(' src/*.c src/*.h sim/*.c include/powsim/*.h 2>/dev/null); do
+	echo "check-includes: $f uses assert or g_assert; use CHECK (powsim/check.h)"; status=1
+done
 [ $status -eq 0 ] && echo "check-includes: layering ok"
 exit $status

@@ -257,6 +257,35 @@ static void test_cancel_min(void)
 	evq_free(q);
 }
 
+/* A cancelled event's slot is reused by the next event while its stale
+ * key still waits in the heap, earlier than the new event: the stale key
+ * must not fire the new event early, nor twice. */
+static void test_cancel_reuse(void)
+{
+	evq_t *q = evq_new();
+	evq_id_t keep = sched(q, 5, 0);
+	evq_id_t a = sched(q, 10, 1);
+
+	g_assert_true(evq_cancel(q, a));
+	CHECK(q);
+	evq_id_t b = sched(q, 20, 2);
+
+	g_assert_cmpuint(b & UINT32_MAX, ==, a & UINT32_MAX); /* the same slot */
+	g_assert_cmpuint(b, !=, a);
+	g_assert_false(evq_cancel(q, a)); /* a's id stays dead */
+	CHECK(q);
+	struct evq_event ev = pop(q);
+
+	g_assert_cmpuint(ev.p.a, ==, 0);
+	ev = pop(q);
+	g_assert_cmpuint(ev.p.a, ==, 2);
+	g_assert_cmpint(ev.time, ==, 20);
+	g_assert_cmpuint(evq_pending(q), ==, 0);
+	g_assert_false(evq_step(q));
+	(void)keep;
+	evq_free(q);
+}
+
 /* Cancelling most of a large queue compacts it and keeps the order of the
  * rest. */
 static void test_cancel_many(void)
@@ -569,6 +598,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/evq/cancel-stale-id", test_cancel_stale_id);
 	g_test_add_func("/evq/cancel-min", test_cancel_min);
 	g_test_add_func("/evq/cancel-many", test_cancel_many);
+	g_test_add_func("/evq/cancel-reuse", test_cancel_reuse);
 	g_test_add_func("/evq/step-dispatch", test_step_dispatch);
 	g_test_add_func("/evq/null-payload", test_null_payload);
 	g_test_add_func("/evq/negative-delay-aborts", test_negative_delay_aborts);

@@ -254,6 +254,69 @@ static void test_reorg(void)
 	harness_free(h);
 }
 
+static void tick(void *ctx, const struct evq_event *ev)
+{
+	(void)ctx;
+	(void)ev;
+}
+
+/* Let DT of simulated time pass on H's clock. */
+static void advance(struct harness *h, simtime_t dt)
+{
+	evq_register(h->q, NODE_EV_KINDS, tick, NULL);
+	evq_schedule(h->q, dt, NODE_EV_KINDS, 0, NULL);
+	g_assert_true(evq_step(h->q));
+}
+
+/* N's template, sealed: one coinbase paying the reward at HEIGHT, made at
+ * CREATED, with the id and merkle root a fresh coinbase of those fields
+ * has. */
+static void assert_sealed(struct harness *h, struct node *n, uint32_t height, simtime_t created)
+{
+	node_template_seal(&h->env, n);
+	g_assert_true(n->tpl.sealed);
+	g_assert_cmpuint(n->tpl.txs->len, ==, 1);
+	const struct tx *cb = g_ptr_array_index(n->tpl.txs, 0);
+	struct tx want;
+	tx_coinbase(&want, h->keys, n->id, consensus_reward(h->cons), height, created);
+	g_assert_cmpuint(cb->seq, ==, height);
+	g_assert_cmpint(cb->created, ==, created);
+	g_assert_cmpmem(cb->id, HASH_SIZE, want.id, HASH_SIZE);
+	const struct tx *txs[1] = { &want };
+	uint8_t merkle[32];
+	block_merkle(txs, 1, merkle);
+	g_assert_cmpmem(n->tpl.h.merkle, 32, merkle, 32);
+	g_assert_cmpuint(n->tpl.h.height, ==, height);
+}
+
+/* A template is completed (coinbase id, merkle root) only when sealed, and
+ * sealing late gives what building it complete did: the coinbase keeps its
+ * creation time while height and amount stay, and is rewritten, dated
+ * anew, when the height changes. */
+static void test_template_seal(void)
+{
+	struct harness *h = harness_new("inv");
+	struct node *m1 = &h->nodes[0];
+	advance(h, SIMTIME_S);
+	node_rebuild_template(&h->env, m1);
+	g_assert_false(m1->tpl.sealed);
+	g_assert_cmpuint(m1->tpl.txs->len, ==, 1);
+	advance(h, SIMTIME_S);
+	assert_sealed(h, m1, 1, SIMTIME_S); /* dated when built, not when sealed */
+	node_rebuild_template(&h->env, m1);
+	g_assert_false(m1->tpl.sealed);
+	assert_sealed(h, m1, 1, SIMTIME_S); /* same height and amount: kept */
+	const struct block *b = make_block(h, 1, m1->view.tip);
+	advance(h, SIMTIME_S);
+	deliver_block(h, 1, 0, b);
+	run(h);
+	g_assert_true(m1->view.tip == b);
+	g_assert_false(m1->tpl.sealed);
+	g_assert_cmpint(m1->tpl.t0, >, 3 * SIMTIME_S); /* rebuilt when b connected */
+	assert_sealed(h, m1, 2, m1->tpl.t0);
+	harness_free(h);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -262,5 +325,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/node/orphan/child-first", test_orphan);
 	g_test_add_func("/node/pull-chain/fetch", test_pull_chain);
 	g_test_add_func("/node/reorg/after-heal", test_reorg);
+	g_test_add_func("/node/template/seal", test_template_seal);
 	return g_test_run();
 }

@@ -99,12 +99,22 @@ struct node_fetch {
 
 /* A miner's current template: what it hashes, or draws a time for. */
 struct node_template {
-	struct block_header h;     /* nonce not set */
+	struct block_header h;     /* nonce not set; merkle set once sealed */
 	GPtrArray *txs;            /* const struct tx *, coinbase first */
 	uint64_t fees;
 	const struct block *parent;/* the block it builds on */
 	simtime_t t0;              /* when hashing on it started */
 	uint64_t gen;              /* bumped at every rebuild */
+	/* The coinbase's fields, written into txs[0] (with its id) only when
+	 * the template is sealed: in model mode most templates are never
+	 * mined, and their coinbase id and merkle root would be wasted work. */
+	struct tx *cb;             /* the node's own coinbase, txs[0] (NULL: none yet) */
+	uint32_t cb_height;
+	uint64_t cb_amount;
+	simtime_t cb_created;
+	bool cb_stale;             /* CB does not hold the fields above yet */
+	bool cb_alone;             /* TXS is exactly { CB } */
+	bool sealed;               /* CB and h.merkle are complete */
 };
 
 /* The fields relaying a block reads come first, together (a run of a
@@ -198,6 +208,10 @@ void node_handle(const struct node_env *env, struct node *n, const struct evq_ev
 
 /* (Re)build N's template on its tip, now; fires template_changed. */
 void node_rebuild_template(const struct node_env *env, struct node *n);
+
+/* Complete N's template (coinbase id, merkle root) if it is not yet: a
+ * template must be sealed before its header is encoded or mined. */
+void node_template_seal(const struct node_env *env, struct node *n);
 
 /* N mined B (built from its template): hold it, make it the tip, relay
  * (a strategic miner asks its strategy instead). */
