@@ -16,6 +16,9 @@
 #                   added) in the background on a free port for NODES
 #                   nodes, found by tests/serve/flows.py ($FLOWS): $pid and
 #                   $port; its console in LOG; three tries, else fail;
+#   median DIR COLUMN
+#                   the median of blocks.csv's column COLUMN in run DIR
+#                   (rows where it is empty left out);
 #   serve_stop SECONDS LOG
 #                   SIGTERM to $pid, which must end within SECONDS with
 #                   exit status 143 (else LOG is printed and fail).
@@ -34,6 +37,11 @@ finish() {
 		exit 1
 	fi
 	echo "$1"
+}
+
+median() {
+	awk -F, -v c="$2" 'NR > 1 && $c != "" { print $c }' "$1/blocks.csv" | sort -g |
+		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 powsim_absolute() {

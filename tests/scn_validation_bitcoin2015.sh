@@ -22,10 +22,6 @@ scn=scenarios/validation/bitcoin-2015.json
 "$POWSIM" run "$scn" --out "$out/gossip" --quiet --set network.backbone.enabled=false \
 	--set stop.blocks=1000 || exit 1
 num() { sed -n "s/^[[:space:]]*\"$2\":[[:space:]]*\([-0-9.e+]*\).*/\1/p" "$1/summary.json"; }
-median() {
-	awk -F, -v c="$2" 'NR > 1 && $c != "" { print $c }' "$1/blocks.csv" | sort -g |
-		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 for run in bb gossip; do
 	d=$out/$run
 	echo "$run $(num "$d" blocks_mined) $(num "$d" stale_blocks) $(num "$d" main_chain_length) $(num "$d" tau_s) $(num "$d" simulated_s) $(median "$d" 11) $(median "$d" 12)"

@@ -7,14 +7,8 @@
 # blocks): the medians over blocks of the time to 50 % and 90 % of nodes
 # lie within 15 % of SimBlock's (the band issue 13 sets):
 #   2019: t50 1.030 s, t90 2.099 s      2015: t50 8.414 s, t90 12.268 s
-set -u
-POWSIM=${POWSIM:-./powsim}
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-median() {
-	awk -F, -v c="$2" 'NR > 1 && $c != "" { print $c }' "$1/blocks.csv" | sort -g |
-		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+. tests/lib.sh
+out=$tmp
 bad=0
 for w in "2019 1.030 2.099" "2015 8.414 12.268"; do
 	set -- $w
