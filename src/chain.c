@@ -129,7 +129,10 @@ void chain_store_set_aux(chain_store_t *s, uint32_t id, void *aux)
 /* ---- who knows of a block while it spreads ----
  * A block's bitset lives from the first tracked view that learns of it
  * until every tracked view holds or rejected it (final states): memory
- * is VIEWS/8 bytes per block in flight, not per block of the run. */
+ * is VIEWS/8 bytes per block in flight. A block some view never settles
+ * keeps its bits until the store is freed: a stale block under inv
+ * relay (a node with a better tip never requests it), or one a node
+ * offline for good never received. */
 
 void chain_store_track(chain_store_t *s, uint32_t views)
 {

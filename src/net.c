@@ -207,7 +207,8 @@ static void build_edges(struct net *net, const struct network_cfg *cfg)
 	 * found in O(1) (a scan of a hub's peers per edge was O(degree)). */
 	GHashTable *made = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	const GArray *ids = cfg->edge_ids;
-	for (guint i = 0; ids && i + 1 < ids->len; i += 2) {
+	CHECK(ids != NULL); /* the reader resolves "edges" to ids */
+	for (guint i = 0; i + 1 < ids->len; i += 2) {
 		uint32_t u = g_array_index(ids, guint32, i), v = g_array_index(ids, guint32, i + 1);
 		gint64 key = (gint64)(((uint64_t)MIN(u, v) << 32) | MAX(u, v));
 		if (u == v || g_hash_table_contains(made, &key))
@@ -322,8 +323,9 @@ static void mark_backbone(struct net *net, uint32_t a, uint32_t b)
 static void build_backbone(struct net *net, const struct backbone_cfg *bb)
 {
 	const GArray *ids = bb->node_ids;
+	CHECK(ids != NULL); /* the reader resolves the backbone's names to ids */
 	uint8_t *member = g_new0(uint8_t, net->n);
-	for (guint i = 0; ids && i < ids->len; i++)
+	for (guint i = 0; i < ids->len; i++)
 		member[g_array_index(ids, guint32, i)] = 1;
 	for (uint32_t a = 0; a < net->n; a++)
 		for (uint32_t b = a + 1; member[a] && b < net->n; b++)

@@ -571,8 +571,13 @@ static void test_disciplines(void)
 		g_assert_cmpint(net_send(net, 0, to2, 125000, 0, NET_MSG_BLOCK), ==, cases[c].second);
 		if (strcmp(cases[c].sharing, "slot") == 0) {
 			uint32_t back = net_peer_index(net, 1, 0);
-			g_assert_cmpint(net_send(net, 0, to1, 80, SIMTIME_S, NET_MSG_CONTROL), >=,
-					10 * SIMTIME_MS); /* behind the block on its link */
+			/* at 1 s: its latency, landing with the block on its link */
+			g_assert_cmpint(net_send(net, 0, to1, 80, SIMTIME_S, NET_MSG_CONTROL), ==,
+					10 * SIMTIME_MS);
+			/* at 1.5 s the sender's slot is held (to 2.020 s by the block to
+			 * node 2): a control message still takes only its latency */
+			g_assert_cmpint(net_send(net, 0, to1, 80, 1500 * SIMTIME_MS, NET_MSG_CONTROL), ==,
+					10 * SIMTIME_MS);
 			g_assert_cmpint(net_send(net, 1, back, 80, 0, NET_MSG_CONTROL), ==,
 					10 * SIMTIME_MS);
 		}

@@ -128,7 +128,7 @@ struct backbone_cfg {
  * in simulators that give every connection its own point-to-point link);
  * PAIR, the sender's uplink held for the transfer at min(up, down, cap)
  * and the receiver's downlink; SLOT, SimBlock's: one block upload at a
- * time per sender at min(up, down), its slot held until the block has
+ * time per sender at min(up, down, cap), its slot held until the block has
  * landed (transfer, latency, processing), control messages unqueued. */
 enum net_sharing { NET_SHARE_NODE, NET_SHARE_LINK, NET_SHARE_PAIR, NET_SHARE_SLOT };
 
@@ -232,8 +232,10 @@ enum net_msg {
 };
 
 /* The delay, from NOW, until a message of BYTES and KIND sent by FROM to
- * its peer number PEER_INDEX is delivered and processed. Books the
- * sender's uplink and the receiver's downlink. */
+ * its peer number PEER_INDEX is delivered and processed. Books what the
+ * network's sharing discipline says (the top of this file): both ends'
+ * links ("node", "pair"), the link alone ("link"), or the sender's block
+ * slot ("slot", where control messages book nothing). */
 simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
 		   simtime_t now, enum net_msg kind);
 

@@ -113,8 +113,8 @@ void world_set_threads(world_t *w, unsigned threads);
 typedef void (*world_mined_fn)(void *ctx, const world_t *w, const struct block *b);
 
 /* Build the world of scenario SC (which must outlive it), as the reader
- * left it (names resolved to ids). Returns NULL with ERR set if the
- * scenario cannot be built; a scenario the reader accepted always can. */
+ * left it (names resolved to ids). A scenario the reader accepted always
+ * builds: ERR is kept for callers and never set, and NULL never returned. */
 world_t *world_new(const struct scenario *sc, GError **err);
 
 /* NULL-safe. */
