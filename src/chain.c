@@ -375,7 +375,9 @@ void chain_view_set_status(struct chain_view *v, const struct block *b, enum vie
 	CHECK(chain_view_can_move(cur, st));
 	if (v->store && cur != st)
 		seen_move(v->store, b->id, v->self, cur, st);
-	if (st == VIEW_UNKNOWN || (st == VIEW_HAVE && (implied || chain_is_ancestor(b, v->tip))))
+	/* a block held through the tip needs no entry (when it was not
+	 * listed, IMPLIED already walked the tip's ancestors) */
+	if (st == VIEW_UNKNOWN || (st == VIEW_HAVE && (found ? chain_is_ancestor(b, v->tip) : implied)))
 		known_drop_at(v, i, found);
 	else
 		known_put_at(v, i, found, b->id, st);

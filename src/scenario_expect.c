@@ -139,16 +139,17 @@ static bool h_one_tip(struct ctx *c, const cJSON *v, const struct jpath *p, void
 {
 	struct expect_cfg *e;
 
+	bool one;
+
 	(void)dst;
 	(void)f;
-	if (!cJSON_IsBool(v))
-		return scn_fail_found(c, p, v, "true or false");
+	if (!scn_read_bool(c, v, p, &one))
+		return false;
 	e = expect_append(c, EXPECT_METRIC, p);
 	e->metric = EXPECT_M_DISTINCT_TIPS;
 	g_free(e->label);
 	e->label = g_strdup("expect.one_tip (distinct tips of the online honest nodes)");
-	e->bound =
-		(struct expect_bound){ true, cJSON_IsTrue(v), cJSON_IsTrue(v) ? 1 : 2, 1, -1, -1 };
+	e->bound = (struct expect_bound){ true, one, one ? 1 : 2, 1, -1, -1 };
 	return true;
 }
 
@@ -158,17 +159,17 @@ static bool h_converged(struct ctx *c, const cJSON *v, const struct jpath *p, vo
 			const struct field *f)
 {
 	struct expect_cfg *e;
-	double want;
+	bool yes;
 
 	(void)dst;
 	(void)f;
-	if (!cJSON_IsBool(v))
-		return scn_fail_found(c, p, v, "true or false");
+	if (!scn_read_bool(c, v, p, &yes))
+		return false;
 	e = expect_append(c, EXPECT_CONVERGED, p);
 	g_free(e->label);
 	e->label =
 		g_strdup("expect.converged (1: one tip and no orphans at the online honest nodes)");
-	want = cJSON_IsTrue(v) ? 1 : 0;
+	double want = yes ? 1 : 0;
 	e->bound = (struct expect_bound){ true, true, want, want, -1, -1 };
 	return true;
 }
@@ -331,10 +332,12 @@ static bool h_expect_interval(struct ctx *c, const cJSON *v, const struct jpath 
 static bool h_flag(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 		   const struct field *f)
 {
+	bool yes;
+
 	(void)f;
-	if (!cJSON_IsBool(v))
-		return scn_fail_found(c, p, v, "true or false");
-	*(int *)dst = cJSON_IsTrue(v) ? 1 : 0;
+	if (!scn_read_bool(c, v, p, &yes))
+		return false;
+	*(int *)dst = yes ? 1 : 0;
 	return true;
 }
 

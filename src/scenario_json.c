@@ -283,6 +283,20 @@ bool scn_read_uint(struct ctx *c, const cJSON *v, const struct jpath *p, uint64_
 	return true;
 }
 
+bool scn_read_bool(struct ctx *c, const cJSON *v, const struct jpath *p, bool *out)
+{
+	if (!cJSON_IsBool(v))
+		return scn_fail_found(c, p, v, "true or false");
+	*out = cJSON_IsTrue(v);
+	return true;
+}
+
+bool scn_bool(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
+{
+	(void)f;
+	return scn_read_bool(c, v, p, dst);
+}
+
 bool scn_u64(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst, const struct field *f)
 {
 	return scn_read_uint(c, v, p, (uint64_t)f->lo, f->hi > 0 ? (uint64_t)f->hi : UINT64_MAX,

@@ -111,6 +111,9 @@ bool scn_read_array(struct ctx *c, const cJSON *v, const struct jpath *p, const 
 bool scn_read_uint(struct ctx *c, const cJSON *v, const struct jpath *p, uint64_t lo, uint64_t hi,
                    uint64_t *out);
 
+/* true or false, into *OUT. */
+bool scn_read_bool(struct ctx *c, const cJSON *v, const struct jpath *p, bool *out);
+
 /* Key handlers (field_fn): check V, found at P, and store it at DST;
  * on error set c->err (naming P) and return false. F gives the range
  * (lo, hi) or the spellings (names) where the kind of value has them. */
@@ -123,6 +126,10 @@ bool scn_object(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
 
 bool scn_u32(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
              const struct field *f);
+
+/* true or false, into a bool. */
+bool scn_bool(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
+              const struct field *f);
 
 /* A finite number in [f->lo, f->hi]; f->hi == 0 means no upper bound. */
 bool scn_double(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,

@@ -367,16 +367,6 @@ static const struct field validation_fields[] = {
 	NET("mb", scn_duration, validate_mb),
 };
 
-static bool h_bool(struct ctx *c, const cJSON *v, const struct jpath *p, void *dst,
-		   const struct field *f)
-{
-	(void)f;
-	if (!cJSON_IsBool(v))
-		return scn_fail_found(c, p, v, "true or false");
-	*(bool *)dst = cJSON_IsTrue(v);
-	return true;
-}
-
 /* The field of a value read outside a table: no bounds. */
 static const struct field plain_field = { .key = "" };
 
@@ -690,7 +680,7 @@ static bool h_names(struct ctx *c, const cJSON *v, const struct jpath *p, void *
 
 #define BB(k, h, m, ...) { .key = k, .fn = h, .off = offsetof(struct backbone_cfg, m), __VA_ARGS__ }
 static const struct field backbone_fields[] = {
-	BB("enabled", h_bool, enabled),
+	BB("enabled", scn_bool, enabled),
 	BB("nodes", h_names, nodes),
 	BB("latency", scn_latency, latency),
 	BB("bandwidth", scn_bandwidth, bandwidth),
@@ -756,7 +746,7 @@ static const struct field network_fields[] = {
 	{ .key = "regions", .fn = h_regions, .off = 0 },
 	NET("degree_distribution", h_degree_cdf, degree_cdf),
 	NET("block_size", scn_size, block_size),
-	NET("compact", h_bool, compact),
+	NET("compact", scn_bool, compact),
 	NET("compact_share", scn_fraction, compact_share),
 	NET("compact_fail", scn_fraction, compact_fail),
 	NET("compact_missing", scn_fraction, compact_missing),

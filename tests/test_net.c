@@ -400,6 +400,36 @@ static void test_downlink_gap(void)
 	config_clear(&sc);
 }
 
+/* A downlink holding many spans at once: eight far senders (node i is
+ * i s away) book node 0's downlink at [i, i + 0.5 s), eight spans apart,
+ * past the record's inline one and its first growth; a 1 s message from
+ * a near sender fits no 0.5 s gap and goes after the last (9.5 s); a
+ * 0.5 s one fits the gap before the first (0.51 s); the next 0.5 s one
+ * fills the gap [1.5 s, 2 s) exactly, joining the spans on both sides,
+ * so a last one finds the next gap from 2.5 s on (3 s). */
+static void test_downlink_many(void)
+{
+	struct scenario sc;
+	load(&sc, 13, "{\"latency\": \"10ms\", \"processing\": \"0s\", \"bandwidth\": \"1Mbit/s\"}");
+	net_t *net = build(&sc, 1);
+	for (uint32_t i = 1; i <= 8; i++) {
+		struct latency_cfg far = { .law = LAT_CONSTANT, .value = i * SIMTIME_S };
+		net_set_latency(net, &far, i, 0);
+		g_assert_cmpint(net_send(net, i, net_peer_index(net, i, 0), 62500, 0, NET_MSG_BLOCK), ==,
+				i * SIMTIME_S + 500 * SIMTIME_MS);
+	}
+	g_assert_cmpint(net_send(net, 9, net_peer_index(net, 9, 0), 125000, 0, NET_MSG_BLOCK), ==,
+			9500 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 10, net_peer_index(net, 10, 0), 62500, 0, NET_MSG_BLOCK), ==,
+			510 * SIMTIME_MS);
+	g_assert_cmpint(net_send(net, 11, net_peer_index(net, 11, 0), 62500, 0, NET_MSG_BLOCK), ==,
+			2 * SIMTIME_S);
+	g_assert_cmpint(net_send(net, 12, net_peer_index(net, 12, 0), 62500, 0, NET_MSG_BLOCK), ==,
+			3 * SIMTIME_S);
+	net_free(net);
+	config_clear(&sc);
+}
+
 /* Non-block messages take "control_processing" when it is set, and
  * "processing" otherwise. */
 static void test_control_processing(void)
@@ -781,6 +811,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/net/delay/bandwidth", test_bandwidth);
 	g_test_add_func("/net/delay/downlink-shared", test_downlink_shared);
 	g_test_add_func("/net/delay/downlink-gap", test_downlink_gap);
+	g_test_add_func("/net/delay/downlink-many", test_downlink_many);
 	g_test_add_func("/net/delay/sharing-link", test_sharing_link);
 	g_test_add_func("/net/delay/disciplines", test_disciplines);
 	g_test_add_func("/net/delay/inter-cap", test_inter_cap);
