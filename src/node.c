@@ -315,19 +315,26 @@ static uint64_t chain_bytes(const struct node_env *env, const struct block *tip,
 	return bytes;
 }
 
-/* Whether node ID uses compact relay: all nodes, or each with
- * probability compact_share, drawn from its own stream (so no other draw
- * moves). */
+uint8_t *node_compact_users(const struct network_cfg *c, uint64_t seed, uint32_t n)
+{
+	if (!c->compact)
+		return NULL;
+	uint8_t *on = g_new(uint8_t, n);
+	for (uint32_t id = 0; id < n; id++) {
+		struct rng r;
+		on[id] = 1;
+		if (c->compact_share < 1) {
+			rng_seed(&r, seed, RNG_STREAM_COMPACT + id);
+			on[id] = rng_unit(&r) < c->compact_share;
+		}
+	}
+	return on;
+}
+
+/* Whether node ID uses compact relay (node_compact_users). */
 static bool uses_compact(const struct node_env *env, uint32_t id)
 {
-	const struct network_cfg *c = env->net_cfg;
-	if (!c->compact)
-		return false;
-	if (c->compact_share >= 1)
-		return true;
-	struct rng r;
-	rng_seed(&r, env->seed, RNG_STREAM_COMPACT + id);
-	return rng_unit(&r) < c->compact_share;
+	return env->compact && env->compact[id];
 }
 
 /* Whether B crosses from node FROM to PEER as a compact block. */

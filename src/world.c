@@ -182,10 +182,11 @@ world_t *world_new(const struct scenario *sc, GError **err)
 		.template_changed = world_template_changed,
 		.strategy_event = world_strategy_hook,
 	};
+	w->compact = node_compact_users(&sc->network, sc->seed, w->n);
 	w->env = (struct node_env){
 		.q = w->q, .net = w->net, .store = w->store, .cons = w->cons,
 		.net_cfg = &sc->network, .cons_cfg = &sc->consensus, .pool_cfg = &sc->mempool,
-		.seed = sc->seed,
+		.seed = sc->seed, .compact = w->compact,
 		.keys = w->keys, .nodes = w->nodes, .n = w->n, .tx_arena = w->tx_arena,
 		.hooks = &w->hooks, .hook_ctx = w,
 	};
@@ -213,6 +214,7 @@ void world_free(world_t *w)
 		pow_scan_free(w->miners[i].scan);
 	}
 	g_free(w->nodes);
+	g_free(w->compact);
 	g_free(w->miners);
 	g_free(w->hash_time);
 	g_free(w->jobs);

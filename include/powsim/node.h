@@ -160,6 +160,8 @@ struct node_env {
 	const struct consensus_cfg *cons_cfg;/* fork rule, block size, mode */
 	const struct mempool_cfg *pool_cfg;
 	uint64_t seed;                       /* for the per-node streams */
+	const uint8_t *compact;              /* per node, 1: it uses compact relay
+					      * (node_compact_users); NULL: none does */
 	tx_keys_t *keys;
 	struct node *nodes;
 	uint32_t n;
@@ -167,6 +169,12 @@ struct node_env {
 	const struct node_hooks *hooks;
 	void *hook_ctx;
 };
+
+/* Which of N nodes use compact relay under C: every node, or each with
+ * probability compact_share drawn from its own stream (so no other draw
+ * moves); NULL when C has no compact relay. Built once, for node_env's
+ * COMPACT (the relay asks per peer and per block); g_free it. */
+uint8_t *node_compact_users(const struct network_cfg *c, uint64_t seed, uint32_t n);
 
 /* What the world learns of. Every hook is optional. */
 struct node_hooks {
