@@ -47,6 +47,7 @@
 #include <glib.h>
 
 #include "powsim/check.h"
+#include "powsim/mem.h"
 
 #define HEAP_ARITY 4
 #define HEAP_PAD 3  /* keys before the root: children 4i+1..4i+4 share a line */
@@ -105,6 +106,8 @@ struct evq {
 	uint64_t next_seq;
 	uint64_t processed;
 	struct handler handlers[EVQ_MAX_KINDS];
+	evq_lookahead_fn lookahead;
+	void *lookahead_ctx;
 };
 
 static inline uint32_t ent_slot(const struct heap_ent *e)
@@ -117,16 +120,11 @@ static inline uint32_t ent_tie(const struct heap_ent *e)
 	return (uint32_t)(e->order >> 32);
 }
 
-/* A zeroed block of BYTES (rounded up to whole cache lines), line-aligned. */
+/* A zeroed block of BYTES, line-aligned (on huge pages when large:
+ * mem.h). Free with mem_free. */
 static void *line_alloc(size_t bytes)
 {
-	bytes = (bytes + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
-	void *p = aligned_alloc(CACHE_LINE, bytes);
-
-	if (!p)
-		g_error("evq: out of memory (%zu bytes)", bytes);
-	memset(p, 0, bytes);
-	return p;
+	return mem_alloc0(bytes, 1);
 }
 
 /* ---- the heap ---------------------------------------------------------- */
@@ -191,7 +189,7 @@ static void heap_grow(evq_t *q)
 		memcpy(h, q->heap, q->len * sizeof *h);
 	for (size_t i = q->len; i < cap + HEAP_SLACK; i++)
 		h[i] = SENTINEL;
-	free(q->heap_block);
+	mem_free(q->heap_block);
 	q->heap_block = block;
 	q->heap = h;
 	q->cap = cap;
@@ -289,7 +287,7 @@ static uint32_t slot_alloc(evq_t *q)
 
 		if (q->nslots)
 			memcpy(slots, q->slots, q->nslots * sizeof *slots);
-		free(q->slots);
+		mem_free(q->slots);
 		q->slots = slots;
 		q->slots_cap = cap;
 	}
@@ -375,8 +373,8 @@ void evq_free(evq_t *q)
 {
 	if (!q)
 		return;
-	free(q->heap_block);
-	free(q->slots);
+	mem_free(q->heap_block);
+	mem_free(q->slots);
 	g_free(q);
 }
 
@@ -469,7 +467,32 @@ bool evq_pop(evq_t *q, struct evq_event *ev)
 	settle(q);
 	q->now = top.time;
 	q->processed++;
+	/* The next pops read the new root's slot and then, most likely, one
+	 * of its children's (the lookahead reads it one pop ahead): start
+	 * loading them now. Sentinels past the end have no slot. */
+	if (q->len) {
+		PREFETCH(&q->slots[ent_slot(&q->heap[0])]);
+		for (size_t c = 1; c <= HEAP_ARITY && c < q->len; c++)
+			PREFETCH(&q->slots[ent_slot(&q->heap[c])]);
+	}
 	return true;
+}
+
+void evq_set_lookahead(evq_t *q, evq_lookahead_fn fn, void *ctx)
+{
+	q->lookahead = fn;
+	q->lookahead_ctx = ctx;
+}
+
+/* The event of heap key I, for the lookahead (I < len + HEAP_SLACK). */
+static void peek_at(const evq_t *q, size_t i, struct evq_event *ev)
+{
+	const struct slot *sl = &q->slots[ent_slot(&q->heap[i])];
+	ev->time = q->heap[i].time;
+	ev->seq = sl->seq;
+	ev->kind = sl->kind;
+	ev->dst = sl->dst;
+	ev->p = sl->p;
 }
 
 bool evq_step(evq_t *q)
@@ -478,6 +501,15 @@ bool evq_step(evq_t *q)
 
 	if (!evq_pop(q, &ev))
 		return false;
+	if (q->lookahead && q->len) {
+		struct evq_event next;
+		if (q->len > 1) { /* the smallest child of the root */
+			peek_at(q, min4(q->heap, 1), &next);
+			q->lookahead(q->lookahead_ctx, &next, 2);
+		}
+		peek_at(q, 0, &next);
+		q->lookahead(q->lookahead_ctx, &next, 1);
+	}
 	const struct handler *h = &q->handlers[ev.kind];
 
 	CHECK(h->fn != NULL); /* every kind scheduled must have a handler */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "powsim/check.h"
+#include "powsim/mem.h"
 #include "powsim/rng.h"
 
 /* One direction of a link, stored in the sender's adjacency (32 bytes,
@@ -73,6 +74,14 @@ struct net {
 	struct rng rng;
 	uint64_t links;
 	bool built;              /* rotate_all ran: adjacencies final */
+	/* Since rotate_all: every node's links in one line-aligned array,
+	 * each node's starting on a line, and their peers in another (both on
+	 * huge pages when large). A list that net_add_link grows moves out to
+	 * an allocation of its own. */
+	struct link *link_arena;
+	uint64_t link_arena_len;
+	uint32_t *peer_arena;
+	uint64_t peer_arena_len;
 };
 
 static bool has_link(const struct net *net, uint32_t a, uint32_t b)
@@ -84,6 +93,19 @@ static bool has_link(const struct net *net, uint32_t a, uint32_t b)
 	return false;
 }
 
+/* Free X's lists unless they lie in the arenas (rotate_all's). */
+static void free_lists(struct net *net, struct adj *x)
+{
+	if (!net->built) {
+		g_free(x->links);
+		return;
+	}
+	if (!(x->links >= net->link_arena && x->links < net->link_arena + net->link_arena_len))
+		g_aligned_free(x->links);
+	if (!(x->peers >= net->peer_arena && x->peers < net->peer_arena + net->peer_arena_len))
+		g_free(x->peers);
+}
+
 static void add_half(struct net *net, uint32_t a, uint32_t b)
 {
 	struct adj *x = &net->adj[a];
@@ -93,11 +115,14 @@ static void add_half(struct net *net, uint32_t a, uint32_t b)
 	} else if (x->len == x->cap) { /* net_add_link: aligned, peers[] follows */
 		x->cap = x->cap ? 2 * x->cap : 8;
 		struct link *grown = g_aligned_alloc(x->cap, sizeof *grown, 64);
-		if (x->len)
+		uint32_t *peers = g_new(uint32_t, x->cap);
+		if (x->len) {
 			memcpy(grown, x->links, x->len * sizeof *grown);
-		g_aligned_free(x->links);
+			memcpy(peers, x->peers, x->len * sizeof *peers);
+		}
+		free_lists(net, x);
 		x->links = grown;
-		x->peers = g_renew(uint32_t, x->peers, x->cap);
+		x->peers = peers;
 	}
 	if (net->built)
 		x->peers[x->len] = b;
@@ -232,7 +257,7 @@ static void build_edges(struct net *net, const struct network_cfg *cfg)
 static void assign_regions(struct net *net)
 {
 	const struct network_cfg *c = net->cfg;
-	net->region = g_new0(uint8_t, net->n);
+	net->region = mem_alloc0(net->n, 1);
 	for (uint32_t i = 0; i < net->n; i++) {
 		double u = rng_unit(&net->rng), acc = 0;
 		uint32_t r = c->n_regions - 1;
@@ -297,8 +322,8 @@ static void assign_bandwidths(struct net *net, const struct net_node_bw *bw, uin
 		any = bw[id].upload.kind != BW_NETWORK || bw[id].download.kind != BW_NETWORK;
 	if (!any)
 		return;
-	net->up = g_new(double, net->n);
-	net->down = g_new(double, net->n);
+	net->up = mem_alloc0(net->n, sizeof(double));
+	net->down = mem_alloc0(net->n, sizeof(double));
 	for (uint32_t id = 0; id < net->n; id++) {
 		const struct net_node_bw *b = bw ? &bw[id] : &unset;
 		struct rng r;
@@ -361,8 +386,8 @@ static void build_backbone(struct net *net, const struct backbone_cfg *bb)
 		}
 	}
 	g_free(member);
-	net->bb_up_free = g_new0(simtime_t, net->n);
-	net->bb_spans = g_new0(struct downlink, net->n);
+	net->bb_up_free = mem_alloc0(net->n, sizeof(simtime_t));
+	net->bb_spans = mem_alloc0(net->n, sizeof(struct downlink));
 }
 
 /* Rotate each node's list by an offset drawn from the topology stream
@@ -381,17 +406,25 @@ static void rotate_all(struct net *net)
 			uint32_t s = start[k->peer], len = net->adj[k->peer].len;
 			k->back = k->back >= s ? k->back - s : k->back + len - s;
 		}
+	/* each node's links from a line's start: a 32-byte link never
+	 * straddles two cache lines */
+	const uint64_t per_line = 64 / sizeof(struct link);
+	for (uint32_t a = 0; a < net->n; a++) {
+		net->link_arena_len += (net->adj[a].len + per_line - 1) / per_line * per_line;
+		net->peer_arena_len += net->adj[a].len;
+	}
+	net->link_arena = mem_alloc0(net->link_arena_len, sizeof(struct link));
+	net->peer_arena = mem_alloc0(net->peer_arena_len, sizeof(uint32_t));
+	uint64_t lo = 0, po = 0;
 	for (uint32_t a = 0; a < net->n; a++) {
 		struct adj *x = &net->adj[a];
 		if (x->len == 0) {
 			g_free(x->links);
-			x->links = NULL;
-			x->cap = 0;
+			*x = (struct adj){ 0 };
 			continue;
 		}
-		/* 64-byte aligned: a 32-byte link never straddles two cache lines */
-		struct link *ordered = g_aligned_alloc(x->len, sizeof *ordered, 64);
-		x->peers = g_new(uint32_t, x->len);
+		struct link *ordered = net->link_arena + lo;
+		x->peers = net->peer_arena + po;
 		for (uint32_t i = 0; i < x->len; i++) {
 			uint32_t p = i + start[a];
 			ordered[i] = x->links[p >= x->len ? p - x->len : p];
@@ -400,6 +433,8 @@ static void rotate_all(struct net *net)
 		g_free(x->links);
 		x->links = ordered;
 		x->cap = x->len;
+		lo += (x->len + per_line - 1) / per_line * per_line;
+		po += x->len;
 	}
 	g_free(start);
 	net->built = true;
@@ -410,11 +445,11 @@ net_t *net_new(const struct network_cfg *cfg, uint32_t n, const struct net_node_
 {
 	net_t *net = g_new0(net_t, 1);
 	net->n = n;
-	net->adj = g_new0(struct adj, n);
-	net->side = g_new0(uint32_t, n);
-	net->reach = g_new0(uint32_t, n);
-	net->upload_free = g_new0(simtime_t, n);
-	net->spans = g_new0(struct downlink, n);
+	net->adj = mem_alloc0(n, sizeof(struct adj));
+	net->side = mem_alloc0(n, sizeof(uint32_t));
+	net->reach = mem_alloc0(n, sizeof(uint32_t));
+	net->upload_free = mem_alloc0(n, sizeof(simtime_t));
+	net->spans = mem_alloc0(n, sizeof(struct downlink));
 	net->cfg = cfg;
 	net->law = cfg->latency;
 	net->laws = g_array_new(FALSE, FALSE, sizeof(struct latency_cfg));
@@ -451,27 +486,24 @@ void net_free(net_t *net)
 {
 	if (!net)
 		return;
-	for (uint32_t i = 0; i < net->n; i++) {
-		if (net->built)
-			g_aligned_free(net->adj[i].links);
-		else
-			g_free(net->adj[i].links);
-		g_free(net->adj[i].peers);
-	}
-	g_free(net->adj);
-	g_free(net->side);
-	g_free(net->reach);
-	g_free(net->upload_free);
+	for (uint32_t i = 0; i < net->n; i++)
+		free_lists(net, &net->adj[i]);
+	mem_free(net->link_arena);
+	mem_free(net->peer_arena);
+	mem_free(net->adj);
+	mem_free(net->side);
+	mem_free(net->reach);
+	mem_free(net->upload_free);
 	for (uint32_t i = 0; i < net->n; i++)
 		g_free(net->spans[i].v);
-	g_free(net->spans);
+	mem_free(net->spans);
 	for (uint32_t i = 0; net->bb_spans && i < net->n; i++)
 		g_free(net->bb_spans[i].v);
-	g_free(net->bb_spans);
-	g_free(net->bb_up_free);
-	g_free(net->region);
-	g_free(net->up);
-	g_free(net->down);
+	mem_free(net->bb_spans);
+	mem_free(net->bb_up_free);
+	mem_free(net->region);
+	mem_free(net->up);
+	mem_free(net->down);
 	g_array_free(net->laws, TRUE);
 	g_free(net);
 }
@@ -795,6 +827,39 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
 		at = k->last_delivery;
 	k->last_delivery = at;
 	return at - now;
+}
+
+void net_prefetch(const net_t *net, uint32_t to, uint32_t from, uint32_t back, unsigned ahead)
+{
+	if (to >= net->n)
+		return;
+	const struct adj *x = &net->adj[to];
+	if (ahead == 1) {
+		/* x was fetched one event ago (AHEAD 2) */
+		if (back < x->len) {
+			MEM_PREFETCH(&x->links[back]);
+		} else if (back == NET_NO_PEER && x->len > 0) {
+			MEM_PREFETCH(x->peers);
+			for (uint32_t i = 0; i < x->len; i += 64 / sizeof *x->links)
+				MEM_PREFETCH(&x->links[i]);
+		}
+		return;
+	}
+	MEM_PREFETCH(x);
+	MEM_PREFETCH(&net->upload_free[to]);
+	MEM_PREFETCH(&net->reach[to]);
+	if (net->region)
+		MEM_PREFETCH(&net->region[to]);
+	if (net->up)
+		MEM_PREFETCH(&net->up[to]);
+	if (from < net->n) {
+		MEM_PREFETCH(&net->reach[from]);
+		MEM_PREFETCH(&net->spans[from]);
+		if (net->region)
+			MEM_PREFETCH(&net->region[from]);
+		if (net->down)
+			MEM_PREFETCH(&net->down[from]);
+	}
 }
 
 void net_set_online(net_t *net, uint32_t node, bool online)

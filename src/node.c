@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "powsim/check.h"
+#include "powsim/mem.h"
 #include "powsim/rng.h"
 
 #define HOOK(env, name, ...) \
@@ -918,6 +919,25 @@ static void on_msg(const struct node_env *env, struct node *n, const struct evq_
 		accept_tx(env, n, ev->p.ptr, from);
 		break;
 	}
+}
+
+void node_prefetch(const struct node_env *env, const struct evq_event *ev, unsigned ahead)
+{
+	if (ev->dst >= env->n)
+		return;
+	const struct node *n = &env->nodes[ev->dst];
+	bool msg = ev->kind == NODE_EV_MSG;
+	uint32_t from = msg ? (uint32_t)ev->p.c : NET_NO_PEER;
+	/* a message is answered on its link; a validated block is relayed
+	 * on all of them */
+	uint32_t back = msg ? (uint32_t)ev->p.b : ev->kind == NODE_EV_VALIDATED ? NET_NO_PEER : 0;
+	if (ahead >= 2) {
+		MEM_PREFETCH(n);
+		MEM_PREFETCH((const char *)n + 64);
+	} else if (n->n_fetches > 0) {
+		MEM_PREFETCH(n->fetches);
+	}
+	net_prefetch(env->net, ev->dst, from, back, ahead);
 }
 
 void node_handle(const struct node_env *env, struct node *n, const struct evq_event *ev)

@@ -4,6 +4,7 @@
 #include "world_int.h"
 
 #include "powsim/check.h"
+#include "powsim/mem.h"
 
 void world_schedule(world_t *w, simtime_t delay, uint32_t kind, uint32_t dst, uint64_t a)
 {
@@ -60,6 +61,15 @@ static void on_node_event(void *ctx, const struct evq_event *ev)
 	node_handle(&w->env, &w->nodes[ev->dst], ev);
 }
 
+/* The queue's lookahead: the next event's node and links, fetched while
+ * this one runs (a large network is bound by these misses). */
+static void on_lookahead(void *ctx, const struct evq_event *next, unsigned ahead)
+{
+	world_t *w = ctx;
+	if (next->kind < NODE_EV_KINDS)
+		node_prefetch(&w->env, next, ahead);
+}
+
 /* ---- building ---- */
 
 static void init_nodes(world_t *w)
@@ -106,6 +116,7 @@ static void register_handlers(world_t *w)
 	evq_register(w->q, WORLD_EV_STOP, on_stop, w);
 	evq_register(w->q, WORLD_EV_PUSH_BLOCK, world_ev_push_block, w);
 	evq_register(w->q, WORLD_EV_RELEASE, world_ev_release, w);
+	evq_set_lookahead(w->q, on_lookahead, w);
 }
 
 /* Time 0: every node asks for chains, miners start, traders and the
@@ -148,7 +159,7 @@ world_t *world_new(const struct scenario *sc, GError **err)
 	w->store = chain_store_new(block_genesis());
 	chain_store_set_verdict(w->store, 0, CHAIN_VALID, NULL);
 	w->cons = consensus_new(&sc->consensus);
-	w->nodes = g_new0(struct node, w->n);
+	w->nodes = mem_alloc0(w->n, sizeof(struct node));
 	w->miners = g_new0(struct miner, w->n);
 	w->hash_time = g_new0(double, w->n);
 	w->jobs = g_new(struct scan_job, w->n ? w->n : 1);
@@ -213,7 +224,7 @@ void world_free(world_t *w)
 		node_clear(&w->nodes[i]);
 		pow_scan_free(w->miners[i].scan);
 	}
-	g_free(w->nodes);
+	mem_free(w->nodes);
 	g_free(w->compact);
 	g_free(w->miners);
 	g_free(w->hash_time);

@@ -4,7 +4,7 @@
 # Unknown modules are an error, so a new module must be ranked here.
 rank() {
 	case "$1" in
-	simtime|version|stats|csv|check) echo 0 ;; # csv: the CSV header rows; check: the assertion (headers only)
+	simtime|version|stats|csv|check|mem) echo 0 ;; # csv: the CSV header rows; check: the assertion (headers only); mem: prefetch, huge pages
 	rng|hash|units|sha256x|outdir) echo 1 ;; # outdir: output directories replaced as one unit
 	evq|pow|wallet) echo 2 ;;
 	tx|net) echo 3 ;;

@@ -38,6 +38,14 @@ struct evq_event {
 
 typedef void (*evq_handler_fn)(void *ctx, const struct evq_event *ev);
 
+/* Called by evq_step, before the popped event is handled, with the
+ * events likely to come next: AHEAD 1, the next one (unless an earlier one
+ * is scheduled meanwhile), AHEAD 2 the best guess at the one after. A hint
+ * to start loading what those events will touch while this one runs: it
+ * sees copies and may only read (a guess may even be a cancelled event's
+ * stale body: check ids before indexing with them). */
+typedef void (*evq_lookahead_fn)(void *ctx, const struct evq_event *next, unsigned ahead);
+
 /* A new empty queue at time 0. */
 evq_t *evq_new(void);
 
@@ -68,6 +76,9 @@ bool evq_peek_time(const evq_t *q, simtime_t *t);
 /* Pop the next pending event into *EV and advance the clock to its time.
  * Returns false if none is pending. Does not call the handler. O(log n). */
 bool evq_pop(evq_t *q, struct evq_event *ev);
+
+/* Set (FN non-NULL) or clear the lookahead evq_step calls. */
+void evq_set_lookahead(evq_t *q, evq_lookahead_fn fn, void *ctx);
 
 /* Pop the next event and call its kind's handler. Returns false if none.
  * An event of a kind with no handler is a bug and aborts. The handler may

@@ -239,6 +239,14 @@ enum net_msg {
 simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t bytes,
 		   simtime_t now, enum net_msg kind);
 
+/* A hint (mem.h) for an event at TO still to come, from FROM (a node id,
+ * or NET_NO_PEER) whose message arrives on TO's peer number BACK: start
+ * loading what TO will touch to answer or relay it. AHEAD 2 (the event
+ * after next): the records of both ends; AHEAD 1 (next): what those
+ * records point to (TO's link BACK, or all its links when BACK is
+ * NET_NO_PEER). Ids out of range are ignored; changes nothing. */
+void net_prefetch(const net_t *net, uint32_t to, uint32_t from, uint32_t back, unsigned ahead);
+
 void net_set_online(net_t *net, uint32_t node, bool online);
 bool net_online(const net_t *net, uint32_t node);
 

@@ -211,6 +211,13 @@ void node_init(struct node *n, uint32_t id, const struct node_spec *spec,
 	       const struct node_env *env);
 void node_clear(struct node *n);
 
+/* A hint, for the event queue's lookahead (evq.h): start loading what EV,
+ * one of the kinds above still to come AHEAD events from now (1 or 2),
+ * will touch: at 2 its node and the network's records of both ends, at 1
+ * what those point to (its fetches, the links it answers or relays on).
+ * Changes nothing. */
+void node_prefetch(const struct node_env *env, const struct evq_event *ev, unsigned ahead);
+
 /* Handle a delivered event of one of the kinds above. */
 void node_handle(const struct node_env *env, struct node *n, const struct evq_event *ev);
 
