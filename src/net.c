@@ -862,6 +862,13 @@ void net_prefetch(const net_t *net, uint32_t to, uint32_t from, uint32_t back, u
 	}
 }
 
+void net_prefetch_receiver(const net_t *net, uint32_t to)
+{
+	MEM_PREFETCH(&net->spans[to]);
+	if (net->down)
+		MEM_PREFETCH(&net->down[to]);
+}
+
 void net_set_online(net_t *net, uint32_t node, bool online)
 {
 	net->reach[node] = online ? net->side[node] : NET_OFFLINE;

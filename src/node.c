@@ -275,6 +275,11 @@ static void announce(const struct node_env *env, struct node *n, uint32_t except
 	uint32_t d = net_degree(env->net, n->id);
 	const uint32_t *peers = net_peers(env->net, n->id);
 	uint32_t hb = uses_compact(env, n->id) ? env->net_cfg->compact_hb : 0;
+	/* First what the sends will book at each receiver, all at once: one
+	 * cache miss's wait for all of them rather than one each. */
+	for (uint32_t i = 0; i < d; i++)
+		if (peers[i] != except && !peer_knows(env, peers[i], b))
+			net_prefetch_receiver(env->net, peers[i]);
 	for (uint32_t i = 0; i < d; i++) {
 		uint32_t peer = peers[i];
 		bool high = hb > 0 && uses_compact(env, peer);

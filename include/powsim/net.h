@@ -247,6 +247,10 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
  * NET_NO_PEER). Ids out of range are ignored; changes nothing. */
 void net_prefetch(const net_t *net, uint32_t to, uint32_t from, uint32_t back, unsigned ahead);
 
+/* A hint: start loading what a message to TO books there (its downlink
+ * and rates), for a relay about to send to several peers. */
+void net_prefetch_receiver(const net_t *net, uint32_t to);
+
 void net_set_online(net_t *net, uint32_t node, bool online);
 bool net_online(const net_t *net, uint32_t node);
 
