@@ -847,16 +847,10 @@ void net_prefetch(const net_t *net, uint32_t to, uint32_t from, uint32_t back, u
 	}
 	MEM_PREFETCH(x);
 	MEM_PREFETCH(&net->upload_free[to]);
-	MEM_PREFETCH(&net->reach[to]);
-	if (net->region)
-		MEM_PREFETCH(&net->region[to]);
 	if (net->up)
 		MEM_PREFETCH(&net->up[to]);
 	if (from < net->n) {
-		MEM_PREFETCH(&net->reach[from]);
 		MEM_PREFETCH(&net->spans[from]);
-		if (net->region)
-			MEM_PREFETCH(&net->region[from]);
 		if (net->down)
 			MEM_PREFETCH(&net->down[from]);
 	}
