@@ -105,7 +105,7 @@ void world_take_sample(world_t *w)
 			s.max_height = tip->h.height;
 		if (tip->h.height < s.min_height)
 			s.min_height = tip->h.height;
-		uint32_t mp = mempool_size(n->mempool);
+		uint32_t mp = n->pooled ? mempool_size(n->mempool) : 0; /* untouched while never used */
 		pool += mp;
 		if (mp > s.max_mempool)
 			s.max_mempool = mp;
