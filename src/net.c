@@ -50,18 +50,27 @@ struct downlink {
 	struct span *v;          /* cap > 1: the spans */
 };
 
+/* What a message touches of a node, in one cache line: sending, its
+ * uplink, rate, region and reach; receiving, its downlink, rate, region
+ * and reach (one record a node rather than an array per field, so the
+ * receiving end of a send costs one cache miss, not four). */
+struct node_rec {
+	struct downlink dl;      /* its downlink's booked spans */
+	simtime_t upload_free;   /* when its uplink is idle */
+	double up, down;         /* bit/s (0 = unlimited), when RATES */
+	uint32_t reach;          /* its side if online, else NET_OFFLINE */
+	uint8_t region;          /* when the network has regions */
+};
+_Static_assert(sizeof(struct node_rec) == 64, "a node's record is one cache line");
+
 struct net {
 	uint32_t n;
 	struct adj *adj;
 	uint32_t *side;          /* per node: its side of a partition */
-	uint32_t *reach;         /* per node: its side if online, else
-				  * NET_OFFLINE (one word a node, so the check
-				  * of both ends of a message stays in cache) */
-	simtime_t *upload_free;  /* per node: when its uplink is idle */
-	struct downlink *spans;  /* per node: its downlink's booked spans */
-	uint8_t *region;         /* per node, when the network has regions */
-	double *up, *down;       /* per node, bit/s (0 = unlimited), when
-				  * any node's bandwidth is its own */
+	struct node_rec *rec;    /* per node, line-aligned */
+	bool has_regions;        /* rec[].region is set */
+	bool rates;              /* rec[].up, .down are set: some node's
+				  * bandwidth is its own */
 	simtime_t *bb_up_free;   /* per node, with a backbone: its backbone */
 	struct downlink *bb_spans; /* uplink and downlink, as above */
 	const struct network_cfg *cfg;
@@ -257,7 +266,7 @@ static void build_edges(struct net *net, const struct network_cfg *cfg)
 static void assign_regions(struct net *net)
 {
 	const struct network_cfg *c = net->cfg;
-	net->region = mem_alloc0(net->n, 1);
+	net->has_regions = true;
 	for (uint32_t i = 0; i < net->n; i++) {
 		double u = rng_unit(&net->rng), acc = 0;
 		uint32_t r = c->n_regions - 1;
@@ -268,7 +277,7 @@ static void assign_regions(struct net *net)
 				break;
 			}
 		}
-		net->region[i] = (uint8_t)r;
+		net->rec[i].region = (uint8_t)r;
 	}
 }
 
@@ -322,19 +331,18 @@ static void assign_bandwidths(struct net *net, const struct net_node_bw *bw, uin
 		any = bw[id].upload.kind != BW_NETWORK || bw[id].download.kind != BW_NETWORK;
 	if (!any)
 		return;
-	net->up = mem_alloc0(net->n, sizeof(double));
-	net->down = mem_alloc0(net->n, sizeof(double));
+	net->rates = true;
 	for (uint32_t id = 0; id < net->n; id++) {
 		const struct net_node_bw *b = bw ? &bw[id] : &unset;
 		struct rng r;
 		rng_seed(&r, seed, RNG_STREAM_BANDWIDTH + id);
-		int reg = net->region ? net->region[id] : -1;
+		int reg = net->has_regions ? net->rec[id].region : -1;
 		const GArray *hu = reg >= 0 && c->hist_n ? c->hist_up[reg] : NULL;
 		const GArray *hd = reg >= 0 && c->hist_n ? c->hist_down[reg] : NULL;
 		double du = reg >= 0 ? c->region_up[reg] : c->bandwidth;
 		double dd = reg >= 0 ? c->region_down[reg] : c->bandwidth;
-		net->up[id] = draw_bw(&r, &b->upload, hu, du);
-		net->down[id] = draw_bw(&r, &b->download, hd, dd);
+		net->rec[id].up = draw_bw(&r, &b->upload, hu, du);
+		net->rec[id].down = draw_bw(&r, &b->download, hd, dd);
 	}
 }
 
@@ -447,9 +455,7 @@ net_t *net_new(const struct network_cfg *cfg, uint32_t n, const struct net_node_
 	net->n = n;
 	net->adj = mem_alloc0(n, sizeof(struct adj));
 	net->side = mem_alloc0(n, sizeof(uint32_t));
-	net->reach = mem_alloc0(n, sizeof(uint32_t));
-	net->upload_free = mem_alloc0(n, sizeof(simtime_t));
-	net->spans = mem_alloc0(n, sizeof(struct downlink));
+	net->rec = mem_alloc0(n, sizeof(struct node_rec));
 	net->cfg = cfg;
 	net->law = cfg->latency;
 	net->laws = g_array_new(FALSE, FALSE, sizeof(struct latency_cfg));
@@ -492,18 +498,13 @@ void net_free(net_t *net)
 	mem_free(net->peer_arena);
 	mem_free(net->adj);
 	mem_free(net->side);
-	mem_free(net->reach);
-	mem_free(net->upload_free);
 	for (uint32_t i = 0; i < net->n; i++)
-		g_free(net->spans[i].v);
-	mem_free(net->spans);
+		g_free(net->rec[i].dl.v);
+	mem_free(net->rec);
 	for (uint32_t i = 0; net->bb_spans && i < net->n; i++)
 		g_free(net->bb_spans[i].v);
 	mem_free(net->bb_spans);
 	mem_free(net->bb_up_free);
-	mem_free(net->region);
-	mem_free(net->up);
-	mem_free(net->down);
 	g_array_free(net->laws, TRUE);
 	g_free(net);
 }
@@ -520,10 +521,10 @@ uint64_t net_link_count(const net_t *net)
 
 bool net_node_rates(const net_t *net, uint32_t node, double *up, double *down)
 {
-	if (!net->up)
+	if (!net->rates)
 		return false;
-	*up = net->up[node];
-	*down = net->down[node];
+	*up = net->rec[node].up;
+	*down = net->rec[node].down;
 	return true;
 }
 
@@ -562,7 +563,7 @@ uint32_t net_peer_index(const net_t *net, uint32_t from, uint32_t to)
 
 bool net_reachable(const net_t *net, uint32_t from, uint32_t to)
 {
-	return net->reach[from] == net->reach[to] && net->reach[from] != NET_OFFLINE;
+	return net->rec[from].reach == net->rec[to].reach && net->rec[from].reach != NET_OFFLINE;
 }
 
 static simtime_t cut(simtime_t t)
@@ -589,18 +590,18 @@ static simtime_t sample_latency(struct net *net, const struct latency_cfg *l)
 /* Bits per second from FROM to TO, 0 for unlimited. */
 static double rate(const struct net *net, uint32_t from, uint32_t to)
 {
-	if (net->up) {
-		double u = net->up[from], d = net->down[to];
+	if (net->rates) {
+		double u = net->rec[from].up, d = net->rec[to].down;
 		double r = u == 0 ? d : d == 0 ? u : MIN(u, d);
 		double inter = net->cfg->inter_bandwidth;
-		if (net->region && net->region[from] != net->region[to] && inter > 0)
+		if (net->has_regions && net->rec[from].region != net->rec[to].region && inter > 0)
 			r = r == 0 ? inter : MIN(r, inter);
 		return r;
 	}
-	if (!net->region)
+	if (!net->has_regions)
 		return net->bandwidth;
 	const struct network_cfg *c = net->cfg;
-	uint32_t a = net->region[from], b = net->region[to];
+	uint32_t a = net->rec[from].region, b = net->rec[to].region;
 	double r = MIN(c->region_up[a], c->region_down[b]);
 	if (a != b && c->inter_bandwidth > 0)
 		r = MIN(r, c->inter_bandwidth);
@@ -610,11 +611,11 @@ static double rate(const struct net *net, uint32_t from, uint32_t to)
 /* Bits per second of TO's downlink, 0 for unlimited. */
 static double down_rate(const struct net *net, uint32_t to)
 {
-	if (net->down)
-		return net->down[to];
-	if (!net->region)
+	if (net->rates)
+		return net->rec[to].down;
+	if (!net->has_regions)
 		return net->bandwidth;
-	return net->cfg->region_down[net->region[to]];
+	return net->cfg->region_down[net->rec[to].region];
 }
 
 static struct span *dl_at(struct downlink *d)
@@ -695,10 +696,10 @@ static simtime_t link_latency(struct net *net, const struct link *k, uint32_t fr
 		return sample_latency(net, &g_array_index(net->laws, struct latency_cfg, k->law));
 	if (k->backbone && net->cfg->backbone.own_latency)
 		return sample_latency(net, &net->cfg->backbone.latency);
-	if (!net->region || net->law_overridden)
+	if (!net->has_regions || net->law_overridden)
 		return sample_latency(net, &net->law);
 	const struct network_cfg *c = net->cfg;
-	simtime_t mean = c->region_latency[net->region[from] * c->n_regions + net->region[to]];
+	simtime_t mean = c->region_latency[net->rec[from].region * c->n_regions + net->rec[to].region];
 	if (c->jitter_spread <= 0 || c->jitter_spread >= mean)
 		return cut(mean);
 	double alpha = (double)mean / (double)c->jitter_spread;
@@ -708,11 +709,11 @@ static simtime_t link_latency(struct net *net, const struct link *k, uint32_t fr
 /* Bits per second of FROM's uplink, 0 for unlimited. */
 static double up_rate(const struct net *net, uint32_t from)
 {
-	if (net->up)
-		return net->up[from];
-	if (!net->region)
+	if (net->rates)
+		return net->rec[from].up;
+	if (!net->has_regions)
 		return net->bandwidth;
-	return net->cfg->region_up[net->region[from]];
+	return net->cfg->region_up[net->rec[from].region];
 }
 
 /* The cap on one connection from FROM to TO (the inter-region rate when
@@ -720,7 +721,7 @@ static double up_rate(const struct net *net, uint32_t from)
 static double link_cap(const struct net *net, uint32_t from, uint32_t to)
 {
 	double inter = net->cfg->inter_bandwidth;
-	return net->region && inter > 0 && net->region[from] != net->region[to] ? inter : 0;
+	return net->has_regions && inter > 0 && net->rec[from].region != net->rec[to].region ? inter : 0;
 }
 
 /* The time BYTES take at BPS bit/s (0: unlimited, no time). */
@@ -775,7 +776,7 @@ static simtime_t transfer_slot(struct net *net, struct link *k, uint32_t from, u
 {
 	if (kind != NET_MSG_BLOCK)
 		return simtime_add_sat(now, link_latency(net, k, from, k->peer));
-	simtime_t *slot = k->backbone ? &net->bb_up_free[from] : &net->upload_free[from];
+	simtime_t *slot = k->backbone ? &net->bb_up_free[from] : &net->rec[from].upload_free;
 	double bps = k->backbone ? net->cfg->backbone.bandwidth : rate(net, from, k->peer);
 	simtime_t start = *slot > now ? *slot : now;
 	simtime_t done = simtime_add_sat(simtime_add_sat(start, tx_time(bytes, bps)),
@@ -795,8 +796,8 @@ simtime_t net_send(net_t *net, uint32_t from, uint32_t peer_index, uint64_t byte
 	/* A backbone link has its own uplink and downlink at its own rate. */
 	double bb = net->cfg->backbone.bandwidth;
 	struct ends e = {
-		.up_free = k->backbone ? &net->bb_up_free[from] : &net->upload_free[from],
-		.spans = k->backbone ? &net->bb_spans[to] : &net->spans[to],
+		.up_free = k->backbone ? &net->bb_up_free[from] : &net->rec[from].upload_free,
+		.spans = k->backbone ? &net->bb_spans[to] : &net->rec[to].dl,
 	};
 	simtime_t done;
 	switch (net->cfg->sharing) {
@@ -846,31 +847,24 @@ void net_prefetch(const net_t *net, uint32_t to, uint32_t from, uint32_t back, u
 		return;
 	}
 	MEM_PREFETCH(x);
-	MEM_PREFETCH(&net->upload_free[to]);
-	if (net->up)
-		MEM_PREFETCH(&net->up[to]);
-	if (from < net->n) {
-		MEM_PREFETCH(&net->spans[from]);
-		if (net->down)
-			MEM_PREFETCH(&net->down[from]);
-	}
+	MEM_PREFETCH(&net->rec[to]);
+	if (from < net->n)
+		MEM_PREFETCH(&net->rec[from]);
 }
 
 void net_prefetch_receiver(const net_t *net, uint32_t to)
 {
-	MEM_PREFETCH(&net->spans[to]);
-	if (net->down)
-		MEM_PREFETCH(&net->down[to]);
+	MEM_PREFETCH(&net->rec[to]);
 }
 
 void net_set_online(net_t *net, uint32_t node, bool online)
 {
-	net->reach[node] = online ? net->side[node] : NET_OFFLINE;
+	net->rec[node].reach = online ? net->side[node] : NET_OFFLINE;
 }
 
 bool net_online(const net_t *net, uint32_t node)
 {
-	return net->reach[node] != NET_OFFLINE;
+	return net->rec[node].reach != NET_OFFLINE;
 }
 
 void net_partition(net_t *net, const uint32_t *side_of)
@@ -878,8 +872,8 @@ void net_partition(net_t *net, const uint32_t *side_of)
 	for (uint32_t i = 0; i < net->n; i++) {
 		CHECK(side_of[i] != NET_OFFLINE);
 		net->side[i] = side_of[i];
-		if (net->reach[i] != NET_OFFLINE)
-			net->reach[i] = side_of[i];
+		if (net->rec[i].reach != NET_OFFLINE)
+			net->rec[i].reach = side_of[i];
 	}
 }
 
@@ -887,14 +881,14 @@ void net_heal(net_t *net)
 {
 	for (uint32_t i = 0; i < net->n; i++) {
 		net->side[i] = 0;
-		if (net->reach[i] != NET_OFFLINE)
-			net->reach[i] = 0;
+		if (net->rec[i].reach != NET_OFFLINE)
+			net->rec[i].reach = 0;
 	}
 }
 
 int net_region(const net_t *net, uint32_t node)
 {
-	return net->region ? net->region[node] : -1;
+	return net->has_regions ? net->rec[node].region : -1;
 }
 
 uint32_t net_side(const net_t *net, uint32_t node)
