@@ -40,14 +40,16 @@ struct span {
 	simtime_t start, end;
 };
 
-/* A downlink's booked spans, by start: the first held inline, so that a
- * booking on an idle or once-booked downlink (the usual case) touches
- * this 32-byte record alone, in one array of them (a list behind a
- * pointer cost a run of 100,000 nodes two cache misses a message). */
+/* A downlink's booked spans, by start: held inline while there is one
+ * at most, so that a booking on an idle or once-booked downlink (the
+ * usual case) touches this 32-byte record alone, in the node's record (a
+ * list behind a pointer cost a run of 100,000 nodes two cache misses a
+ * message); two or more are in V, which is kept for the next time. */
 struct downlink {
-	uint32_t len, cap;       /* cap 0 or 1: the spans are ONE */
+	uint32_t len;            /* 0 or 1: the span is ONE; more: in V */
+	uint32_t cap;            /* of V (0: none yet) */
 	struct span one;
-	struct span *v;          /* cap > 1: the spans */
+	struct span *v;
 };
 
 /* What a message touches of a node, in one cache line: sending, its
@@ -620,34 +622,35 @@ static double down_rate(const struct net *net, uint32_t to)
 
 static struct span *dl_at(struct downlink *d)
 {
-	return d->cap > 1 ? d->v : &d->one;
+	return d->len > 1 ? d->v : &d->one;
 }
 
-/* Remove N spans of D from index AT on. */
+/* Remove N spans of D from index AT on (back inline at one). */
 static void dl_remove(struct downlink *d, uint32_t at, uint32_t n)
 {
 	struct span *x = dl_at(d);
 	memmove(x + at, x + at + n, (d->len - at - n) * sizeof *x);
+	if (d->len > 1 && d->len - n == 1)
+		d->one = x[0];
 	d->len -= n;
 }
 
-/* Insert SP into D at index AT, growing D (out of line past one span). */
+/* Insert SP into D at index AT (out of line from two spans on). */
 static void dl_insert(struct downlink *d, uint32_t at, struct span sp)
 {
-	if (d->len + 1 > MAX(d->cap, 1u)) {
-		uint32_t cap = MAX(4u, d->cap * 2);
-		if (d->cap > 1) {
-			d->v = g_renew(struct span, d->v, cap);
-		} else {
-			d->v = g_new(struct span, cap);
-			if (d->len)
-				d->v[0] = d->one;
-		}
-		d->cap = cap;
+	if (d->len == 0) {
+		d->one = sp;
+		d->len = 1;
+		return;
 	}
-	struct span *x = dl_at(d);
-	memmove(x + at + 1, x + at, (d->len - at) * sizeof *x);
-	x[at] = sp;
+	if (d->len + 1 > d->cap) {
+		d->cap = MAX(4u, d->cap * 2);
+		d->v = g_renew(struct span, d->v, d->cap);
+	}
+	if (d->len == 1)
+		d->v[0] = d->one;
+	memmove(d->v + at + 1, d->v + at, (d->len - at) * sizeof *d->v);
+	d->v[at] = sp;
 	d->len++;
 }
 
