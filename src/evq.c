@@ -59,12 +59,6 @@
 #define SLOT_MAX (UINT32_MAX - 2)       /* slot indices stay below the markers */
 #define TIE_MAX (UINT32_MAX - 1)        /* ties stay below the sentinel's */
 
-#if defined(__GNUC__) || defined(__clang__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
-
 struct heap_ent {
 	simtime_t time;
 	uint64_t order; /* tie << 32 | slot */
@@ -223,11 +217,11 @@ static void heap_pop_root(evq_t *q)
 		 * level's cache miss with this level's comparisons. */
 		if (grand < n) /* the block extends HEAP_SLACK keys past cap */
 			for (size_t k = 0; k < HEAP_ARITY * HEAP_ARITY; k += HEAP_ARITY)
-				PREFETCH(&h[grand + k]);
+				MEM_PREFETCH(&h[grand + k]);
 		size_t m = min4(h, first);
 
 		if (hole == 0) /* h[m] is the next root: fetch its slot early */
-			PREFETCH(&q->slots[ent_slot(&h[m])]);
+			MEM_PREFETCH(&q->slots[ent_slot(&h[m])]);
 		h[hole] = h[m];
 		hole = m;
 	}
@@ -471,9 +465,9 @@ bool evq_pop(evq_t *q, struct evq_event *ev)
 	 * of its children's (the lookahead reads it one pop ahead): start
 	 * loading them now. Sentinels past the end have no slot. */
 	if (q->len) {
-		PREFETCH(&q->slots[ent_slot(&q->heap[0])]);
+		MEM_PREFETCH(&q->slots[ent_slot(&q->heap[0])]);
 		for (size_t c = 1; c <= HEAP_ARITY && c < q->len; c++)
-			PREFETCH(&q->slots[ent_slot(&q->heap[c])]);
+			MEM_PREFETCH(&q->slots[ent_slot(&q->heap[c])]);
 	}
 	return true;
 }

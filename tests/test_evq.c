@@ -586,6 +586,81 @@ static void test_hold(void)
 	evq_free(q);
 }
 
+/* The lookahead sees, before each handler runs, the event that pops next
+ * (AHEAD 1, exactly, when the handler schedules nothing earlier) and a
+ * guess at the one after (AHEAD 2: the second smallest of what is
+ * pending, which with distinct times and no new events is exact too);
+ * and it changes nothing: the same workload steps through the same
+ * events with and without it. */
+struct look_log {
+	GArray *popped;   /* uint64_t: seq of each handled event */
+	GArray *ahead1;   /* uint64_t: seq seen at ahead 1, before each one */
+	GArray *ahead2;
+	uint64_t calls;
+};
+
+static void look_handler(void *ctx, const struct evq_event *ev)
+{
+	struct look_log *log = ctx;
+	g_array_append_val(log->popped, ev->seq);
+}
+
+static void look_fn(void *ctx, const struct evq_event *next, unsigned ahead)
+{
+	struct look_log *log = ctx;
+	g_assert_true(ahead == 1 || ahead == 2);
+	g_array_append_val(ahead == 1 ? log->ahead1 : log->ahead2, next->seq);
+	log->calls++;
+}
+
+static void run_look(bool with, struct look_log *log)
+{
+	evq_t *q = evq_new();
+	struct rng r;
+	rng_seed(&r, 7, 1);
+	log->popped = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	log->ahead1 = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	log->ahead2 = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	log->calls = 0;
+	evq_register(q, 0, look_handler, log);
+	if (with)
+		evq_set_lookahead(q, look_fn, log);
+	/* distinct times, so "the second smallest" is one event */
+	for (uint32_t i = 0; i < 1000; i++) {
+		struct evq_payload p = payload(i);
+		evq_schedule(q, (simtime_t)(rng_below(&r, 1000000) * 1000 + i), 0, i, &p);
+	}
+	while (evq_step(q))
+		CHECK(q);
+	evq_free(q);
+}
+
+static void test_lookahead(void)
+{
+	struct look_log plain, looked;
+	run_look(false, &plain);
+	run_look(true, &looked);
+	g_assert_cmpuint(plain.popped->len, ==, 1000);
+	g_assert_cmpmem(plain.popped->data, plain.popped->len * sizeof(uint64_t),
+			looked.popped->data, looked.popped->len * sizeof(uint64_t));
+	/* before handling event k, ahead 1 named event k + 1, ahead 2 k + 2 */
+	g_assert_cmpuint(looked.ahead1->len, ==, 999);
+	g_assert_cmpuint(looked.ahead2->len, ==, 998);
+	for (guint k = 0; k + 1 < looked.popped->len; k++)
+		g_assert_cmpuint(g_array_index(looked.ahead1, uint64_t, k), ==,
+				 g_array_index(looked.popped, uint64_t, k + 1));
+	for (guint k = 0; k + 2 < looked.popped->len; k++)
+		g_assert_cmpuint(g_array_index(looked.ahead2, uint64_t, k), ==,
+				 g_array_index(looked.popped, uint64_t, k + 2));
+	g_assert_cmpuint(plain.calls, ==, 0);
+	struct look_log *logs[] = { &plain, &looked };
+	for (int i = 0; i < 2; i++) {
+		g_array_free(logs[i]->popped, TRUE);
+		g_array_free(logs[i]->ahead1, TRUE);
+		g_array_free(logs[i]->ahead2, TRUE);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -607,5 +682,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/evq/random-ties-renumbered", test_random_ties_renumbered);
 	g_test_add_func("/evq/ties-across-renumbering", test_ties_across_renumbering);
 	g_test_add_func("/evq/hold", test_hold);
+	g_test_add_func("/evq/lookahead", test_lookahead);
 	return g_test_run();
 }
