@@ -114,11 +114,11 @@ static inline uint32_t ent_tie(const struct heap_ent *e)
 	return (uint32_t)(e->order >> 32);
 }
 
-/* A zeroed block of BYTES, line-aligned (on huge pages when large:
- * mem.h). Free with mem_free. */
-static void *line_alloc(size_t bytes)
+/* The heap's block for CAP keys: zeroed, line-aligned (on huge pages when
+ * large: mem.h). */
+static size_t heap_block_keys(size_t cap)
 {
-	return mem_alloc0(bytes, 1);
+	return HEAP_PAD + cap + HEAP_SLACK;
 }
 
 /* ---- the heap ---------------------------------------------------------- */
@@ -176,14 +176,15 @@ static void sift_down(struct heap_ent *h, size_t n, size_t i, struct heap_ent e)
 static void heap_grow(evq_t *q)
 {
 	size_t cap = q->cap ? q->cap * 2 : 64;
-	void *block = line_alloc((HEAP_PAD + cap + HEAP_SLACK) * sizeof(struct heap_ent));
+	void *block = mem_alloc0(heap_block_keys(cap), sizeof(struct heap_ent));
 	struct heap_ent *h = (struct heap_ent *)block + HEAP_PAD;
 
 	if (q->len)
 		memcpy(h, q->heap, q->len * sizeof *h);
 	for (size_t i = q->len; i < cap + HEAP_SLACK; i++)
 		h[i] = SENTINEL;
-	mem_free(q->heap_block);
+	if (q->heap_block)
+		mem_free(q->heap_block, heap_block_keys(q->cap), sizeof(struct heap_ent));
 	q->heap_block = block;
 	q->heap = h;
 	q->cap = cap;
@@ -277,11 +278,11 @@ static uint32_t slot_alloc(evq_t *q)
 	CHECK(q->nslots < SLOT_MAX);
 	if (q->nslots == q->slots_cap) {
 		size_t cap = q->slots_cap ? q->slots_cap * 2 : 64;
-		struct slot *slots = line_alloc(cap * sizeof *slots);
+		struct slot *slots = mem_alloc0(cap, sizeof *slots);
 
 		if (q->nslots)
 			memcpy(slots, q->slots, q->nslots * sizeof *slots);
-		mem_free(q->slots);
+		mem_free(q->slots, q->slots_cap, sizeof *slots);
 		q->slots = slots;
 		q->slots_cap = cap;
 	}
@@ -367,8 +368,9 @@ void evq_free(evq_t *q)
 {
 	if (!q)
 		return;
-	mem_free(q->heap_block);
-	mem_free(q->slots);
+	if (q->heap_block)
+		mem_free(q->heap_block, heap_block_keys(q->cap), sizeof(struct heap_ent));
+	mem_free(q->slots, q->slots_cap, sizeof(struct slot));
 	g_free(q);
 }
 

@@ -496,17 +496,17 @@ void net_free(net_t *net)
 		return;
 	for (uint32_t i = 0; i < net->n; i++)
 		free_lists(net, &net->adj[i]);
-	mem_free(net->link_arena);
-	mem_free(net->peer_arena);
-	mem_free(net->adj);
-	mem_free(net->side);
+	mem_free(net->link_arena, net->link_arena_len, sizeof(struct link));
+	mem_free(net->peer_arena, net->peer_arena_len, sizeof(uint32_t));
+	mem_free(net->adj, net->n, sizeof(struct adj));
+	mem_free(net->side, net->n, sizeof(uint32_t));
 	for (uint32_t i = 0; i < net->n; i++)
 		g_free(net->rec[i].dl.v);
-	mem_free(net->rec);
+	mem_free(net->rec, net->n, sizeof(struct node_rec));
 	for (uint32_t i = 0; net->bb_spans && i < net->n; i++)
 		g_free(net->bb_spans[i].v);
-	mem_free(net->bb_spans);
-	mem_free(net->bb_up_free);
+	mem_free(net->bb_spans, net->n, sizeof(struct downlink));
+	mem_free(net->bb_up_free, net->n, sizeof(simtime_t));
 	g_array_free(net->laws, TRUE);
 	g_free(net);
 }

@@ -224,7 +224,7 @@ void world_free(world_t *w)
 		node_clear(&w->nodes[i]);
 		pow_scan_free(w->miners[i].scan);
 	}
-	mem_free(w->nodes);
+	mem_free(w->nodes, w->n, sizeof(struct node));
 	g_free(w->compact);
 	g_free(w->miners);
 	g_free(w->hash_time);

@@ -24,7 +24,7 @@ static void test_small(void)
 		g_assert_cmpuint((uintptr_t)p % 64, ==, 0);
 		g_assert_true(all_zero(p, n * 3));
 		memset(p, 0xab, n * 3); /* writable to its end (ASan checks) */
-		mem_free(p);
+		mem_free(p, n, 3);
 	}
 }
 
@@ -36,8 +36,8 @@ static void test_huge(void)
 	g_assert_true(all_zero((const uint8_t *)p, n * sizeof *p));
 	p[n - 1] = 1;
 	g_assert_cmpuint(p[n - 1], ==, 1);
-	mem_free(p);
-	mem_free(NULL);
+	mem_free(p, n, sizeof *p);
+	mem_free(NULL, n, sizeof *p);
 }
 
 int main(int argc, char **argv)

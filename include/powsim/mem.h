@@ -19,13 +19,14 @@
 #endif
 
 /* N zeroed elements of SIZE bytes, line-aligned; from MEM_HUGE_MIN bytes
- * on, aligned to and advised onto huge pages where the system has them
- * (madvise; a hint, ignored elsewhere). Aborts on overflow or when memory
- * is exhausted, like g_malloc. Free with mem_free. */
+ * on, mapped on their own, aligned to and advised onto huge pages where
+ * the system has them (a hint, ignored elsewhere). Aborts on overflow or
+ * when memory is exhausted, like g_malloc. */
 void *mem_alloc0(size_t n, size_t size);
 
-/* Free what mem_alloc0 returned (NULL-safe). */
-void mem_free(void *p);
+/* Free P, which mem_alloc0(N, SIZE) returned (the same N and SIZE: they
+ * say how it was allocated). NULL-safe. */
+void mem_free(void *p, size_t n, size_t size);
 
 /* Below this, mem_alloc0 is an ordinary aligned allocation. */
 #define MEM_HUGE_MIN ((size_t)2 << 20)
