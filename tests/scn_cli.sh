@@ -42,6 +42,17 @@ expect 2 "--out under a regular file" "$POWSIM" run "$SCN" --out "$tmp/plainfile
 grep -q 'plainfile' "$tmp/err" || bad "an unwritable --out is not named: $(cat "$tmp/err")"
 expect 0 "check quickstart" "$POWSIM" check "$SCN"
 expect 2 "check with --set nope=1" "$POWSIM" check "$SCN" --set nope=1
+# The reader's network checks through the command line, on the 2015 scenario:
+# the file and the field named, exit 2.
+V15=scenarios/validation/bitcoin-2015.json
+expect 2 "a backbone without nodes" "$POWSIM" check "$V15" --set network.backbone.nodes=null
+grep -qF 'bitcoin-2015.json: network.backbone: a backbone needs "nodes"' "$tmp/err" ||
+	bad "a backbone without nodes: $(cat "$tmp/err")"
+expect 2 "a histogram law without histograms" "$POWSIM" check "$V15" --set network.preset=bitcoin-2015 \
+	--set 'nodes[1].download={"law": "histogram"}'
+grep -qF 'bitcoin-2015.json: nodes[1].download (from --set' "$tmp/err" &&
+	grep -qF 'needs network.bandwidth_histograms' "$tmp/err" ||
+	bad "a histogram law without histograms: $(cat "$tmp/err")"
 
 # ---- a good run: the nine outputs and their header rows ----
 OUT="$tmp/good"

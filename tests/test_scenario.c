@@ -592,7 +592,8 @@ static void test_bad_network(void)
 	expect_error(BASE ", 'network': {'topology': 'edges', 'edges': [['miner1', 'miner9']]}}", NULL,
 	             "network.edges[0][1]: unknown node or group 'miner9'", "miner1..miner3", NULL);
 	expect_error(BASE ", 'network': {'topology': 'edges', 'edges': [['miner', 'shop']]}}", NULL,
-	             "network.edges[0][0]", "group of 3 nodes", NULL);
+	             "bad.json: network.edges[0][0]: 'miner' is a group of 3 nodes; an edge joins two nodes",
+	             "(e.g. 'miner1')", NULL);
 	expect_error(BASE ", 'network': {'topology': 'edges', 'edges': [['shop', 'shop']]}}", NULL,
 	             "network.edges[0]: an edge must join two different nodes", NULL);
 	expect_error(BASE ", 'network': {'topology': 'edges', 'edges': [['miner1', 'shop'], ['miner2', 'shop'], "
@@ -621,6 +622,29 @@ static void test_bad_network(void)
 		     "'upload': ['1Mbit/s'], 'download': ['2Mbit/s']}}, "
 		     "'nodes': [{'name': 'm', 'hashrate': '1kH/s', 'upload': {'law': 'histogram'}}]}", NULL,
 	             "bad.json: nodes[0].upload: {'law': 'histogram'} needs network.bandwidth_histograms", NULL);
+	/* the same on download alone: the message names the download field */
+	expect_error("{" STOP ", 'network': {'regions': {'names': ['A'], 'share': [1], 'latency': [['10ms']], "
+		     "'upload': ['1Mbit/s'], 'download': ['2Mbit/s']}}, "
+		     "'nodes': [{'name': 'm', 'hashrate': '1kH/s'}, "
+		     "{'name': 'r', 'role': 'relay', 'download': {'law': 'histogram'}}]}", NULL,
+	             "bad.json: nodes[1].download: {'law': 'histogram'} needs network.bandwidth_histograms",
+	             "the network has none", NULL);
+	/* histograms for two regions on a network of one, and on one without regions */
+	expect_error("{" STOP ", " NODES ", 'network': {'regions': {'names': ['A'], 'share': [1], "
+		     "'latency': [['10ms']], 'upload': ['1Mbit/s'], 'download': ['2Mbit/s']}, "
+		     "'bandwidth_histograms': {'upload': [[[1, 2, 1]], [[1, 2, 1]]], "
+		     "'download': [[[1, 2, 1]], [[1, 2, 1]]]}}}", NULL,
+	             "bad.json: network.bandwidth_histograms: one histogram per region: 1 regions, 2 histograms",
+	             NULL);
+	expect_error(BASE ", 'network': {'bandwidth_histograms': {'upload': [[[1, 2, 1]]], "
+		     "'download': [[[1, 2, 1]]]}}}", NULL,
+	             "bad.json: network.bandwidth_histograms: one histogram per region: 0 regions, 1 histograms",
+	             NULL);
+	/* a backbone object without its nodes; "enabled": false needs none */
+	expect_error(BASE ", 'network': {'backbone': {'bandwidth': '100Mbit/s', 'connections': 5}}}", NULL,
+	             "bad.json: network.backbone: a backbone needs 'nodes'", NULL);
+	expect_error(BASE ", 'network': {'backbone': {'enabled': true}}}", NULL,
+	             "bad.json: network.backbone: a backbone needs 'nodes'", NULL);
 }
 
 static void test_bad_events(void)
@@ -634,6 +658,11 @@ static void test_bad_events(void)
 	expect_error(BASE ", 'events': [{'at': '1m'}]}", NULL, "events[0]: missing 'action'", NULL);
 	expect_error(BASE ", 'events': [{'at': '1m', 'action': 'explode'}]}", NULL, "events[0].action",
 	             "found 'explode'", NULL);
+	/* live actions act for one node: a group name is refused */
+	expect_error(BASE ", 'events': [{'at': '1m', 'action': 'mine', 'target': 'miner'}]}", NULL,
+	             "bad.json: events[0].target: 'miner' names 3 nodes; this action needs one node", NULL);
+	expect_error(BASE ", 'events': [{'at': '1m', 'action': 'link', 'target': 'miner1', 'to': 'miner'}]}",
+	             NULL, "bad.json: events[0].to: 'miner' names 3 nodes; this action needs one node", NULL);
 	expect_error(BASE ", 'events': [{'at': '1m', 'action': 'difficulty'}]}", NULL, "events[0]: missing 'value'",
 	             NULL);
 	expect_error(BASE ", 'events': [{'at': '1m', 'action': 'heal', 'target': 'miner1'}]}", NULL,
