@@ -23,6 +23,9 @@ struct mempool {
 	enum mempool_order order;
 	uint32_t capacity;
 	uint64_t arrivals;
+	/* Made at the first mempool_add (NULL until then: with a million
+	 * nodes, most of which never see a transaction, empty tables cost
+	 * more than half a kilobyte and eight allocations a node). */
 	GSequence *seq;      /* struct entry *, in pool order; owns them */
 	GHashTable *by_id;   /* tx id bytes -> entry */
 	GHashTable *by_slot; /* &entry->slot -> entry */
@@ -63,30 +66,39 @@ mempool_t *mempool_new(enum mempool_order order, uint32_t capacity)
 
 	mp->order = order;
 	mp->capacity = capacity;
+	return mp;
+}
+
+/* The tables, made on first use. */
+static void make_tables(mempool_t *mp)
+{
+	if (mp->seq)
+		return;
 	mp->seq = g_sequence_new(g_free);
 	mp->by_id = g_hash_table_new(id_hash, id_equal);
 	mp->by_slot = g_hash_table_new(g_int64_hash, g_int64_equal);
-	return mp;
 }
 
 void mempool_free(mempool_t *mp)
 {
 	if (mp == NULL)
 		return;
-	g_hash_table_destroy(mp->by_id);
-	g_hash_table_destroy(mp->by_slot);
-	g_sequence_free(mp->seq);
+	if (mp->seq) {
+		g_hash_table_destroy(mp->by_id);
+		g_hash_table_destroy(mp->by_slot);
+		g_sequence_free(mp->seq);
+	}
 	g_free(mp);
 }
 
 uint32_t mempool_size(const mempool_t *mp)
 {
-	return g_hash_table_size(mp->by_id);
+	return mp->by_id ? g_hash_table_size(mp->by_id) : 0;
 }
 
 const struct tx *mempool_get(const mempool_t *mp, const uint8_t id[HASH_SIZE])
 {
-	struct entry *e = g_hash_table_lookup(mp->by_id, id);
+	struct entry *e = mp->by_id ? g_hash_table_lookup(mp->by_id, id) : NULL;
 
 	return e ? e->tx : NULL;
 }
@@ -100,7 +112,7 @@ static void entry_remove(mempool_t *mp, struct entry *e)
 
 bool mempool_remove(mempool_t *mp, const uint8_t id[HASH_SIZE])
 {
-	struct entry *e = g_hash_table_lookup(mp->by_id, id);
+	struct entry *e = mp->by_id ? g_hash_table_lookup(mp->by_id, id) : NULL;
 
 	if (e == NULL)
 		return false;
@@ -182,6 +194,7 @@ struct mempool_verdict mempool_add(mempool_t *mp, const struct tx *t,
 	struct mempool_verdict v;
 	gint64 slot = slot_of(t->sender, t->seq);
 
+	make_tables(mp);
 	if (g_hash_table_contains(mp->by_id, t->id))
 		return result(MEMPOOL_DUPLICATE, "duplicate");
 	if (g_hash_table_contains(mp->by_slot, &slot))
@@ -207,6 +220,8 @@ uint32_t mempool_list(const mempool_t *mp, const struct tx **out,
 {
 	uint32_t k = 0;
 
+	if (!mp->seq)
+		return 0;
 	for (GSequenceIter *it = g_sequence_get_begin_iter(mp->seq);
 	     k < max && !g_sequence_iter_is_end(it);
 	     it = g_sequence_iter_next(it))
@@ -266,6 +281,8 @@ uint32_t mempool_select(const mempool_t *mp, ledger_state_t *tip,
 			uint32_t max, const struct tx **out)
 {
 	struct selection s = { .out = out, .max = max };
+	if (!mp->seq)
+		return 0;
 	uint32_t n_acc = ledger_accounts(tip);
 
 	s.view = ledger_view_new(tip);
@@ -286,6 +303,8 @@ uint32_t mempool_revalidate(mempool_t *mp, const ledger_state_t *tip,
 			    uint32_t drops[LEDGER_N_CODES],
 			    mempool_drop_fn fn, void *ctx)
 {
+	if (!mp->seq)
+		return 0;
 	GSequenceIter *it = g_sequence_get_begin_iter(mp->seq);
 	uint32_t dropped = 0;
 
@@ -309,11 +328,13 @@ uint32_t mempool_revalidate(mempool_t *mp, const ledger_state_t *tip,
 bool mempool_holds_seq(const mempool_t *mp, uint32_t sender, uint32_t seq)
 {
 	gint64 slot = slot_of(sender, seq);
-	return g_hash_table_contains(mp->by_slot, &slot);
+	return mp->by_slot && g_hash_table_contains(mp->by_slot, &slot);
 }
 
 void mempool_check(const mempool_t *mp)
 {
+	if (!mp->seq)
+		return;
 	GSequenceIter *it = g_sequence_get_begin_iter(mp->seq);
 	const struct entry *prev = NULL;
 	guint n = 0;
