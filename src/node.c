@@ -147,7 +147,15 @@ static void fetch_start(const struct node_env *env, struct node *n, const struct
 		chain_view_set_status(&n->view, want, VIEW_REQUESTED);
 	if (n->n_fetches == n->cap_fetches) {
 		n->cap_fetches = n->cap_fetches ? 2 * n->cap_fetches : 2;
-		n->fetches = g_renew(struct node_fetch, n->fetches, n->cap_fetches);
+		if (n->fetches_own) {
+			n->fetches = g_renew(struct node_fetch, n->fetches, n->cap_fetches);
+		} else { /* out of the env's slots (or none yet) */
+			struct node_fetch *own = g_new(struct node_fetch, n->cap_fetches);
+			if (n->n_fetches)
+				memcpy(own, n->fetches, n->n_fetches * sizeof *own);
+			n->fetches = own;
+			n->fetches_own = true;
+		}
 	}
 	struct node_fetch *fp = &n->fetches[n->n_fetches++];
 	*fp = (struct node_fetch){ .want = want, .first = first, .peer = first };
@@ -1098,6 +1106,10 @@ void node_init(struct node *n, uint32_t id, const struct node_spec *g,
 	chain_store_track(env->store, env->n);
 	chain_view_track(&n->view, env->store, id);
 	n->public_tip = n->view.tip;
+	if (env->fetch_slots) {
+		n->fetches = &env->fetch_slots[(size_t)id * NODE_FETCH_SLOTS];
+		n->cap_fetches = NODE_FETCH_SLOTS;
+	}
 	n->mempool = mempool_new(env->pool_cfg->order, env->pool_cfg->capacity);
 	rng_seed(&n->rng, env->seed, RNG_STREAM_TRADE + id);
 	n->tpl.txs = g_ptr_array_new();
@@ -1112,7 +1124,8 @@ void node_init(struct node *n, uint32_t id, const struct node_spec *g,
 void node_clear(struct node *n)
 {
 	chain_view_clear(&n->view);
-	g_free(n->fetches);
+	if (n->fetches_own)
+		g_free(n->fetches);
 	mempool_free(n->mempool);
 	if (n->tpl.txs)
 		g_ptr_array_free(n->tpl.txs, TRUE);

@@ -160,6 +160,7 @@ world_t *world_new(const struct scenario *sc, GError **err)
 	chain_store_set_verdict(w->store, 0, CHAIN_VALID, NULL);
 	w->cons = consensus_new(&sc->consensus);
 	w->nodes = mem_alloc0(w->n, sizeof(struct node));
+	w->fetch_slots = mem_alloc0((size_t)w->n * NODE_FETCH_SLOTS, sizeof(struct node_fetch));
 	w->miners = g_new0(struct miner, w->n);
 	w->hash_time = g_new0(double, w->n);
 	w->jobs = g_new(struct scan_job, w->n ? w->n : 1);
@@ -199,6 +200,7 @@ world_t *world_new(const struct scenario *sc, GError **err)
 		.net_cfg = &sc->network, .cons_cfg = &sc->consensus, .pool_cfg = &sc->mempool,
 		.seed = sc->seed, .compact = w->compact,
 		.keys = w->keys, .nodes = w->nodes, .n = w->n, .tx_arena = w->tx_arena,
+		.fetch_slots = w->fetch_slots,
 		.hooks = &w->hooks, .hook_ctx = w,
 	};
 	chain_store_set_aux(w->store, 0, genesis_state(w));
@@ -225,6 +227,7 @@ void world_free(world_t *w)
 		pow_scan_free(w->miners[i].scan);
 	}
 	mem_free(w->nodes, w->n, sizeof(struct node));
+	mem_free(w->fetch_slots, (size_t)w->n * NODE_FETCH_SLOTS, sizeof(struct node_fetch));
 	g_free(w->compact);
 	g_free(w->miners);
 	g_free(w->hash_time);

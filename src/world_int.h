@@ -51,6 +51,7 @@ struct world {
 	consensus_t *cons;
 	tx_keys_t *keys;
 	struct node *nodes;
+	struct node_fetch *fetch_slots; /* the nodes' first fetches (node_env) */
 	uint8_t *compact;          /* node_compact_users: who relays compact blocks */
 	struct miner *miners;
 	uint32_t n;

@@ -132,6 +132,8 @@ struct node {
 	bool pooled;               /* a transaction entered its mempool once:
 				    * while false the pool is empty */
 	uint32_t n_fetches, cap_fetches;
+	bool fetches_own;          /* FETCHES is its own allocation, not its
+				    * slots in node_env's FETCH_SLOTS */
 	struct chain_view view;
 	simtime_t busy_until;      /* end of the validation work queued */
 	struct node_fetch *fetches;/* N_FETCHES of CAP_FETCHES, oldest first */
@@ -152,6 +154,10 @@ struct node {
 
 struct node_hooks;
 
+/* Fetches a node holds in node_env's FETCH_SLOTS before it needs an
+ * allocation of its own (one per missing branch: rarely more than one). */
+#define NODE_FETCH_SLOTS 2
+
 /* What the nodes share: the world's machinery, read-mostly. */
 struct node_env {
 	evq_t *q;
@@ -168,6 +174,11 @@ struct node_env {
 	tx_keys_t *keys;
 	struct node *nodes;
 	uint32_t n;
+	/* NODE_FETCH_SLOTS fetches per node, node i's from i * NODE_FETCH_SLOTS
+	 * (the world's: one array, on huge pages, rather than a small
+	 * allocation per node that each block's arrival reads); NULL: each
+	 * node allocates its own. */
+	struct node_fetch *fetch_slots;
 	GPtrArray *tx_arena;       /* the world's: owns coinbases nodes make */
 	const struct node_hooks *hooks;
 	void *hook_ctx;
