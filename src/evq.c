@@ -273,6 +273,9 @@ static uint32_t slot_alloc(evq_t *q)
 
 	if (s != SLOT_NIL) {
 		q->free_head = q->slots[s].link;
+		/* the next schedule writes that slot: fetch it meanwhile */
+		if (q->free_head != SLOT_NIL)
+			MEM_PREFETCH(&q->slots[q->free_head]);
 		return s;
 	}
 	CHECK(q->nslots < SLOT_MAX);
