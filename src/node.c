@@ -947,8 +947,9 @@ void node_prefetch(const struct node_env *env, const struct evq_event *ev, unsig
 	if (ahead >= 2) {
 		MEM_PREFETCH(n);
 		MEM_PREFETCH((const char *)n + 64);
-	} else if (n->n_fetches > 0) {
-		MEM_PREFETCH(n->fetches);
+		/* its first fetches, found without reading the node */
+		if (env->fetch_slots)
+			MEM_PREFETCH(&env->fetch_slots[(size_t)ev->dst * NODE_FETCH_SLOTS]);
 	}
 	net_prefetch(env->net, ev->dst, from, back, ahead);
 }
