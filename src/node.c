@@ -283,17 +283,23 @@ static void announce(const struct node_env *env, struct node *n, uint32_t except
 	uint32_t d = net_degree(env->net, n->id);
 	const uint32_t *peers = net_peers(env->net, n->id);
 	uint32_t hb = uses_compact(env, n->id) ? env->net_cfg->compact_hb : 0;
-	/* First what the sends will book at each receiver, all at once: one
-	 * cache miss's wait for all of them rather than one each. */
+	/* First who gets it (sending changes no peer's knowledge, so this
+	 * holds for the loop below; bit I for peer I < 64) and what the sends
+	 * will book at each receiver, all at once: one cache miss's wait for
+	 * all of them rather than one each. */
+	uint64_t gets = 0;
 	for (uint32_t i = 0; i < d; i++)
-		if (peers[i] != except && !peer_knows(env, peers[i], b))
+		if (peers[i] != except && !peer_knows(env, peers[i], b)) {
 			net_prefetch_receiver(env->net, peers[i]);
+			if (i < 64)
+				gets |= (uint64_t)1 << i;
+		}
 	for (uint32_t i = 0; i < d; i++) {
 		uint32_t peer = peers[i];
 		bool high = hb > 0 && uses_compact(env, peer);
 		if (high)
 			hb--;
-		if (peer == except || peer_knows(env, peer, b))
+		if (i < 64 ? !(gets >> i & 1) : peer == except || peer_knows(env, peer, b))
 			continue;
 		if (high)
 			send_to(env, n, i, MSG_BLOCK, b, block_wire_size(env, b, n->id, &env->nodes[peer]));
