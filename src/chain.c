@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "powsim/check.h"
+#include "powsim/mem.h"
 
 struct store_entry {
 	struct block *block;
@@ -308,6 +309,12 @@ static void known_drop(struct chain_view *v, uint32_t id)
 	bool found;
 	uint32_t i = known_find(v, id, &found);
 	known_drop_at(v, i, found);
+}
+
+void chain_view_prefetch(const struct chain_view *v)
+{
+	if (v->cap_known > 1 && v->n_known > 0) /* the newest ids, last, are asked most */
+		MEM_PREFETCH(&v->k.known[v->n_known - 1]);
 }
 
 void chain_view_init(struct chain_view *v, const struct block *genesis)

@@ -956,6 +956,8 @@ void node_prefetch(const struct node_env *env, const struct evq_event *ev, unsig
 		/* its first fetches, found without reading the node */
 		if (env->fetch_slots)
 			MEM_PREFETCH(&env->fetch_slots[(size_t)ev->dst * NODE_FETCH_SLOTS]);
+	} else {
+		chain_view_prefetch(&n->view); /* the node was fetched at 2 */
 	}
 	net_prefetch(env->net, ev->dst, from, back, ahead);
 }

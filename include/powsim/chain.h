@@ -154,6 +154,11 @@ struct chain_reorg {
 	uint32_t depth;
 };
 
+/* A hint (mem.h): start loading V's list of the blocks it knows off its
+ * tip's chain, when it is out of line (a status query reads it).
+ * Changes nothing. */
+void chain_view_prefetch(const struct chain_view *v);
+
 /* A view holding only GENESIS. */
 void chain_view_init(struct chain_view *v, const struct block *genesis);
 void chain_view_clear(struct chain_view *v);
