@@ -466,14 +466,6 @@ bool evq_pop(evq_t *q, struct evq_event *ev)
 	settle(q);
 	q->now = top.time;
 	q->processed++;
-	/* The next pops read the new root's slot and then, most likely, one
-	 * of its children's (the lookahead reads it one pop ahead): start
-	 * loading them now. Sentinels past the end have no slot. */
-	if (q->len) {
-		MEM_PREFETCH(&q->slots[ent_slot(&q->heap[0])]);
-		for (size_t c = 1; c <= HEAP_ARITY && c < q->len; c++)
-			MEM_PREFETCH(&q->slots[ent_slot(&q->heap[c])]);
-	}
 	return true;
 }
 
@@ -481,6 +473,20 @@ void evq_set_lookahead(evq_t *q, evq_lookahead_fn fn, void *ctx)
 {
 	q->lookahead = fn;
 	q->lookahead_ctx = ctx;
+}
+
+/* The third smallest key, with C the smallest child of the root: the
+ * smallest of the root's other children and C's children. Keys past the
+ * end are sentinels, which lose every comparison (the result is one
+ * only when fewer than three keys are pending). */
+static size_t third(const struct heap_ent *h, size_t c)
+{
+	size_t best = 0;
+	for (size_t i = 1; i <= HEAP_ARITY; i++)
+		if (i != c && (best == 0 || ent_less(&h[i], &h[best])))
+			best = i;
+	size_t g = min4(h, c * HEAP_ARITY + 1);
+	return ent_less(&h[g], &h[best]) ? g : best;
 }
 
 /* The event of heap key I, for the lookahead (I < len + HEAP_SLACK). */
@@ -502,9 +508,15 @@ bool evq_step(evq_t *q)
 		return false;
 	if (q->lookahead && q->len) {
 		struct evq_event next;
-		if (q->len > 1) { /* the smallest child of the root */
-			peek_at(q, min4(q->heap, 1), &next);
+		if (q->len > 1) {
+			/* the one after next: the smallest child of the root;
+			 * its slot was fetched a pop ago, as the third's */
+			size_t c = min4(q->heap, 1);
+			peek_at(q, c, &next);
 			q->lookahead(q->lookahead_ctx, &next, 2);
+			uint32_t t = ent_slot(&q->heap[third(q->heap, c)]);
+			if (t < q->nslots) /* not a sentinel */
+				MEM_PREFETCH(&q->slots[t]);
 		}
 		peek_at(q, 0, &next);
 		q->lookahead(q->lookahead_ctx, &next, 1);
