@@ -106,6 +106,38 @@ static void test_dedup(void)
 	fx_clear(&f);
 }
 
+/* A pool that never held a transaction answers every query as empty
+ * (it makes its tables only at the first add), and then works as any. */
+static void test_empty(void)
+{
+	struct fixture f;
+	fx_init(&f);
+	mempool_t *mp = mempool_new(MEMPOOL_ARRIVAL, 0);
+	uint8_t id[HASH_SIZE] = { 0 };
+	const struct tx *out[4];
+	uint32_t drops[LEDGER_N_CODES] = { 0 };
+
+	mempool_check(mp);
+	g_assert_cmpuint(mempool_size(mp), ==, 0);
+	g_assert_null(mempool_get(mp, id));
+	g_assert_false(mempool_remove(mp, id));
+	g_assert_false(mempool_holds_seq(mp, 0, 0));
+	g_assert_cmpuint(mempool_list(mp, out, 4), ==, 0);
+	g_assert_cmpuint(mempool_select(mp, f.g, 4, out), ==, 0);
+	g_assert_cmpuint(mempool_revalidate(mp, f.g, drops, NULL, NULL), ==, 0);
+	mempool_free(mp); /* never used: nothing but the pool to free */
+
+	mp = mempool_new(MEMPOOL_ARRIVAL, 0);
+	struct tx t = transfer(f.k, 0, 1, 10, 0, 0);
+	g_assert_cmpstr(add(mp, &t, f.g), ==, "added");
+	g_assert_cmpuint(mempool_size(mp), ==, 1);
+	g_assert_true(mempool_get(mp, t.id) == &t);
+	g_assert_true(mempool_holds_seq(mp, t.sender, t.seq));
+	g_assert_cmpuint(mempool_list(mp, out, 4), ==, 1);
+	mempool_free(mp);
+	fx_clear(&f);
+}
+
 static void test_admission(void)
 {
 	struct fixture f;
@@ -371,6 +403,7 @@ static void test_reorg(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/mempool/empty", test_empty);
 	g_test_add_func("/mempool/order", test_order);
 	g_test_add_func("/mempool/dedup", test_dedup);
 	g_test_add_func("/mempool/admission", test_admission);
