@@ -81,18 +81,11 @@ void world_log_fired(world_t *w, const struct event_cfg *e, char *value)
 
 /* ---- samples ---- */
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* O(n log n) in the number of nodes: keep the sampling interval coarse
- * for large networks. */
+/* O(nodes + blocks): tips are counted in a byte per block, not sorted. */
 void world_take_sample(world_t *w)
 {
 	struct world_sample s = { .time = evq_now(w->q), .min_height = UINT32_MAX };
-	uint32_t *tips = g_new(uint32_t, w->n);
+	uint8_t *is_tip = g_new0(uint8_t, chain_store_count(w->store));
 	uint64_t pool = 0;
 	const struct block *best = NULL;
 	for (uint32_t i = 0; i < w->n; i++) {
@@ -100,7 +93,9 @@ void world_take_sample(world_t *w)
 		if (!n->online)
 			continue;
 		const struct block *tip = n->view.tip;
-		tips[s.online++] = tip->id;
+		s.online++;
+		s.distinct_tips += !is_tip[tip->id];
+		is_tip[tip->id] = 1;
 		if (tip->h.height > s.max_height)
 			s.max_height = tip->h.height;
 		if (tip->h.height < s.min_height)
@@ -112,10 +107,7 @@ void world_take_sample(world_t *w)
 		if (!best || chain_compare(tip, best, w->sc->consensus.fork_choice) > 0)
 			best = tip;
 	}
-	qsort(tips, s.online, sizeof *tips, cmp_u32);
-	for (uint32_t i = 0; i < s.online; i++)
-		s.distinct_tips += i == 0 || tips[i] != tips[i - 1];
-	g_free(tips);
+	g_free(is_tip);
 	if (s.online == 0)
 		s.min_height = 0;
 	s.mean_mempool = s.online ? (double)pool / s.online : 0;
