@@ -52,7 +52,6 @@
 #define HEAP_ARITY 4
 #define HEAP_PAD 3  /* keys before the root: children 4i+1..4i+4 share a line */
 #define HEAP_SLACK (HEAP_ARITY * HEAP_ARITY) /* keys allocated past cap */
-#define CACHE_LINE 64
 
 #define SLOT_NIL UINT32_MAX             /* end of the free list */
 #define SLOT_LIVE (UINT32_MAX - 1)      /* link of a pending event's slot */

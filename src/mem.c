@@ -18,7 +18,8 @@
 /* The bytes N elements of SIZE take (at least 1); aborts on overflow. */
 static size_t mem_bytes(size_t n, size_t size)
 {
-	if (size != 0 && n > G_MAXSIZE / size)
+	/* room left for the rounding up and the alignment slack */
+	if (size != 0 && n > (G_MAXSIZE - 2 * MEM_HUGE_MIN) / size)
 		g_error("mem: %zu elements of %zu bytes overflow", n, size);
 	return n != 0 && size != 0 ? n * size : 1;
 }
@@ -52,6 +53,8 @@ void *mem_alloc0(size_t n, size_t size)
 	(void)madvise(p, len, MADV_HUGEPAGE); /* a hint: without THP, small pages */
 #endif
 	return p;
+#else
+	return NULL; /* not reached: MEM_MAP is 0 */
 #endif
 }
 

@@ -104,6 +104,14 @@ static bool has_link(const struct net *net, uint32_t a, uint32_t b)
 	return false;
 }
 
+/* Whether P lies in the N elements of SIZE bytes from BASE (compared as
+ * addresses: P may belong to another allocation). */
+static bool in_block(const void *p, const void *base, uint64_t n, size_t size)
+{
+	uintptr_t a = (uintptr_t)p, b = (uintptr_t)base;
+	return base && a >= b && a - b < n * size;
+}
+
 /* Free X's lists unless they lie in the arenas (rotate_all's). */
 static void free_lists(struct net *net, struct adj *x)
 {
@@ -111,9 +119,9 @@ static void free_lists(struct net *net, struct adj *x)
 		g_free(x->links);
 		return;
 	}
-	if (!(x->links >= net->link_arena && x->links < net->link_arena + net->link_arena_len))
+	if (!in_block(x->links, net->link_arena, net->link_arena_len, sizeof(struct link)))
 		g_aligned_free(x->links);
-	if (!(x->peers >= net->peer_arena && x->peers < net->peer_arena + net->peer_arena_len))
+	if (!in_block(x->peers, net->peer_arena, net->peer_arena_len, sizeof(uint32_t)))
 		g_free(x->peers);
 }
 

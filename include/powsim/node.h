@@ -117,12 +117,10 @@ struct node_template {
 	bool sealed;               /* CB and h.merkle are complete */
 };
 
-/* The fields relaying a block reads come first, together (a run of a
- * million nodes touches each node's few cache lines at random); the
- * template and the strategy's state follow. */
-/* Line-aligned: what a delivered message reads first (up to the view)
- * is the first cache line, the rest of the protocol's state the second;
- * mining and trading state follow. */
+/* Line-aligned (allocate it 64-byte aligned): the fields relaying a block
+ * reads come first, in the first two cache lines, which the lookahead
+ * fetches (a run of a million nodes touches each node's few lines at
+ * random); the template and the strategy's state follow. */
 struct node {
 	_Alignas(64) uint32_t id;
 	enum node_role role;
@@ -227,9 +225,9 @@ void node_clear(struct node *n);
 
 /* A hint, for the event queue's lookahead (evq.h): start loading what EV,
  * one of the kinds above still to come AHEAD events from now (1 or 2),
- * will touch: at 2 its node and the network's records of both ends, at 1
- * what those point to (its fetches, the links it answers or relays on).
- * Changes nothing. */
+ * will touch: at 2 its node's first two lines, its fetch slots and the
+ * network's records of both ends; at 1 what those point to (its view's
+ * out-of-line list, the links it answers or relays on). Changes nothing. */
 void node_prefetch(const struct node_env *env, const struct evq_event *ev, unsigned ahead);
 
 /* Handle a delivered event of one of the kinds above. */
