@@ -61,7 +61,7 @@ static void on_node_event(void *ctx, const struct evq_event *ev)
 	node_handle(&w->env, &w->nodes[ev->dst], ev);
 }
 
-/* The queue's lookahead: the next event's node and links, fetched while
+/* The queue's lookahead: the next events' nodes and links, fetched while
  * this one runs (a large network is bound by these misses). */
 static void on_lookahead(void *ctx, const struct evq_event *next, unsigned ahead)
 {
