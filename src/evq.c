@@ -444,6 +444,18 @@ bool evq_peek_time(const evq_t *q, simtime_t *t)
 	return true;
 }
 
+/* The event of heap key I (I < len + HEAP_SLACK): the root's for a pop,
+ * others for the lookahead. */
+static void peek_at(const evq_t *q, size_t i, struct evq_event *ev)
+{
+	const struct slot *sl = &q->slots[ent_slot(&q->heap[i])];
+	ev->time = q->heap[i].time;
+	ev->seq = sl->seq;
+	ev->kind = sl->kind;
+	ev->dst = sl->dst;
+	ev->p = sl->p;
+}
+
 bool evq_pop(evq_t *q, struct evq_event *ev)
 {
 	if (q->len == 0)
@@ -454,11 +466,7 @@ bool evq_pop(evq_t *q, struct evq_event *ev)
 
 	CHECK(sl->link == SLOT_LIVE);
 	CHECK(top.time >= q->now);
-	ev->time = top.time;
-	ev->seq = sl->seq;
-	ev->kind = sl->kind;
-	ev->dst = sl->dst;
-	ev->p = sl->p;
+	peek_at(q, 0, ev);
 	sl->gen++;
 	slot_free(q, s);
 	heap_pop_root(q);
@@ -486,17 +494,6 @@ static size_t third(const struct heap_ent *h, size_t c)
 			best = i;
 	size_t g = min4(h, c * HEAP_ARITY + 1);
 	return ent_less(&h[g], &h[best]) ? g : best;
-}
-
-/* The event of heap key I, for the lookahead (I < len + HEAP_SLACK). */
-static void peek_at(const evq_t *q, size_t i, struct evq_event *ev)
-{
-	const struct slot *sl = &q->slots[ent_slot(&q->heap[i])];
-	ev->time = q->heap[i].time;
-	ev->seq = sl->seq;
-	ev->kind = sl->kind;
-	ev->dst = sl->dst;
-	ev->p = sl->p;
 }
 
 bool evq_step(evq_t *q)

@@ -597,26 +597,6 @@ static simtime_t sample_latency(struct net *net, const struct latency_cfg *l)
 	return cut(l->value);
 }
 
-/* Bits per second from FROM to TO, 0 for unlimited. */
-static double rate(const struct net *net, uint32_t from, uint32_t to)
-{
-	if (net->rates) {
-		double u = net->rec[from].up, d = net->rec[to].down;
-		double r = u == 0 ? d : d == 0 ? u : MIN(u, d);
-		double inter = net->cfg->inter_bandwidth;
-		if (net->has_regions && net->rec[from].region != net->rec[to].region && inter > 0)
-			r = r == 0 ? inter : MIN(r, inter);
-		return r;
-	}
-	if (!net->has_regions)
-		return net->bandwidth;
-	const struct network_cfg *c = net->cfg;
-	uint32_t a = net->rec[from].region, b = net->rec[to].region;
-	double r = MIN(c->region_up[a], c->region_down[b]);
-	if (a != b && c->inter_bandwidth > 0)
-		r = MIN(r, c->inter_bandwidth);
-	return r;
-}
 
 /* Bits per second of TO's downlink, 0 for unlimited. */
 static double down_rate(const struct net *net, uint32_t to)
@@ -733,6 +713,19 @@ static double link_cap(const struct net *net, uint32_t from, uint32_t to)
 {
 	double inter = net->cfg->inter_bandwidth;
 	return net->has_regions && inter > 0 && net->rec[from].region != net->rec[to].region ? inter : 0;
+}
+
+/* The slower of two rates in bit/s, 0 meaning unlimited. */
+static double slower(double a, double b)
+{
+	return a == 0 ? b : b == 0 ? a : MIN(a, b);
+}
+
+/* Bits per second of one transfer from FROM to TO held to both ends and
+ * the connection's cap ("pair", "link", "slot"), 0 for unlimited. */
+static double rate(const struct net *net, uint32_t from, uint32_t to)
+{
+	return slower(slower(up_rate(net, from), down_rate(net, to)), link_cap(net, from, to));
 }
 
 /* The time BYTES take at BPS bit/s (0: unlimited, no time). */

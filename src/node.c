@@ -947,9 +947,12 @@ void node_prefetch(const struct node_env *env, const struct evq_event *ev, unsig
 	const struct node *n = &env->nodes[ev->dst];
 	bool msg = ev->kind == NODE_EV_MSG;
 	uint32_t from = msg ? (uint32_t)ev->p.c : NET_NO_PEER;
-	/* a message is answered on its link; a validated block is relayed
-	 * on all of them */
-	uint32_t back = msg ? (uint32_t)ev->p.b : ev->kind == NODE_EV_VALIDATED ? NET_NO_PEER : 0;
+	/* a message is answered on its link (BACK); a validated block is
+	 * relayed on all of them (NET_NO_PEER); other events send nothing
+	 * that needs links fetched */
+	uint32_t back = msg ? (uint32_t)ev->p.b : NET_NO_PEER;
+	if (ahead == 1 && !msg && ev->kind != NODE_EV_VALIDATED)
+		return;
 	if (ahead >= 2) {
 		MEM_PREFETCH(n);
 		MEM_PREFETCH((const char *)n + 64);

@@ -639,36 +639,34 @@ static void run_look(bool with, bool cancels, struct look_log *log)
 	evq_free(q);
 }
 
+/* The looked run popped what the plain one did, N events, and before
+ * handling event k its AHEAD-th guess (1 or 2) named event k + AHEAD. */
+static void assert_looked(const struct look_log *plain, const struct look_log *looked,
+			  guint n, unsigned ahead)
+{
+	g_assert_cmpuint(plain->popped->len, ==, n);
+	g_assert_cmpmem(plain->popped->data, plain->popped->len * sizeof(uint64_t),
+			looked->popped->data, looked->popped->len * sizeof(uint64_t));
+	g_assert_cmpuint(plain->calls, ==, 0);
+	const GArray *seen = ahead == 1 ? looked->ahead1 : looked->ahead2;
+	g_assert_cmpuint(seen->len, ==, n - ahead);
+	for (guint k = 0; k + ahead < n; k++)
+		g_assert_cmpuint(g_array_index(seen, uint64_t, k), ==,
+				 g_array_index(looked->popped, uint64_t, k + ahead));
+}
+
 static void test_lookahead(void)
 {
-	struct look_log plain, looked;
+	struct look_log plain, looked, cplain, clooked;
 	run_look(false, false, &plain);
 	run_look(true, false, &looked);
-	g_assert_cmpuint(plain.popped->len, ==, 1000);
-	g_assert_cmpmem(plain.popped->data, plain.popped->len * sizeof(uint64_t),
-			looked.popped->data, looked.popped->len * sizeof(uint64_t));
-	/* before handling event k, ahead 1 named event k + 1, ahead 2 k + 2 */
-	g_assert_cmpuint(looked.ahead1->len, ==, 999);
-	g_assert_cmpuint(looked.ahead2->len, ==, 998);
-	for (guint k = 0; k + 1 < looked.popped->len; k++)
-		g_assert_cmpuint(g_array_index(looked.ahead1, uint64_t, k), ==,
-				 g_array_index(looked.popped, uint64_t, k + 1));
-	for (guint k = 0; k + 2 < looked.popped->len; k++)
-		g_assert_cmpuint(g_array_index(looked.ahead2, uint64_t, k), ==,
-				 g_array_index(looked.popped, uint64_t, k + 2));
-	g_assert_cmpuint(plain.calls, ==, 0);
-
+	assert_looked(&plain, &looked, 1000, 1);
+	assert_looked(&plain, &looked, 1000, 2);
 	/* with cancelled events: the same order, and ahead 1 still exact
 	 * (the root is never a tombstone) */
-	struct look_log cplain, clooked;
 	run_look(false, true, &cplain);
 	run_look(true, true, &clooked);
-	g_assert_cmpuint(cplain.popped->len, ==, 666);
-	g_assert_cmpmem(cplain.popped->data, cplain.popped->len * sizeof(uint64_t),
-			clooked.popped->data, clooked.popped->len * sizeof(uint64_t));
-	for (guint k = 0; k + 1 < clooked.popped->len; k++)
-		g_assert_cmpuint(g_array_index(clooked.ahead1, uint64_t, k), ==,
-				 g_array_index(clooked.popped, uint64_t, k + 1));
+	assert_looked(&cplain, &clooked, 666, 1);
 	struct look_log *logs[] = { &plain, &looked, &cplain, &clooked };
 	for (int i = 0; i < 4; i++) {
 		g_array_free(logs[i]->popped, TRUE);
